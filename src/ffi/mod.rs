@@ -1,0 +1,5 @@
+//! The C boundary: `#[repr(C)]` mirrors (`abi`), the panic boundary, and one small export per C
+//! function, grouped by the header that declares it.
+pub mod abi;
+pub mod guard;
+pub mod log;

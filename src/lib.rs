@@ -1,0 +1,5 @@
+//! librtmp-rs: the RTMP client library of rtmpdump, rewritten in Rust and shipped as a drop-in
+//! `librtmp.so.1`. The safe core (AMF, URLs and options, protocol) knows nothing of C; `ffi` holds
+//! every `unsafe` line, mirrors the C structs and exports the 116 symbols of the original.
+
+pub mod ffi;
