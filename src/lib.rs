@@ -2,4 +2,8 @@
 //! `librtmp.so.1`. The safe core (AMF, URLs and options, protocol) knows nothing of C; `ffi` holds
 //! every `unsafe` line, mirrors the C structs and exports the 116 symbols of the original.
 
+pub mod amf;
+pub mod options;
+pub mod url;
+
 pub mod ffi;

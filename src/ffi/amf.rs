@@ -1,0 +1,1 @@
+//! AMF exports of `<librtmp/amf.h>`.

@@ -1,0 +1,1 @@
+//! The option table of `RTMP_SetOpt` / `RTMP_SetupURL` and the `conn=` AMF mini-language.

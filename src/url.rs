@@ -1,0 +1,1 @@
+//! URL grammar of librtmp: `RTMP_ParseURL` and `RTMP_ParsePlaypath` rules.
