@@ -26,21 +26,21 @@ extern "C" {
 }
 
 /// The level now in force.
-pub fn level() -> c_int {
+pub fn current_level() -> c_int {
     // SAFETY: a plain aligned int that C may write at any time; a volatile read sees the latest.
     unsafe { core::ptr::read_volatile(addr_of!(RTMP_debuglevel)) }
 }
 
 /// Sends one finished message to the librtmp log at `level` (0 = CRIT … 6 = ALL).
-pub fn emit(level_: c_int, text: &str) {
-    if level_ > level() {
+pub fn emit(level: c_int, text: &str) {
+    if level > current_level() {
         return;
     }
     // Interior NULs cannot pass through C: cut the text there.
     let text = text.split('\0').next().unwrap_or("");
     if let Ok(c) = CString::new(text) {
         // SAFETY: a valid NUL-terminated string; the shim copies it before returning.
-        unsafe { librtmp_rs_log_text(level_, c.as_ptr()) }
+        unsafe { librtmp_rs_log_text(level, c.as_ptr()) }
     }
 }
 
@@ -59,11 +59,11 @@ fn from_log_level(l: log::Level) -> c_int {
 
 impl log::Log for Bridge {
     fn enabled(&self, metadata: &log::Metadata) -> bool {
-        from_log_level(metadata.level()) <= level()
+        from_log_level(metadata.level()) <= current_level()
     }
     fn log(&self, record: &log::Record) {
         let l = from_log_level(record.level());
-        if l <= level() {
+        if l <= current_level() {
             emit(l, &record.args().to_string());
         }
     }
@@ -93,7 +93,7 @@ pub extern "C" fn RTMP_LogSetLevel(lvl: RTMP_LogLevelRepr) {
 
 #[no_mangle]
 pub extern "C" fn RTMP_LogGetLevel() -> RTMP_LogLevelRepr {
-    guard(LOG_ERROR, level)
+    guard(LOG_ERROR, current_level)
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -145,34 +145,38 @@ pub fn hexdump_lines(data: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Logs `data` as lines of 16 hex bytes.
+///
 /// # Safety
 /// `data` must point to `len` readable bytes (or be NULL).
 #[no_mangle]
-pub unsafe extern "C" fn RTMP_LogHex(level_: c_int, data: *const u8, len: c_ulong) {
+pub unsafe extern "C" fn RTMP_LogHex(level: c_int, data: *const u8, len: c_ulong) {
     guard((), || {
-        if level_ > level() || data.is_null() {
+        if level > current_level() || data.is_null() {
             return;
         }
         // SAFETY: the caller promises `len` readable bytes at `data`.
         let bytes = unsafe { std::slice::from_raw_parts(data, len as usize) };
         for line in hex_lines(bytes) {
-            emit(level_, &line);
+            emit(level, &line);
         }
     })
 }
 
+/// Logs `data` as a classic hex dump with offsets and printable characters.
+///
 /// # Safety
 /// `data` must point to `len` readable bytes (or be NULL).
 #[no_mangle]
-pub unsafe extern "C" fn RTMP_LogHexString(level_: c_int, data: *const u8, len: c_ulong) {
+pub unsafe extern "C" fn RTMP_LogHexString(level: c_int, data: *const u8, len: c_ulong) {
     guard((), || {
-        if level_ > level() || data.is_null() {
+        if level > current_level() || data.is_null() {
             return;
         }
         // SAFETY: the caller promises `len` readable bytes at `data`.
         let bytes = unsafe { std::slice::from_raw_parts(data, len as usize) };
         for line in hexdump_lines(bytes) {
-            emit(level_, &line);
+            emit(level, &line);
         }
     })
 }

@@ -7,9 +7,9 @@ use core::ffi::{c_char, c_int};
 pub const TRUE: c_int = 1;
 pub const FALSE: c_int = 0;
 
-/// The C enum as the header shows it. Rust never stores values of this type: C may put any int into
-/// an `AMFDataType` member, so the ABI positions use [`AMFDataTypeRepr`], which cbindgen renames to
-/// `AMFDataType`.
+// The C enum as the header shows it. Rust never stores values of this type: C may put any int into
+// an `AMFDataType` member, so the ABI positions use `AMFDataTypeRepr`, which cbindgen renames to
+// `AMFDataType`.
 #[repr(C)]
 pub enum AMFDataType {
     AMF_NUMBER = 0,
@@ -54,7 +54,7 @@ pub enum AMF3DataType {
     AMF3_BYTE_ARRAY,
 }
 
-/// A counted byte string; `av_val` may point into a caller's buffer and is not NUL-terminated.
+/// A counted byte string; av_val may point into a caller's buffer and is not NUL-terminated.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct AVal {
@@ -81,7 +81,7 @@ impl AMFObject {
     pub const EMPTY: AMFObject = AMFObject { o_num: 0, o_props: core::ptr::null_mut() };
 }
 
-/// The value of an [`AMFObjectProperty`]; which member is live follows `p_type`.
+/// The value of an AMFObjectProperty; which member is live follows p_type.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub union AMFObjectProperty_p_vu {
@@ -107,4 +107,14 @@ pub struct AMF3ClassDef {
     pub cd_dynamic: c_char,
     pub cd_num: c_int,
     pub cd_props: *mut AVal,
+}
+
+// Declared by the original amf.h but defined by no librtmp: declared here only so that the
+// generated header keeps them (sources that mention them compile as before; calling them fails to
+// link, as it always did). Rust never calls them.
+extern "C" {
+    pub fn AMFProp_SetNumber(prop: *mut AMFObjectProperty, dval: f64);
+    pub fn AMFProp_SetBoolean(prop: *mut AMFObjectProperty, bflag: c_int);
+    pub fn AMFProp_SetString(prop: *mut AMFObjectProperty, str: *mut AVal);
+    pub fn AMFProp_SetObject(prop: *mut AMFObjectProperty, obj: *mut AMFObject);
 }

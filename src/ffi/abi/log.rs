@@ -4,7 +4,7 @@
 
 use core::ffi::c_int;
 
-/// As the header shows it; ABI positions use [`RTMP_LogLevelRepr`] (any int may arrive from C).
+// As the header shows it; ABI positions use `RTMP_LogLevelRepr` (any int may arrive from C).
 #[repr(C)]
 pub enum RTMP_LogLevel {
     RTMP_LOGCRIT = 0,

@@ -1,0 +1,151 @@
+# librtmp-rs: builds librtmp.so.1 / librtmp.a / librtmp.pc from the Rust crate (cargo underneath).
+# librtmp's own variables keep their meaning: prefix, libdir, DESTDIR, SYS, CRYPTO, SHARED,
+# CROSS_COMPILE; TARGET=<rust triple> selects a cross build (e.g. aarch64-unknown-linux-gnu).
+
+VERSION    = v2.4
+SO_VERSION = 1
+
+prefix     ?= /usr/local
+libdir     ?= $(prefix)/lib
+incdir      = $(prefix)/include/librtmp
+LIBDIR      = $(DESTDIR)$(libdir)
+INCDIR      = $(DESTDIR)$(incdir)
+
+SYS           ?= posix
+CRYPTO        ?= OPENSSL
+SHARED        ?= yes
+CROSS_COMPILE ?=
+TARGET        ?=
+
+CC     = $(CROSS_COMPILE)gcc
+AR     = $(CROSS_COMPILE)ar
+CARGO ?= cargo
+
+ifneq ($(SYS),posix)
+$(error SYS=$(SYS) is not supported: librtmp-rs builds for SYS=posix only)
+endif
+
+ifeq ($(CRYPTO),OPENSSL)
+  CARGO_FEATURES  =
+  PC_REQUIRES     = libssl libcrypto
+else ifeq ($(CRYPTO),)
+  CARGO_FEATURES  = --no-default-features
+  PC_REQUIRES     =
+else
+$(error CRYPTO=$(CRYPTO) is not supported: use CRYPTO=OPENSSL (default) or CRYPTO= (plain rtmp only))
+endif
+
+ifneq ($(TARGET),)
+  CARGO_TARGET   = --target $(TARGET)
+  RUST_OUT       = target/$(TARGET)/release
+  # the cc crate compiles the C log shim with the cross compiler
+  export CC_$(subst -,_,$(TARGET)) = $(CC)
+  export AR_$(subst -,_,$(TARGET)) = $(AR)
+else
+  CARGO_TARGET   =
+  RUST_OUT       = target/release
+endif
+
+BUILD   = build
+HEADERS = include/librtmp/rtmp.h include/librtmp/amf.h include/librtmp/log.h include/librtmp/http.h
+
+ifeq ($(SHARED),yes)
+  LIBS_OUT = $(BUILD)/librtmp.a $(BUILD)/librtmp.so.$(SO_VERSION) $(BUILD)/librtmp.so
+else
+  LIBS_OUT = $(BUILD)/librtmp.a
+endif
+
+all: $(LIBS_OUT) $(BUILD)/librtmp.pc $(BUILD)/librtmp-uninstalled.pc check-headers
+
+# cargo decides what to rebuild; make always asks it. The staticlib is built through `cargo rustc`
+# so that rustc prints the native libraries a static link needs (for Libs.private).
+$(BUILD)/.cargo-stamp: FORCE
+	@mkdir -p $(BUILD)
+	$(CARGO) rustc --release --lib --crate-type staticlib $(CARGO_FEATURES) $(CARGO_TARGET) \
+		-- --print native-static-libs 2> $(BUILD)/cargo.log || { cat $(BUILD)/cargo.log; exit 1; }
+	@grep -q '^warning' $(BUILD)/cargo.log && grep -A8 '^warning' $(BUILD)/cargo.log || true
+	@if grep -q 'native-static-libs:' $(BUILD)/cargo.log; then \
+		sed -n 's/.*native-static-libs: //p' $(BUILD)/cargo.log | tail -n1 > $(BUILD)/native-libs.txt; fi
+	@test -s $(BUILD)/native-libs.txt || echo "-lssl -lcrypto -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc" > $(BUILD)/native-libs.txt
+	@cmp -s $(RUST_OUT)/librtmp.a $(BUILD)/librtmp.a || cp $(RUST_OUT)/librtmp.a $(BUILD)/librtmp.a
+	@touch $@
+
+$(BUILD)/librtmp.a: $(BUILD)/.cargo-stamp
+
+# The version script exports exactly the names in librtmp.sym (those of Debian's librtmp.so.1) and
+# nothing else; an anonymous version node keeps them unversioned, as in the original.
+$(BUILD)/librtmp.map: librtmp.sym
+	@mkdir -p $(BUILD)
+	{ echo '{'; echo '  global:'; sed 's/.*/    &;/' $<; echo '  local: *;'; echo '};'; } > $@
+
+$(BUILD)/librtmp.so.$(SO_VERSION): $(BUILD)/librtmp.a $(BUILD)/librtmp.map
+	$(CC) -shared -o $@ -Wl,-soname,librtmp.so.$(SO_VERSION) \
+		-Wl,--whole-archive $(BUILD)/librtmp.a -Wl,--no-whole-archive \
+		-Wl,--version-script=$(BUILD)/librtmp.map -Wl,--gc-sections -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
+		$(shell cat $(BUILD)/native-libs.txt | sed 's/-lc$$//')
+
+$(BUILD)/librtmp.so: $(BUILD)/librtmp.so.$(SO_VERSION)
+	ln -sf librtmp.so.$(SO_VERSION) $@
+
+# Libs.private: what a static link of librtmp.a needs besides what Requires.private brings.
+PC_PRIVATE = $$(sed -e 's/-lssl//; s/-lcrypto//; s/ -lc$$//; s/  */ /g' $(BUILD)/native-libs.txt)
+
+define pc_file
+	{ echo 'prefix=$(1)'; \
+	  echo 'exec_prefix=$${prefix}'; \
+	  echo 'libdir=$(2)'; \
+	  echo 'includedir=$(3)'; \
+	  echo 'incdir=$${includedir}/librtmp'; \
+	  echo; \
+	  echo 'Name: librtmp'; \
+	  echo 'Description: RTMP implementation (librtmp-rs, a drop-in replacement written in Rust)'; \
+	  echo 'Version: $(VERSION)'; \
+	  echo 'Requires.private: $(PC_REQUIRES)'; \
+	  echo 'URL: https://rtmpdump.mplayerhq.hu'; \
+	  echo 'Libs: -L$${libdir} -lrtmp'; \
+	  echo "Libs.private: $(PC_PRIVATE)"; \
+	  echo 'Cflags: -I$${includedir}'; } > $(4)
+endef
+
+$(BUILD)/librtmp.pc: $(BUILD)/.cargo-stamp Makefile
+	$(call pc_file,$(prefix),$${exec_prefix}$(patsubst $(prefix)%,%,$(libdir)),$${prefix}/include,$@)
+
+# pkg-config prefers librtmp-uninstalled.pc when its directory is on PKG_CONFIG_PATH: it points at
+# this tree, so FFmpeg's configure and the tests can use the build without installing it.
+$(BUILD)/librtmp-uninstalled.pc: $(BUILD)/.cargo-stamp Makefile
+	$(call pc_file,$(CURDIR),$(CURDIR)/$(BUILD),$(CURDIR)/include,$@)
+
+# The checked-in headers must be exactly what cbindgen generates from the Rust definitions.
+check-headers: $(BUILD)/.cargo-stamp
+	@for h in $(notdir $(HEADERS)); do \
+		if ! cmp -s $(RUST_OUT)/include/librtmp/$$h include/librtmp/$$h; then \
+			echo "include/librtmp/$$h is not what cbindgen generates from the Rust sources:"; \
+			diff -u include/librtmp/$$h $(RUST_OUT)/include/librtmp/$$h | head -40; \
+			echo "run 'make headers' and commit the result"; exit 1; fi; done
+
+headers: $(BUILD)/.cargo-stamp
+	cp $(addprefix $(RUST_OUT)/include/librtmp/,$(notdir $(HEADERS))) include/librtmp/
+
+install: all
+	install -d $(LIBDIR)/pkgconfig $(INCDIR)
+	install -m 644 $(HEADERS) $(INCDIR)/
+	install -m 644 $(BUILD)/librtmp.a $(LIBDIR)/librtmp.a
+ifeq ($(SHARED),yes)
+	install -m 755 $(BUILD)/librtmp.so.$(SO_VERSION) $(LIBDIR)/librtmp.so.$(SO_VERSION)
+	ln -sf librtmp.so.$(SO_VERSION) $(LIBDIR)/librtmp.so
+endif
+	install -m 644 $(BUILD)/librtmp.pc $(LIBDIR)/pkgconfig/librtmp.pc
+
+uninstall:
+	rm -f $(addprefix $(INCDIR)/,$(notdir $(HEADERS)))
+	-rmdir $(INCDIR) 2>/dev/null
+	rm -f $(LIBDIR)/librtmp.a $(LIBDIR)/librtmp.so $(LIBDIR)/librtmp.so.$(SO_VERSION) $(LIBDIR)/pkgconfig/librtmp.pc
+
+clean:
+	rm -rf $(BUILD)
+	$(CARGO) clean
+
+include tests/tests.mk
+
+.PHONY: all check-headers headers install uninstall clean FORCE
+FORCE:
