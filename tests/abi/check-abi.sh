@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Compile-time proof that include/librtmp/ is the original's ABI: layouts on x86_64, i386, aarch64
+# and armhf (with and without NO_CRYPTO), every constant and enum value, every exported prototype,
+# C++ inclusion, and -Wall cleanliness. Each check also runs against Debian's /usr/include/librtmp
+# as a control, so a wrong reference table cannot pass silently.
+set -u
+cd "$(dirname "$0")/../.."
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+GEN="python3 tests/abi/gen_checks.py"
+pass=0; fail=0
+check() { # name, command...
+  local name=$1; shift
+  if "$@" >"$T/out" 2>&1; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; head -20 "$T/out"; fi
+}
+have_ref=0; [ -f /usr/include/librtmp/rtmp.h ] && have_ref=1
+
+for pair in x86_64:gcc i386:i686-linux-gnu-gcc aarch64:aarch64-linux-gnu-gcc armhf:arm-linux-gnueabihf-gcc; do
+  arch=${pair%%:*}; cc=${pair##*:}
+  if ! command -v "$cc" >/dev/null; then echo "FAIL: $cc not installed (scripts/install-deps.sh installs it)"; fail=$((fail+1)); continue; fi
+  $GEN layout "$arch" > "$T/layout_$arch.c"
+  for def in "" -DNO_CRYPTO; do
+    check "layout $arch ${def:-CRYPTO} (ours)" "$cc" -std=gnu11 -fsyntax-only -Werror $def -Iinclude "$T/layout_$arch.c"
+    [ $have_ref = 1 ] && check "layout $arch ${def:-CRYPTO} (Debian, control)" "$cc" -std=gnu11 -fsyntax-only $def -I/usr/include "$T/layout_$arch.c"
+  done
+done
+
+$GEN constants > "$T/constants.c"
+$GEN prototypes > "$T/prototypes.c"
+for f in constants prototypes; do
+  check "$f (ours)" gcc -std=gnu11 -fsyntax-only -Wall -Wextra -Werror -Iinclude "$T/$f.c"
+  [ $have_ref = 1 ] && check "$f (Debian, control)" gcc -std=gnu11 -fsyntax-only -I/usr/include "$T/$f.c"
+done
+
+# C++: the headers wrap their declarations in extern "C", so a C++ program links to the C symbols.
+cat > "$T/cxx.cc" <<'CXX'
+#include <librtmp/rtmp.h>
+#include <librtmp/log.h>
+#include <librtmp/http.h>
+static void cb(int, const char *, va_list) {}
+int main() {
+  RTMP *r = RTMP_Alloc(); RTMP_Init(r);
+  AMFDataType t = AMF_NUMBER; RTMP_LogLevel l = RTMP_LOGDEBUG; HTTPResult h = HTTPRES_OK;
+  RTMP_LogSetCallback(cb); RTMP_LogSetLevel(l);
+  char x[] = "x"; AVal a = AVC(x); (void)a; (void)t; (void)h;
+  RTMP_Close(r); RTMP_Free(r);
+  return RTMP_LibVersion() == RTMP_LIB_VERSION ? 0 : 1;
+}
+CXX
+check "C++ compile (ours)" g++ -Wall -Wextra -Werror -c -Iinclude "$T/cxx.cc" -o "$T/cxx.o"
+check "C++ link against build/ (ours)" g++ "$T/cxx.o" -Lbuild -lrtmp -o "$T/cxx"
+check "C++ run (ours)" env LD_LIBRARY_PATH=build "$T/cxx"
+check "C99 -pedantic compile (ours)" gcc -std=c99 -pedantic -Wall -Werror -fsyntax-only -Iinclude -x c - <<'C'
+#include <librtmp/rtmp.h>
+#include <librtmp/log.h>
+#include <librtmp/http.h>
+int main(void) { return 0; }
+C
+
+echo "abi: $pass passed, $fail failed"
+[ $fail = 0 ]
