@@ -20,6 +20,9 @@ TARGET        ?=
 CC     = $(CROSS_COMPILE)gcc
 AR     = $(CROSS_COMPILE)ar
 CARGO ?= cargo
+# Where cargo builds (a second tree keeps a CRYPTO= build from invalidating the default one).
+TARGET_DIR ?= target
+BUILD      ?= build
 
 ifneq ($(SYS),posix)
 $(error SYS=$(SYS) is not supported: librtmp-rs builds for SYS=posix only)
@@ -37,16 +40,15 @@ endif
 
 ifneq ($(TARGET),)
   CARGO_TARGET   = --target $(TARGET)
-  RUST_OUT       = target/$(TARGET)/release
+  RUST_OUT       = $(TARGET_DIR)/$(TARGET)/release
   # the cc crate compiles the C log shim with the cross compiler
   export CC_$(subst -,_,$(TARGET)) = $(CC)
   export AR_$(subst -,_,$(TARGET)) = $(AR)
 else
   CARGO_TARGET   =
-  RUST_OUT       = target/release
+  RUST_OUT       = $(TARGET_DIR)/release
 endif
 
-BUILD   = build
 HEADERS = include/librtmp/rtmp.h include/librtmp/amf.h include/librtmp/log.h include/librtmp/http.h
 
 ifeq ($(SHARED),yes)
@@ -61,7 +63,7 @@ all: $(LIBS_OUT) $(BUILD)/librtmp.pc $(BUILD)/librtmp-uninstalled.pc check-heade
 # so that rustc prints the native libraries a static link needs (for Libs.private).
 $(BUILD)/.cargo-stamp: FORCE
 	@mkdir -p $(BUILD)
-	$(CARGO) rustc --release --lib --crate-type staticlib $(CARGO_FEATURES) $(CARGO_TARGET) \
+	$(CARGO) rustc --release --lib --crate-type staticlib $(CARGO_FEATURES) $(CARGO_TARGET) --target-dir $(TARGET_DIR) \
 		-- --print native-static-libs 2> $(BUILD)/cargo.log || { cat $(BUILD)/cargo.log; exit 1; }
 	@grep -q '^warning' $(BUILD)/cargo.log && grep -A8 '^warning' $(BUILD)/cargo.log || true
 	@if grep -q 'native-static-libs:' $(BUILD)/cargo.log; then \

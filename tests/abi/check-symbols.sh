@@ -23,7 +23,7 @@ if [ -n "$DEB" ]; then
 fi
 readelf -d "$SO" | grep -q 'SONAME.*\[librtmp.so.1\]' && ok || bad "SONAME is not librtmp.so.1"
 readelf -S "$SO" | grep -q '\.gnu\.version_d' && bad "the library defines symbol versions (the original has none)" || ok
-[ -L build/librtmp.so ] && [ "$(readlink build/librtmp.so)" = librtmp.so.1 ] && ok || bad "build/librtmp.so is not a symlink to librtmp.so.1"
+D=$(dirname "$SO"); [ -L "$D/librtmp.so" ] && [ "$(readlink "$D/librtmp.so")" = librtmp.so.1 ] && ok || bad "$D/librtmp.so is not a symlink to librtmp.so.1"
 [ -f "$SO" ] && [ ! -L "$SO" ] && ok || bad "$SO is not a real file"
 
 # Data objects: kind (STT_OBJECT) and size as in the original (x86_64 sizes from the table).
