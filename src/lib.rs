@@ -3,6 +3,7 @@
 //! every `unsafe` line, mirrors the C structs and exports the 116 symbols of the original.
 
 pub mod amf;
+pub mod chunk;
 pub mod options;
 pub mod url;
 
