@@ -4,6 +4,8 @@
 
 pub mod amf;
 pub mod chunk;
+pub mod crypto;
+pub mod handshake;
 pub mod options;
 pub mod url;
 

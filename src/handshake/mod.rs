@@ -1,0 +1,194 @@
+//! The RTMP handshakes, without I/O: the client builds C0+C1, turns S0+S1 into C2 and checks S2.
+//!
+//! As in librtmp, the Flash Player 9 "digest" handshake is used only when it is needed: for RTMPE
+//! and for SWF verification (which signs with the server's S1). Plain rtmp, rtmps and rtmpt use
+//! the simple handshake, which every server accepts.
+
+mod digest;
+
+pub use digest::{swf_verification_response, GENUINE_FMS_KEY, GENUINE_FP_KEY};
+
+/// Size of C1/S1/C2/S2.
+pub const SIG_SIZE: usize = 1536;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandshakeError {
+    /// The server's S1 carries no valid digest at either position.
+    ServerDigest,
+    /// The server's S2 does not sign our C1 digest.
+    ServerSignature,
+    /// The handshake variant needs OpenSSL and this build has none.
+    NoCrypto,
+}
+
+impl core::fmt::Display for HandshakeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            HandshakeError::ServerDigest => write!(f, "couldn't verify the server digest"),
+            HandshakeError::ServerSignature => write!(f, "server not genuine Adobe (S2 signature mismatch)"),
+            HandshakeError::NoCrypto => write!(f, "this handshake needs crypto support, absent from this build (CRYPTO=)"),
+        }
+    }
+}
+
+impl std::error::Error for HandshakeError {}
+
+/// What the client handshake produced beyond success.
+#[derive(Debug, Clone, Default)]
+pub struct HandshakeOutcome {
+    /// The server's S1 (the SWF verification response signs its last 32 bytes).
+    pub s1_tail: Option<[u8; 32]>,
+    /// The server answered the digest handshake with a simple one (S1 version zero).
+    pub fell_back_to_simple: bool,
+}
+
+#[derive(Debug)]
+pub struct ClientHandshake {
+    c0: u8,
+    c1: Box<[u8; SIG_SIZE]>,
+    digest: bool,
+    /// Digest offset scheme (0: bytes 8..11, 1: bytes 772..775) and our digest position in C1.
+    scheme: usize,
+    digest_pos: usize,
+}
+
+impl ClientHandshake {
+    /// `digest`: use the FP9 handshake; `encrypted` selects RTMPE's C0 and version bytes.
+    /// `uptime`: milliseconds for C1's first field.
+    pub fn new(digest: bool, encrypted: bool, uptime: u32) -> Result<Self, HandshakeError> {
+        if digest && !cfg!(feature = "crypto") {
+            return Err(HandshakeError::NoCrypto);
+        }
+        let mut c1 = Box::new([0u8; SIG_SIZE]);
+        crate::crypto::random_bytes(&mut c1[8..]);
+        c1[0..4].copy_from_slice(&uptime.to_be_bytes());
+        let (c0, scheme) = if encrypted { (6, 1) } else { (3, 0) };
+        let mut hs = ClientHandshake { c0, c1, digest, scheme, digest_pos: 0 };
+        if digest {
+            // At least Flash Player 9.0.115: the version the digest handshake came with.
+            let version = if encrypted { [128, 0, 3, 2] } else { [10, 0, 45, 2] };
+            hs.c1[4..8].copy_from_slice(&version);
+            #[cfg(feature = "crypto")]
+            {
+                hs.digest_pos = digest::sign_c1(&mut hs.c1, scheme);
+            }
+        } else {
+            hs.c1[4..8].fill(0);
+        }
+        Ok(hs)
+    }
+
+    /// The first bytes to send: C0 then C1.
+    pub fn c0c1(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(1 + SIG_SIZE);
+        v.push(self.c0);
+        v.extend_from_slice(&self.c1[..]);
+        v
+    }
+
+    pub fn c0(&self) -> u8 {
+        self.c0
+    }
+
+    /// Takes S0 and S1 and returns C2.
+    pub fn respond(&mut self, s0: u8, s1: &[u8; SIG_SIZE], outcome: &mut HandshakeOutcome) -> Result<Box<[u8; SIG_SIZE]>, HandshakeError> {
+        if s0 != self.c0 {
+            log::warn!("handshake: type mismatch: client sent {}, server answered {s0}", self.c0);
+        }
+        log::debug!("handshake: server uptime {}, version {}.{}.{}.{}", u32::from_be_bytes([s1[0], s1[1], s1[2], s1[3]]), s1[4], s1[5], s1[6], s1[7]);
+        if self.digest && s0 == 3 && s1[4] == 0 {
+            log::debug!("handshake: the server answered with a simple handshake");
+            self.digest = false;
+            outcome.fell_back_to_simple = true;
+        }
+        if !self.digest {
+            // The simple handshake echoes S1.
+            return Ok(Box::new(*s1));
+        }
+        #[cfg(feature = "crypto")]
+        {
+            let (c2, scheme) = digest::respond(s1, self.scheme)?;
+            self.scheme = scheme;
+            let mut tail = [0u8; 32];
+            tail.copy_from_slice(&s1[SIG_SIZE - 32..]);
+            outcome.s1_tail = Some(tail);
+            Ok(c2)
+        }
+        #[cfg(not(feature = "crypto"))]
+        Err(HandshakeError::NoCrypto)
+    }
+
+    /// Checks S2: with the digest handshake it must sign our C1 digest; a simple S2 that differs
+    /// from C1 is only worth a warning (as in librtmp: many servers send their own bytes).
+    pub fn verify_s2(&self, s2: &[u8; SIG_SIZE]) -> Result<(), HandshakeError> {
+        if !self.digest {
+            if s2[..] != self.c1[..] {
+                log::warn!("handshake: client signature does not match");
+            }
+            return Ok(());
+        }
+        #[cfg(feature = "crypto")]
+        {
+            digest::verify_s2(s2, &self.c1[self.digest_pos..self.digest_pos + 32])
+        }
+        #[cfg(not(feature = "crypto"))]
+        Err(HandshakeError::NoCrypto)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simple_handshake_echoes() {
+        let mut c = ClientHandshake::new(false, false, 1234).unwrap();
+        let c0c1 = c.c0c1();
+        assert_eq!(c0c1.len(), 1537);
+        assert_eq!(c0c1[0], 3);
+        assert_eq!(&c0c1[1..5], &1234u32.to_be_bytes());
+        assert_eq!(&c0c1[5..9], &[0, 0, 0, 0]);
+        let s1 = [7u8; SIG_SIZE];
+        let mut o = HandshakeOutcome::default();
+        let c2 = c.respond(3, &s1, &mut o).unwrap();
+        assert_eq!(c2[..], s1[..]);
+        let mut s2 = [0u8; SIG_SIZE];
+        s2.copy_from_slice(&c0c1[1..]);
+        assert!(c.verify_s2(&s2).is_ok());
+    }
+
+    #[cfg(feature = "crypto")]
+    #[test]
+    fn digest_handshake_against_a_server_side() {
+        for encrypted in [false, true] {
+            let mut c = ClientHandshake::new(true, encrypted, 0).unwrap();
+            let c0c1 = c.c0c1();
+            let mut c1 = [0u8; SIG_SIZE];
+            c1.copy_from_slice(&c0c1[1..]);
+            // A genuine server: S1 signed with the FMS key, S2 signing the client's digest.
+            let (s1, s2) = digest::test_server(&c1, if encrypted { 1 } else { 0 });
+            let mut o = HandshakeOutcome::default();
+            let c2 = c.respond(c0c1[0], &s1, &mut o).unwrap();
+            assert_eq!(o.s1_tail.unwrap()[..], s1[SIG_SIZE - 32..]);
+            assert!(digest::c2_is_signed(&c2, &s1, 0).is_ok() || digest::c2_is_signed(&c2, &s1, 1).is_ok());
+            c.verify_s2(&s2).unwrap();
+            let mut bad = s2;
+            bad[SIG_SIZE - 1] ^= 1;
+            assert_eq!(c.verify_s2(&bad), Err(HandshakeError::ServerSignature));
+        }
+    }
+
+    #[cfg(feature = "crypto")]
+    #[test]
+    fn digest_falls_back_and_rejects_unsigned_servers() {
+        let mut c = ClientHandshake::new(true, false, 0).unwrap();
+        let mut o = HandshakeOutcome::default();
+        let s1 = [0u8; SIG_SIZE]; // version 0: a simple server
+        assert!(c.respond(3, &s1, &mut o).is_ok());
+        assert!(o.fell_back_to_simple);
+        let mut c = ClientHandshake::new(true, false, 0).unwrap();
+        let mut s1 = [9u8; SIG_SIZE];
+        s1[4] = 3;
+        assert_eq!(c.respond(3, &s1, &mut HandshakeOutcome::default()).unwrap_err(), HandshakeError::ServerDigest);
+    }
+}
