@@ -2,31 +2,26 @@
 //! RC4, XTEA and Blowfish (RTMPE) are written here in Rust because OpenSSL 3 moved them to its
 //! legacy provider; they arrive with RTMPE.
 
-/// Fills `buf` with bytes from the kernel's CSPRNG (the original used an unseeded `rand()`).
+/// Fills `buf` with unpredictable bytes (the original used an unseeded `rand()`, the same bytes in
+/// every run): OpenSSL's CSPRNG, or the kernel's through /dev/urandom in builds without OpenSSL.
 pub fn random_bytes(buf: &mut [u8]) {
-    let mut filled = 0;
-    while filled < buf.len() {
-        // SAFETY: writes at most `buf.len() - filled` bytes into the rest of `buf`.
-        let n = unsafe { libc::getrandom(buf[filled..].as_mut_ptr().cast(), buf.len() - filled, 0) };
-        if n > 0 {
-            filled += n as usize;
-        } else if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-            // No getrandom (very old kernel): fall back to a time-seeded generator rather than fail.
-            let mut x = crate::crypto::fallback_seed();
-            for b in &mut buf[filled..] {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                *b = x as u8;
-            }
-            return;
-        }
+    #[cfg(feature = "crypto")]
+    if openssl::rand::rand_bytes(buf).is_ok() {
+        return;
     }
-}
-
-fn fallback_seed() -> u64 {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
-    t | 1
+    use std::io::Read;
+    if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).is_ok() {
+        return;
+    }
+    // Neither is available (a sandbox without /dev): the handshake filler needs no secrecy, only
+    // variety, so a time-seeded xorshift will do.
+    let mut x = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64) | 1;
+    for b in buf.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
 }
 
 /// HMAC-SHA256 of the concatenation of `parts` under `key`.
