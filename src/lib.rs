@@ -7,6 +7,7 @@ pub mod chunk;
 pub mod crypto;
 pub mod handshake;
 pub mod options;
+pub mod transport;
 pub mod url;
 
 pub mod ffi;
