@@ -5,6 +5,7 @@
 pub mod amf;
 pub mod chunk;
 pub mod crypto;
+pub mod flv;
 pub mod handshake;
 pub mod options;
 pub mod transport;
