@@ -4,6 +4,7 @@
 
 pub mod amf;
 pub mod chunk;
+pub mod conn;
 pub mod crypto;
 pub mod flv;
 pub mod handshake;
