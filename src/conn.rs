@@ -2,7 +2,7 @@
 //! parsed from in place, the chunk reader and writer, the handshake, byte counting and
 //! acknowledgements. Messages go out whole, in one vectored send.
 
-use crate::chunk::{Chunk, ChunkError, ChunkReader, ChunkWriter, OutMessage, FMT_LARGE};
+use crate::chunk::{Chunk, ChunkError, ChunkReader, ChunkWriter, OutMessage};
 use crate::handshake::{ClientHandshake, HandshakeError, HandshakeOutcome, SIG_SIZE};
 use crate::transport::{is_timeout, Transport};
 use std::io;
@@ -191,10 +191,9 @@ impl Connection {
         })
     }
 
-    /// Sends one message, all its chunks in one write. `min_fmt`: the smallest header compression
-    /// allowed (FMT_LARGE forces a full header).
-    pub fn send_message(&mut self, m: &OutMessage<'_>, min_fmt: u8) -> Result<(), ConnError> {
-        let fmt = self.writer.choose_format(m, min_fmt);
+    /// Sends one message, all its chunks in one write; `force_large` asks for a full header.
+    pub fn send_message(&mut self, m: &OutMessage<'_>, force_large: bool) -> Result<(), ConnError> {
+        let fmt = self.writer.choose_format(m, force_large);
         let mut out = std::mem::take(&mut self.out);
         out.clear();
         self.writer.write(m, fmt, &mut out);
@@ -225,9 +224,9 @@ impl Connection {
         Ok(outcome)
     }
 
-    /// Sends a protocol control message on chunk stream 2 (always a full header, as librtmp).
-    pub fn send_control(&mut self, type_id: u8, payload: &[u8]) -> Result<(), ConnError> {
-        self.send_message(&OutMessage { csid: 2, timestamp: 0, type_id, stream_id: 0, payload }, FMT_LARGE)
+    /// Sends a protocol or user control message on chunk stream 2, message stream 0.
+    pub fn send_control(&mut self, type_id: u8, payload: &[u8], force_large: bool) -> Result<(), ConnError> {
+        self.send_message(&OutMessage { csid: 2, timestamp: 0, type_id, stream_id: 0, payload }, force_large)
     }
 }
 
@@ -276,7 +275,7 @@ mod tests {
             }
         }
         assert_eq!(complete.unwrap().timestamp, 7);
-        c.send_message(&OutMessage { csid: 3, timestamp: 0, type_id: 20, stream_id: 0, payload: b"hello" }, 0).unwrap();
+        c.send_message(&OutMessage { csid: 3, timestamp: 0, type_id: 20, stream_id: 0, payload: b"hello" }, true).unwrap();
         server.join().unwrap();
         assert!(matches!(c.next_chunk(), Err(ConnError::Closed)));
     }

@@ -52,22 +52,23 @@ impl ChunkWriter {
         self.chunk_size = size.clamp(1, 0x7FFF_FFFF);
     }
 
-    /// Chooses the header format for `m`: at least `min_fmt` (callers ask for type 0 where the
-    /// original does), smaller when the previous message on the chunk stream allows it.
-    pub fn choose_format(&self, m: &OutMessage<'_>, min_fmt: u8) -> u8 {
+    /// Chooses the header format for `m`: type 0 when `force_large` (the original asks for a full
+    /// header on many commands) or when nothing can be inherited, otherwise the smallest header
+    /// that receivers decode to the same message.
+    pub fn choose_format(&self, m: &OutMessage<'_>, force_large: bool) -> u8 {
         let Some(prev) = self.streams.get(m.csid as usize).filter(|s| s.seen) else { return FMT_LARGE };
-        if min_fmt == FMT_LARGE || prev.stream_id != m.stream_id || m.timestamp < prev.timestamp {
+        if force_large || prev.stream_id != m.stream_id || m.timestamp < prev.timestamp {
             return FMT_LARGE;
         }
         let delta = m.timestamp.wrapping_sub(prev.timestamp);
-        let mut fmt = FMT_MEDIUM;
-        if prev.type_id == m.type_id && prev.length == m.payload.len() as u32 && min_fmt >= FMT_SMALL {
-            fmt = FMT_SMALL;
-            if delta == prev.delta && !prev.last_was_large && min_fmt >= FMT_MINIMUM {
-                fmt = FMT_MINIMUM;
-            }
+        if prev.type_id != m.type_id || prev.length != m.payload.len() as u32 {
+            return FMT_MEDIUM;
         }
-        fmt.max(min_fmt.min(fmt))
+        if delta == prev.delta && !prev.last_was_large {
+            FMT_MINIMUM
+        } else {
+            FMT_SMALL
+        }
     }
 
     /// Appends every chunk of `m` to `out` using header format `fmt` (from `choose_format`, or
@@ -148,7 +149,7 @@ mod tests {
         let mut out = Vec::new();
         for (csid, ts, ty, sid, p) in msgs {
             let m = OutMessage { csid: *csid, timestamp: *ts, type_id: *ty, stream_id: *sid, payload: p };
-            let fmt = w.choose_format(&m, FMT_MINIMUM);
+            let fmt = w.choose_format(&m, false);
             w.write(&m, fmt, &mut out);
         }
         let mut r = ChunkReader::new();
@@ -192,16 +193,17 @@ mod tests {
         let mut w = ChunkWriter::new();
         let p = [0u8; 10];
         let m = |ts| OutMessage { csid: 4, timestamp: ts, type_id: 8, stream_id: 1, payload: &p };
-        assert_eq!(w.choose_format(&m(0), FMT_MINIMUM), FMT_LARGE);
+        assert_eq!(w.choose_format(&m(0), false), FMT_LARGE);
         let mut out = Vec::new();
         w.write(&m(0), FMT_LARGE, &mut out);
         assert_eq!(out.len(), 12 + 10);
         // after a type 0, never type 3 (its field was absolute)
-        assert_eq!(w.choose_format(&m(0), FMT_MINIMUM), FMT_SMALL);
+        assert_eq!(w.choose_format(&m(0), false), FMT_SMALL);
         w.write(&m(23), FMT_SMALL, &mut out);
-        assert_eq!(w.choose_format(&m(46), FMT_MINIMUM), FMT_MINIMUM);
-        assert_eq!(w.choose_format(&m(50), FMT_MINIMUM), FMT_SMALL);
-        assert_eq!(w.choose_format(&m(46), FMT_MEDIUM), FMT_MEDIUM);
-        assert_eq!(w.choose_format(&m(46), FMT_LARGE), FMT_LARGE);
+        assert_eq!(w.choose_format(&m(46), false), FMT_MINIMUM);
+        assert_eq!(w.choose_format(&m(50), false), FMT_SMALL);
+        assert_eq!(w.choose_format(&m(46), true), FMT_LARGE);
+        let other = [0u8; 3];
+        assert_eq!(w.choose_format(&OutMessage { payload: &other, ..m(46) }, false), FMT_MEDIUM);
     }
 }
