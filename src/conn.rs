@@ -166,6 +166,18 @@ impl Connection {
         }
     }
 
+    /// Parses the next chunk if it is already buffered in full; never blocks.
+    pub fn try_next_chunk(&mut self) -> Result<Option<Chunk>, ConnError> {
+        self.drop_pending();
+        match self.reader.read(&self.buf[self.start..self.end])? {
+            Some(c) => {
+                self.pending = c.consumed;
+                Ok(Some(c))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// The data of chunk `c` (valid until the next read).
     pub fn chunk_data(&self, c: &Chunk) -> &[u8] {
         &self.buf[self.start + c.data.start..self.start + c.data.end]

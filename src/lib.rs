@@ -4,11 +4,13 @@
 
 pub mod amf;
 pub mod chunk;
+pub mod clock;
 pub mod conn;
 pub mod crypto;
 pub mod flv;
 pub mod handshake;
 pub mod options;
+pub mod session;
 pub mod transport;
 pub mod url;
 

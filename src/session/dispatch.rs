@@ -1,0 +1,415 @@
+//! What the client does with each message from the server (RTMP_ClientPacket): protocol control,
+//! user control, replies to its commands, status events, and metadata.
+
+use super::{feature, lf, msg, readflag, Message, Session};
+use crate::amf::{amf0, Object, Value};
+
+/// RTMP_ClientPacket's result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PacketKind {
+    /// Nothing for the caller (control, replies).
+    None = 0,
+    /// Audio, video, an aggregate, or onMetaData.
+    Media = 1,
+    /// The stream ended (Play.Complete/Stop, UnpublishNotify, onFCUnsubscribe).
+    StreamEnd = 2,
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn status_strings<'o>(obj: &'o Object<'_>) -> (&'o [u8], &'o [u8], &'o [u8]) {
+    let info = obj.props.get(3).and_then(|p| p.value.as_object());
+    let get = |n: &[u8]| info.and_then(|o| o.get(n)).and_then(|p| p.value.as_str()).unwrap_or(b"");
+    (get(b"code"), get(b"level"), get(b"description"))
+}
+
+impl Session {
+    /// Handles one complete message and says what kind it was.
+    pub fn client_packet(&mut self, m: &Message<'_>) -> PacketKind {
+        match m.type_id {
+            msg::CHUNK_SIZE => {
+                if let Some(size) = be32(m.body, 0) {
+                    let size = size as i32;
+                    if size <= 0 {
+                        // The original stores any value; a non-positive chunk size would make the
+                        // stream unreadable, so it is refused and the connection ends.
+                        log::error!("server sent an invalid chunk size {size}; closing");
+                        self.close(false);
+                        return PacketKind::None;
+                    }
+                    log::debug!("received: chunk size change to {size}");
+                    self.st.in_chunk_size = size;
+                    if let Some(c) = self.conn.as_mut() {
+                        c.reader.set_chunk_size(size as u32);
+                    }
+                }
+            }
+            msg::ABORT => {
+                if let (Some(csid), Some(c)) = (be32(m.body, 0), self.conn.as_mut()) {
+                    c.reader.abort(csid);
+                }
+            }
+            msg::BYTES_READ => log::debug!("received: bytes read report"),
+            msg::CONTROL => self.handle_ctrl(m.body),
+            msg::SERVER_BW => {
+                if let Some(v) = be32(m.body, 0) {
+                    self.st.server_bw = v as i32;
+                    log::debug!("server BW = {}", self.st.server_bw);
+                }
+            }
+            msg::CLIENT_BW => {
+                if let Some(v) = be32(m.body, 0) {
+                    self.st.client_bw = v as i32;
+                    self.st.client_bw2 = m.body.get(4).copied().unwrap_or(0xff);
+                    log::debug!("client BW = {} {}", self.st.client_bw, self.st.client_bw2 as i8);
+                }
+            }
+            msg::AUDIO | msg::VIDEO => {
+                self.note_media(m.csid, m.timestamp);
+                return PacketKind::Media;
+            }
+            msg::FLEX_STREAM_SEND => log::debug!("flex stream send, size {} bytes, not supported, ignoring", m.body.len()),
+            msg::FLEX_SHARED_OBJECT => log::debug!("flex shared object, size {} bytes, not supported, ignoring", m.body.len()),
+            msg::FLEX_MESSAGE => {
+                log::debug!("flex message, size {} bytes, not fully supported", m.body.len());
+                if m.body.len() > 1 && self.handle_invoke(&m.body[1..]) {
+                    return PacketKind::StreamEnd;
+                }
+            }
+            msg::INFO => {
+                log::debug!("received: notify {} bytes", m.body.len());
+                if self.handle_metadata(m.body) {
+                    return PacketKind::Media;
+                }
+            }
+            msg::SHARED_OBJECT => log::debug!("shared object, not supported, ignoring"),
+            msg::INVOKE => {
+                log::debug!("received: invoke {} bytes", m.body.len());
+                if self.handle_invoke(m.body) {
+                    return PacketKind::StreamEnd;
+                }
+            }
+            msg::FLASH_VIDEO => {
+                let mut ts = m.timestamp;
+                let mut pos = 0usize;
+                let b = m.body;
+                while pos + 11 < b.len() {
+                    let size = (usize::from(b[pos + 1]) << 16) | (usize::from(b[pos + 2]) << 8) | usize::from(b[pos + 3]);
+                    if pos + 11 + size + 4 > b.len() {
+                        log::warn!("Stream corrupt?!");
+                        break;
+                    }
+                    match b[pos] {
+                        msg::INFO => {
+                            self.handle_metadata(&b[pos + 11..pos + 11 + size]);
+                        }
+                        msg::AUDIO | msg::VIDEO => {
+                            ts = (u32::from(b[pos + 7]) << 24) | (u32::from(b[pos + 4]) << 16) | (u32::from(b[pos + 5]) << 8) | u32::from(b[pos + 6]);
+                        }
+                        _ => {}
+                    }
+                    pos += 11 + size + 4;
+                }
+                if self.st.pausing == 0 {
+                    self.st.media_stamp = ts;
+                }
+                return PacketKind::Media;
+            }
+            other => log::debug!("unknown packet type received: 0x{other:02x}"),
+        }
+        PacketKind::None
+    }
+
+    fn note_media(&mut self, csid: u32, timestamp: u32) {
+        if self.st.media_channel == 0 {
+            self.st.media_channel = csid as i32;
+        }
+        if self.st.pausing == 0 {
+            self.st.media_stamp = timestamp;
+        }
+    }
+
+    /// The absolute timestamp of the last message on the media chunk stream (m_channelTimestamp).
+    pub fn media_channel_timestamp(&self) -> u32 {
+        let ch = self.st.media_channel.max(0) as u32;
+        self.conn.as_ref().and_then(|c| c.reader.stream(ch)).map_or(0, |s| s.last_timestamp)
+    }
+
+    fn handle_ctrl(&mut self, body: &[u8]) {
+        let kind: i32 = if body.len() >= 2 { i32::from(i16::from_be_bytes([body[0], body[1]])) } else { -1 };
+        log::debug!("received ctrl. type: {kind}, len: {}", body.len());
+        if body.len() >= 6 {
+            let v = be32(body, 2).unwrap_or(0);
+            match kind {
+                0 => log::debug!("Stream Begin {v}"),
+                1 => {
+                    log::debug!("Stream EOF {v}");
+                    if self.st.pausing == 1 {
+                        self.st.pausing = 2;
+                    }
+                }
+                2 => log::debug!("Stream Dry {v}"),
+                4 => log::debug!("Stream IsRecorded {v}"),
+                6 => {
+                    log::debug!("Ping {v}");
+                    let _ = self.send_ctrl(7, v, 0);
+                }
+                31 => {
+                    log::debug!("Stream BufferEmpty {v}");
+                    if self.link.lflags & lf::BUFX != 0 {
+                        // Pause and unpause at once: the server then sends its next buffer without
+                        // waiting for it to play out (rtmpdump downloads as fast as it can).
+                        if self.st.pausing == 0 {
+                            self.st.pause_stamp = self.media_channel_timestamp();
+                            let _ = self.send_pause(true, self.st.pause_stamp as i32);
+                            self.st.pausing = 1;
+                        } else if self.st.pausing == 2 {
+                            let _ = self.send_pause(false, self.st.pause_stamp as i32);
+                            self.st.pausing = 3;
+                        }
+                    }
+                }
+                32 => log::debug!("Stream BufferReady {v}"),
+                _ => log::debug!("Stream xx {v}"),
+            }
+        }
+        if kind == 0x1A {
+            log::debug!("SWFVerification ping received");
+            if body.len() > 2 && body[2] > 1 {
+                log::error!("SWFVerification Type {} request not supported!", body[2]);
+            } else if self.swf_response.is_some() {
+                let _ = self.send_ctrl(0x1B, 0, 0);
+            } else {
+                log::error!("Ignoring SWFVerification request, use --swfVfy!");
+            }
+        }
+    }
+
+    /// Decodes onMetaData: duration, and which of audio/video the stream has. True if it was
+    /// onMetaData (which RTMP_Read then passes on as a script tag).
+    fn handle_metadata(&mut self, body: &[u8]) -> bool {
+        let Ok((obj, _)) = amf0::decode_object(body, false, &mut ()) else {
+            log::error!("error decoding meta data packet");
+            return false;
+        };
+        if obj.props.first().and_then(|p| p.value.as_str()) != Some(b"onMetaData") {
+            return false;
+        }
+        log::info!("Metadata:");
+        dump_metadata(&obj);
+        if let Some(Value::Number(d)) = obj.find_first(b"duration").map(|p| &p.value) {
+            self.st.duration = *d;
+        }
+        if obj.find_prefix(b"video").is_some() {
+            self.read.data_type |= 1;
+        }
+        if obj.find_prefix(b"audio").is_some() {
+            self.read.data_type |= 4;
+        }
+        true
+    }
+
+    /// Finds and removes the queued call with transaction `txn`.
+    fn take_call(&mut self, txn: i32) -> Option<Vec<u8>> {
+        let i = self.calls.iter().position(|c| c.txn == txn)?;
+        self.calls_dirty = true;
+        Some(self.calls.remove(i).name)
+    }
+
+    fn drop_call_named(&mut self, name: &[u8]) {
+        if let Some(i) = self.calls.iter().position(|c| c.name == name) {
+            self.calls.remove(i);
+            self.calls_dirty = true;
+        }
+    }
+
+    /// Handles an invoke (or AMF3 command after its first byte). True when it ended the stream.
+    fn handle_invoke(&mut self, body: &[u8]) -> bool {
+        if body.first() != Some(&0x02) {
+            log::warn!("HandleInvoke, Sanity failed. no string method in invoke packet");
+            return false;
+        }
+        let Ok((obj, _)) = amf0::decode_object(body, false, &mut ()) else {
+            log::error!("HandleInvoke, error decoding invoke packet");
+            return false;
+        };
+        let method = obj.props.first().and_then(|p| p.value.as_str()).unwrap_or(b"").to_vec();
+        let txn = obj.props.get(1).and_then(|p| p.value.as_number()).unwrap_or(0.0);
+        log::debug!("HandleInvoke, server invoking <{}>", String::from_utf8_lossy(&method));
+        match &method[..] {
+            b"_result" => {
+                let Some(invoked) = self.take_call(txn as i32) else {
+                    log::debug!("HandleInvoke, received result id {txn:.6} without matching request");
+                    return false;
+                };
+                log::debug!("HandleInvoke, received result for method call <{}>", String::from_utf8_lossy(&invoked));
+                match &invoked[..] {
+                    b"connect" => self.on_connected(&obj),
+                    b"createStream" => {
+                        self.st.stream_id = obj.props.get(3).and_then(|p| p.value.as_number()).unwrap_or(0.0) as i32;
+                        if self.link.publishing() {
+                            let _ = self.send_publish();
+                        } else {
+                            if self.link.lflags & lf::PLST != 0 {
+                                let _ = self.send_playlist();
+                            }
+                            let _ = self.send_play();
+                            let (id, ms) = (self.st.stream_id as u32, self.st.buffer_ms as u32);
+                            let _ = self.send_ctrl(3, id, ms);
+                        }
+                    }
+                    b"play" | b"publish" => self.st.playing = true,
+                    _ => {}
+                }
+            }
+            b"onBWDone" => {
+                if self.st.bw_check_counter == 0 {
+                    let _ = self.send_check_bw();
+                }
+            }
+            b"onFCSubscribe" => {}
+            b"onFCUnsubscribe" => {
+                self.close(false);
+                return true;
+            }
+            b"ping" => {
+                let _ = self.send_pong(txn);
+            }
+            b"_onbwcheck" => {
+                let _ = self.send_check_bw_result(txn);
+            }
+            b"_onbwdone" => self.drop_call_named(b"_checkbw"),
+            b"_error" => {
+                let invoked = if self.link.publishing() { self.take_call(txn as i32) } else { None };
+                let (code, _, description) = status_strings(&obj);
+                match invoked {
+                    Some(name) => log::error!(
+                        "rtmp server sent error for {}: {} {}",
+                        String::from_utf8_lossy(&name),
+                        String::from_utf8_lossy(code),
+                        String::from_utf8_lossy(description)
+                    ),
+                    None => log::error!("rtmp server sent error"),
+                }
+            }
+            b"close" => {
+                log::error!("rtmp server requested close");
+                self.close(false);
+            }
+            b"onStatus" => return self.on_status(&obj),
+            b"playlist_ready" => self.drop_call_named(b"set_playlist"),
+            other => log::debug!("HandleInvoke, unhandled method <{}>", String::from_utf8_lossy(other)),
+        }
+        false
+    }
+
+    /// After connect's `_result`: the secure token answer, then releaseStream/FCPublish or the
+    /// window size and buffer length, createStream, and FCSubscribe for live streams.
+    fn on_connected(&mut self, obj: &Object<'_>) {
+        if !self.link.token.is_empty() {
+            if let Some(Value::String(challenge)) = obj.find_first(b"secureToken").map(|p| &p.value) {
+                let resp = crate::crypto::secure_token_decrypt(&self.link.token, challenge);
+                let _ = self.send_secure_token_response(&resp);
+            }
+        }
+        if self.link.publishing() {
+            let _ = self.send_release_stream();
+            let _ = self.send_fc_publish();
+        } else {
+            let _ = self.send_server_bw();
+            let _ = self.send_ctrl(3, 0, 300);
+        }
+        let _ = self.send_create_stream();
+        if !self.link.publishing() {
+            if !self.link.usher_token.is_empty() {
+                let t = self.link.usher_token.clone();
+                let _ = self.send_usher_token(&t);
+            }
+            if !self.link.subscribe_path.is_empty() {
+                let p = self.link.subscribe_path.clone();
+                let _ = self.send_fc_subscribe(&p);
+            } else if self.link.lflags & lf::LIVE != 0 {
+                let p = self.link.playpath.clone();
+                let _ = self.send_fc_subscribe(&p);
+            }
+        }
+    }
+
+    fn on_status(&mut self, obj: &Object<'_>) -> bool {
+        let (code, level, description) = status_strings(obj);
+        log::debug!("HandleInvoke, onStatus: {}", String::from_utf8_lossy(code));
+        match code {
+            b"NetStream.Failed" | b"NetStream.Play.Failed" | b"NetStream.Play.StreamNotFound" | b"NetConnection.Connect.InvalidApp" => {
+                self.st.stream_id = -1;
+                let code = String::from_utf8_lossy(code).into_owned();
+                self.close(false);
+                log::error!("Closing connection: {code}");
+            }
+            b"NetStream.Play.Start" | b"NetStream.Play.PublishNotify" => {
+                self.st.playing = true;
+                self.drop_call_named(b"play");
+            }
+            b"NetStream.Publish.Start" => {
+                self.st.playing = true;
+                self.drop_call_named(b"publish");
+            }
+            b"NetStream.Play.Complete" | b"NetStream.Play.Stop" | b"NetStream.Play.UnpublishNotify" => {
+                self.close(false);
+                return true;
+            }
+            b"NetStream.Seek.Notify" => self.read.flags &= !readflag::SEEKING,
+            b"NetStream.Pause.Notify" => {
+                if self.st.pausing == 1 || self.st.pausing == 2 {
+                    let _ = self.send_pause(false, self.st.pause_stamp as i32);
+                    self.st.pausing = 3;
+                }
+            }
+            _ => {
+                // Errors the original lets pass silently (Publish.BadName, Connect.Rejected, …)
+                // are at least logged, so the caller's failure has a reason.
+                if level == b"error" {
+                    log::error!("{}: {}", String::from_utf8_lossy(code), String::from_utf8_lossy(description));
+                    if self.link.publishing() && code == b"NetStream.Publish.BadName" {
+                        self.close(false);
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// For the caller: whether the connection was made for publishing over HTTP.
+    pub fn tunnelled_publish(&self) -> bool {
+        self.link.protocol & (feature::HTTP | feature::WRITE) == (feature::HTTP | feature::WRITE)
+    }
+}
+
+/// The "Metadata:" block librtmp logs at INFO (rtmpdump shows it): numbers with two decimals,
+/// booleans as TRUE/FALSE, nested objects by name.
+fn dump_metadata(obj: &Object<'_>) {
+    for p in &obj.props {
+        let name = String::from_utf8_lossy(p.name);
+        let text = match &p.value {
+            Value::Object(o) | Value::EcmaArray(o) | Value::StrictArray(o) => {
+                if !p.name.is_empty() {
+                    log::info!("{name}:");
+                }
+                dump_metadata(o);
+                continue;
+            }
+            Value::Number(n) => format!("{n:.2}"),
+            Value::Boolean(b) => (if *b { "TRUE" } else { "FALSE" }).to_string(),
+            Value::String(s) => {
+                let s = String::from_utf8_lossy(&s[..s.len().min(255)]).into_owned();
+                s.strip_suffix('\n').map(str::to_string).unwrap_or(s)
+            }
+            Value::Date { millis, .. } => format!("timestamp:{millis:.2}"),
+            other => format!("INVALID TYPE 0x{:02x}", other.type_code() as u8),
+        };
+        if !text.is_empty() && !p.name.is_empty() {
+            log::info!("  {:<22}{}", name, text);
+        }
+    }
+}

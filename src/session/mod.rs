@@ -1,0 +1,396 @@
+//! NetConnection and NetStream: the state machine of an RTMP client session — connect, createStream,
+//! play or publish, the replies and status events that drive it, and the conversion of the stream
+//! to and from FLV. This is librtmp's behaviour in safe Rust; the C layer mirrors the public part
+//! of the state (`State`, `ReadState`, `Link`) into the caller's `RTMP` struct around every call.
+
+pub mod commands;
+mod dispatch;
+mod read;
+mod write;
+
+use crate::conn::{ConnError, Connection};
+
+pub use dispatch::PacketKind;
+
+/// RTMP_FEATURE_* bits of `Link::protocol`.
+pub mod feature {
+    pub const HTTP: i32 = 0x01;
+    pub const ENC: i32 = 0x02;
+    pub const SSL: i32 = 0x04;
+    pub const MFP: i32 = 0x08;
+    pub const WRITE: i32 = 0x10;
+    pub const HTTP2: i32 = 0x20;
+}
+
+/// RTMP_LF_* bits of `Link::lflags`.
+pub mod lf {
+    pub const AUTH: i32 = 0x01;
+    pub const LIVE: i32 = 0x02;
+    pub const SWFV: i32 = 0x04;
+    pub const PLST: i32 = 0x08;
+    pub const BUFX: i32 = 0x10;
+    pub const FTCU: i32 = 0x20;
+    pub const FAPU: i32 = 0x40;
+}
+
+/// RTMP_READ_* flags and statuses of `ReadState`.
+pub mod readflag {
+    pub const HEADER: u8 = 0x01;
+    pub const RESUME: u8 = 0x02;
+    pub const NO_IGNORE: u8 = 0x04;
+    pub const GOTKF: u8 = 0x08;
+    pub const GOTFLVK: u8 = 0x10;
+    pub const SEEKING: u8 = 0x20;
+    pub const COMPLETE: i8 = -3;
+    pub const ERROR: i8 = -2;
+    pub const EOF: i8 = -1;
+    pub const IGNORE: i8 = 0;
+}
+
+/// Message types.
+pub mod msg {
+    pub const CHUNK_SIZE: u8 = 0x01;
+    pub const ABORT: u8 = 0x02;
+    pub const BYTES_READ: u8 = 0x03;
+    pub const CONTROL: u8 = 0x04;
+    pub const SERVER_BW: u8 = 0x05;
+    pub const CLIENT_BW: u8 = 0x06;
+    pub const AUDIO: u8 = 0x08;
+    pub const VIDEO: u8 = 0x09;
+    pub const FLEX_STREAM_SEND: u8 = 0x0F;
+    pub const FLEX_SHARED_OBJECT: u8 = 0x10;
+    pub const FLEX_MESSAGE: u8 = 0x11;
+    pub const INFO: u8 = 0x12;
+    pub const SHARED_OBJECT: u8 = 0x13;
+    pub const INVOKE: u8 = 0x14;
+    pub const FLASH_VIDEO: u8 = 0x16;
+}
+
+/// Connection parameters (librtmp's `RTMP_LNK`), as owned copies.
+#[derive(Clone, Debug, Default)]
+pub struct Link {
+    pub protocol: i32,
+    pub hostname: Vec<u8>,
+    pub port: u16,
+    pub sockshost: Vec<u8>,
+    pub socksport: u16,
+    pub playpath: Vec<u8>,
+    pub tc_url: Vec<u8>,
+    pub swf_url: Vec<u8>,
+    pub page_url: Vec<u8>,
+    pub app: Vec<u8>,
+    pub auth: Vec<u8>,
+    pub flash_ver: Vec<u8>,
+    pub subscribe_path: Vec<u8>,
+    pub usher_token: Vec<u8>,
+    pub token: Vec<u8>,
+    pub pub_user: Vec<u8>,
+    pub pub_passwd: Vec<u8>,
+    /// The `conn=` extras, already AMF0-encoded, appended to the connect command.
+    pub extras: Vec<u8>,
+    pub seek_time: i32,
+    pub stop_time: i32,
+    pub lflags: i32,
+    pub swf_age: i32,
+    /// Seconds; 0 or less means no timeout.
+    pub timeout: i32,
+    pub swf_size: u32,
+    pub swf_hash: [u8; 32],
+}
+
+impl Link {
+    pub fn publishing(&self) -> bool {
+        self.protocol & feature::WRITE != 0
+    }
+}
+
+/// The public numeric members of librtmp's `RTMP`, which applications read and write between calls.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct State {
+    pub in_chunk_size: i32,
+    pub out_chunk_size: i32,
+    pub bw_check_counter: i32,
+    pub bytes_in: i32,
+    pub bytes_in_sent: i32,
+    pub buffer_ms: i32,
+    pub stream_id: i32,
+    pub media_channel: i32,
+    pub media_stamp: u32,
+    pub pause_stamp: u32,
+    pub pausing: i32,
+    pub server_bw: i32,
+    pub client_bw: i32,
+    pub client_bw2: u8,
+    pub playing: bool,
+    pub send_encoding: bool,
+    pub send_counter: bool,
+    pub num_invokes: i32,
+    pub audio_codecs: f64,
+    pub video_codecs: f64,
+    pub encoding: f64,
+    pub duration: f64,
+    pub timed_out: bool,
+}
+
+/// `m_read`: the state of the FLV conversion in `RTMP_Read`.
+#[derive(Clone, Debug, Default)]
+pub struct ReadState {
+    pub timestamp: u32,
+    pub data_type: u8,
+    pub flags: u8,
+    pub status: i8,
+    pub initial_frame_type: u8,
+    pub resume_ts: u32,
+    pub meta_header: Vec<u8>,
+    pub initial_frame: Vec<u8>,
+    pub ignored_frames: u32,
+    pub ignored_flv_frames: u32,
+    /// FLV bytes converted and not yet handed to the caller.
+    pub pending: Vec<u8>,
+    pub pending_pos: usize,
+}
+
+/// An invoke that waits for its `_result`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub name: Vec<u8>,
+    pub txn: i32,
+}
+
+/// A complete message handed to the session (from the wire or from the C caller).
+#[derive(Clone, Copy, Debug)]
+pub struct Message<'a> {
+    pub type_id: u8,
+    pub csid: u32,
+    pub timestamp: u32,
+    pub stream_id: u32,
+    pub body: &'a [u8],
+}
+
+pub struct Session {
+    pub link: Link,
+    pub st: State,
+    pub read: ReadState,
+    pub calls: Vec<Call>,
+    /// `calls` changed since the C layer last mirrored it.
+    pub calls_dirty: bool,
+    pub conn: Option<Connection>,
+    /// The 42-byte SWF verification answer, ready after a digest handshake with a SWF hash.
+    pub swf_response: Option<[u8; 42]>,
+    /// A close happened during the current call (`Some(reconnect)`): the C layer frees what it
+    /// mirrors.
+    pub closed: Option<bool>,
+    flv_in: crate::flv::FlvParser,
+    scratch: Vec<u8>,
+    interrupted: fn() -> bool,
+}
+
+impl core::fmt::Debug for Session {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Session").field("conn", &self.conn).field("st", &self.st).finish()
+    }
+}
+
+impl Session {
+    pub fn new(interrupted: fn() -> bool) -> Self {
+        Session {
+            link: Link::default(),
+            st: State::default(),
+            read: ReadState::default(),
+            calls: Vec::new(),
+            calls_dirty: false,
+            conn: None,
+            swf_response: None,
+            closed: None,
+            flv_in: crate::flv::FlvParser::new(),
+            scratch: Vec::new(),
+            interrupted,
+        }
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.conn.is_some()
+    }
+
+    /// Starts the session on a connected transport: handshake, then the connect command (or the
+    /// caller's own connect packet).
+    pub fn start(&mut self, conn: Connection, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
+        self.conn = Some(conn);
+        self.st.timed_out = false;
+        self.st.pausing = 0;
+        self.st.duration = 0.0;
+        let r = self.start_inner(own_connect);
+        if let Err(e) = &r {
+            log::error!("RTMP_Connect1, {e}");
+            self.close(false);
+        }
+        r
+    }
+
+    fn start_inner(&mut self, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
+        let encrypted = self.link.protocol & feature::ENC != 0;
+        if encrypted {
+            return Err(ConnError::Protocol("RTMPE is not supported by this build yet".into()));
+        }
+        let digest = self.link.swf_size != 0;
+        let uptime = crate::clock::now_ms();
+        let conn = self.conn.as_mut().ok_or(ConnError::Closed)?;
+        let outcome = conn.client_handshake(digest, encrypted, uptime)?;
+        if let (Some(tail), true) = (outcome.s1_tail, self.link.swf_size != 0) {
+            self.swf_response = Some(crate::handshake::swf_verification_response(self.link.swf_size, &self.link.swf_hash, &tail));
+        }
+        log::debug!("RTMP_Connect1, handshaked");
+        match own_connect {
+            Some(m) => self.send_packet(&m, true, true),
+            None => self.send_connect(),
+        }
+    }
+
+    /// Closes the connection (librtmp's CloseInternal): when connected and a stream is open, sends
+    /// FCUnpublish (publishing) and deleteStream first; then resets the per-connection state.
+    /// `reconnect` keeps what a transparent reconnect reuses.
+    pub fn close(&mut self, reconnect: bool) {
+        if self.conn.is_some() {
+            if self.st.stream_id > 0 {
+                let id = self.st.stream_id;
+                self.st.stream_id = 0;
+                if self.link.publishing() {
+                    let _ = self.send_fc_unpublish();
+                }
+                let _ = self.send_delete_stream(id);
+            }
+            if let Some(c) = self.conn.take() {
+                c.transport().shutdown();
+            }
+        }
+        self.st.stream_id = -1;
+        self.st.bw_check_counter = 0;
+        self.st.bytes_in = 0;
+        self.st.bytes_in_sent = 0;
+        self.read.data_type = 0;
+        self.read.flags = 0;
+        self.read.status = 0;
+        self.read.resume_ts = 0;
+        self.read.ignored_frames = 0;
+        self.read.ignored_flv_frames = 0;
+        self.read.pending.clear();
+        self.read.pending_pos = 0;
+        if !self.calls.is_empty() {
+            self.calls_dirty = true;
+        }
+        self.calls.clear();
+        self.st.num_invokes = 0;
+        self.st.playing = false;
+        self.flv_in = crate::flv::FlvParser::new();
+        if !reconnect {
+            self.link.lflags &= !(lf::FTCU | lf::FAPU);
+        }
+        self.closed = Some(self.closed.unwrap_or(false) || !reconnect);
+    }
+
+    fn conn(&mut self) -> Result<&mut Connection, ConnError> {
+        self.conn.as_mut().ok_or(ConnError::Closed)
+    }
+
+    /// Applies the chunk sizes the caller may have changed in the struct since the last call.
+    pub fn sync_chunk_sizes(&mut self) {
+        let (inc, outc) = (self.st.in_chunk_size, self.st.out_chunk_size);
+        if let Some(c) = self.conn.as_mut() {
+            if inc > 0 && c.reader.chunk_size() != inc as u32 {
+                c.reader.set_chunk_size(inc as u32);
+            }
+            if outc > 0 && c.writer.chunk_size() != outc as u32 {
+                c.writer.set_chunk_size(outc as u32);
+            }
+        }
+    }
+
+    /// Counts received bytes and acknowledges them when the window (peer bandwidth / 10, as
+    /// librtmp computes it) is exceeded.
+    fn account_bytes(&mut self) -> Result<(), ConnError> {
+        let Some(c) = self.conn.as_ref() else { return Ok(()) };
+        self.st.bytes_in = c.bytes_in as u32 as i32;
+        if self.st.send_counter {
+            let window = (self.st.client_bw / 10).max(1) as i64;
+            let unacked = i64::from(self.st.bytes_in.wrapping_sub(self.st.bytes_in_sent) as u32);
+            if unacked > window {
+                self.send_bytes_received()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the next chunk (RTMP_ReadPacket's unit); maintains counters and acknowledgements.
+    pub fn read_chunk(&mut self) -> Result<crate::chunk::Chunk, ConnError> {
+        let r = self.conn()?.next_chunk();
+        match r {
+            Ok(c) => {
+                self.account_bytes()?;
+                Ok(c)
+            }
+            Err(e) => Err(self.read_failed(e)),
+        }
+    }
+
+    /// Records why a read failed (a timeout sets `timed_out`, as RTMP_IsTimedout reports it).
+    fn read_failed(&mut self, e: ConnError) -> ConnError {
+        match &e {
+            ConnError::Timeout => {
+                self.st.timed_out = true;
+                log::error!("RTMP_ReadPacket, failed to read RTMP packet header: no data within {} s", self.link.timeout);
+            }
+            ConnError::Closed => log::debug!("RTMP_ReadPacket: the server closed the connection"),
+            other => log::error!("RTMP_ReadPacket, {other}"),
+        }
+        e
+    }
+
+    /// Reads until a message is complete and copies it into the scratch buffer; returns its header.
+    /// (Media in RTMP_Read takes a copy-free path instead.)
+    pub fn next_message(&mut self) -> Result<Message<'_>, ConnError> {
+        loop {
+            let c = self.read_chunk()?;
+            if !c.complete {
+                continue;
+            }
+            let conn = self.conn.as_mut().ok_or(ConnError::Closed)?;
+            self.scratch.clear();
+            self.scratch.extend_from_slice(conn.message_body(&c));
+            conn.reader.release(c.csid);
+            return Ok(Message {
+                type_id: c.message.type_id,
+                csid: c.csid,
+                timestamp: c.message.timestamp,
+                stream_id: c.message.stream_id,
+                body: &self.scratch,
+            });
+        }
+    }
+
+    /// RTMP_ConnectStream: processes replies until play or publish has started (or the connection
+    /// ends); media arriving before that is dropped.
+    pub fn connect_stream(&mut self, seek_time: i32) -> bool {
+        if seek_time > 0 {
+            self.link.seek_time = seek_time;
+        }
+        self.st.media_channel = 0;
+        while !self.st.playing && self.is_connected() {
+            let (type_id, csid, timestamp, stream_id, body) = match self.next_message() {
+                Ok(m) => (m.type_id, m.csid, m.timestamp, m.stream_id, m.body.to_vec()),
+                Err(_) => break,
+            };
+            if body.is_empty() {
+                continue;
+            }
+            if matches!(type_id, msg::AUDIO | msg::VIDEO | msg::INFO) {
+                log::warn!("Received FLV packet before play()! Ignoring.");
+                continue;
+            }
+            self.client_packet(&Message { type_id, csid, timestamp, stream_id, body: &body });
+        }
+        self.st.playing
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1 @@
+//! Session tests against a scripted in-process server.

@@ -1,0 +1,41 @@
+//! RTMP_Write: an FLV byte stream in, messages out. The input may be cut anywhere (the original
+//! over-reads on a tag header split across calls); script data is sent as `@setDataFrame`.
+
+use super::{msg, Message, Session};
+
+/// Audio on chunk stream 4 (where librtmp sends everything), video on 6, so that timestamps on
+/// each chunk stream only go forward and headers stay small.
+const AUDIO_CSID: u32 = 4;
+const VIDEO_CSID: u32 = 6;
+
+impl Session {
+    /// Sends every complete tag in `data`; a partial tag waits for the next call. Returns
+    /// `data.len()`, or -1 when sending failed.
+    pub fn write_flv(&mut self, data: &[u8]) -> i32 {
+        let stream_id = self.st.stream_id.max(0) as u32;
+        let mut parser = std::mem::take(&mut self.flv_in);
+        let mut frame = Vec::new();
+        let r = parser.feed(data, |tag| {
+            let (csid, body): (u32, &[u8]) = match tag.tag_type {
+                msg::INFO => {
+                    // "@setDataFrame" + the original script body, as librtmp and FFmpeg send it.
+                    frame.clear();
+                    let _ = crate::amf::encode::string(&mut frame, b"@setDataFrame");
+                    frame.extend_from_slice(tag.body);
+                    (AUDIO_CSID, &frame)
+                }
+                msg::VIDEO => (VIDEO_CSID, tag.body),
+                _ => (AUDIO_CSID, tag.body),
+            };
+            // Full headers where librtmp uses them: A/V at timestamp 0 and all script data.
+            let large = tag.tag_type == msg::INFO || (matches!(tag.tag_type, msg::AUDIO | msg::VIDEO) && tag.timestamp == 0);
+            let m = Message { type_id: tag.tag_type, csid, timestamp: tag.timestamp, stream_id, body };
+            self.send_packet(&m, large, false)
+        });
+        self.flv_in = parser;
+        match r {
+            Ok(()) => data.len() as i32,
+            Err(_) => -1,
+        }
+    }
+}
