@@ -131,6 +131,11 @@ impl ChunkWriter {
         };
     }
 
+    /// The last header sent on each chunk stream: (csid, timestamp, length, type, stream id).
+    pub fn last_headers(&self) -> impl Iterator<Item = (u32, u32, u32, u8, u32)> + '_ {
+        self.streams.iter().enumerate().filter(|(_, s)| s.seen).map(|(i, s)| (i as u32, s.timestamp, s.length, s.type_id, s.stream_id))
+    }
+
     /// Forgets all chunk stream history (a new connection).
     pub fn reset(&mut self) {
         self.streams.clear();

@@ -49,6 +49,8 @@ pub unsafe extern "C" fn RTMP_Init(r: *mut RTMP) {
         }
         #[cfg(feature = "crypto")]
         super::tls::init_global_context();
+        // A session still registered for this memory (re-initialised without RTMP_Close) ends here.
+        super::handle::discard(r as usize);
         // SAFETY: `r` points to sizeof(RTMP) writable bytes; all-zero is a valid RTMP.
         let r = unsafe {
             core::ptr::write_bytes(r as *mut u8, 0, core::mem::size_of::<RTMP>());
@@ -90,8 +92,20 @@ pub unsafe extern "C" fn RTMP_Close(r: *mut RTMP) {
 /// The original's CloseInternal: `reconnect` keeps what a transparent reconnect reuses (the
 /// library-owned tcUrl, app and playpath).
 pub(crate) fn close_internal(r: &mut RTMP, reconnect: bool) {
-    super::net::shutdown_connection(r);
+    if super::net::close_session(r, reconnect) {
+        return;
+    }
+    super::net::close_pending(r);
+    if r.m_sb.sb_socket != -1 {
+        // A socket the application handed over without connecting through the library.
+        // SAFETY: the descriptor belongs to this handle, which closes it as the original does.
+        unsafe { libc::close(r.m_sb.sb_socket) };
+    }
+    free_c_side(r, reconnect);
+}
 
+/// Resets the connection state of the struct and frees what the library allocated in it.
+pub(crate) fn free_c_side(r: &mut RTMP, reconnect: bool) {
     r.m_stream_id = -1;
     r.m_sb.sb_socket = -1;
     r.m_nBWCheckCounter = 0;

@@ -2,14 +2,18 @@
 //! function, grouped by what it does. Every `unsafe` of the crate lives under this module.
 pub mod abi;
 pub mod amf;
+pub mod amf_undeclared;
 pub mod data;
 pub mod guard;
+pub mod handle;
 pub mod http;
 pub mod lifecycle;
 pub mod log;
 pub mod net;
 pub mod packet;
+pub mod rtmp_amf;
 pub mod swf;
+pub mod sync;
 pub mod tls;
 pub mod undeclared;
 pub mod url;

@@ -1,33 +1,26 @@
 //! The network half of `<librtmp/rtmp.h>`: connecting, the chunk stream, NetConnection/NetStream
-//! commands, RTMP_Read/RTMP_Write, and the socket buffer. The protocol engine lands with issue #3;
-//! until then every entry point validates its arguments and fails cleanly (FALSE / -1, a log line).
+//! commands, RTMP_Read/RTMP_Write and the socket buffer. Each export finds the session of its
+//! `RTMP` (see `handle`), mirrors the struct into it, runs the safe core, and mirrors back.
 #![allow(non_snake_case)]
 
-use super::abi::rtmp::{RTMPChunk, RTMPPacket, RTMPSockBuf, RTMP};
+use super::abi::rtmp::{RTMPChunk, RTMPPacket, RTMPSockBuf, RTMP, RTMP_MAX_HEADER_SIZE, RTMP_PACKET_SIZE_LARGE};
 use super::guard::guard;
+use super::handle::{self, Handle};
+use super::sync;
+use crate::session::{Message, PacketKind, Session};
 use core::ffi::{c_char, c_int, c_short, c_uint, c_void};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
-/// Closes the transport of a connected handle (first part of `RTMP_Close`).
-pub(crate) fn shutdown_connection(r: &mut RTMP) {
-    close_sockbuf(&mut r.m_sb);
+fn key(r: &RTMP) -> usize {
+    r as *const RTMP as usize
 }
 
-fn close_sockbuf(sb: &mut RTMPSockBuf) -> c_int {
-    let mut rc = 0;
-    if sb.sb_socket != -1 {
-        // SAFETY: closing a descriptor the caller handed to this handle.
-        rc = unsafe { libc::close(sb.sb_socket) };
-        sb.sb_socket = -1;
-    }
-    rc
+fn interrupted() -> bool {
+    super::data::interrupted()
 }
 
-fn unavailable(what: &str) {
-    log::error!("{what}: the RTMP protocol engine is not part of this build yet");
-}
-
-/// Checks the handle pointer every network entry point receives.
-fn handle<'a>(r: *mut RTMP, what: &str) -> Option<&'a mut RTMP> {
+fn handle_ref<'a>(r: *mut RTMP, what: &str) -> Option<&'a mut RTMP> {
     // SAFETY: callers pass NULL or an initialised handle (the C contract of every export here).
     let r = unsafe { r.as_mut() };
     if r.is_none() {
@@ -36,63 +29,223 @@ fn handle<'a>(r: *mut RTMP, what: &str) -> Option<&'a mut RTMP> {
     r
 }
 
-macro_rules! not_yet {
-    ($name:literal, $r:expr, $fail:expr) => {
-        guard($fail, || {
-            if handle($r, $name).is_some() {
-                unavailable($name);
-            }
-            $fail
-        })
-    };
+/// After the core ran: frees what a close released, mirrors the state back, and forgets the
+/// session once its connection is gone.
+fn finish(r: &mut RTMP, s: &mut Session, h: Option<&Arc<Handle>>) {
+    if let Some(reconnect) = s.closed.take() {
+        super::lifecycle::free_c_side(r, reconnect);
+    }
+    sync::push(s, r);
+    if let Some(h) = h {
+        let fd = s.conn.as_ref().map_or(-1, |c| c.transport().raw_fd());
+        h.fd.store(fd, Ordering::Release);
+        if s.conn.is_none() {
+            handle::remove(key(r), h);
+        }
+    }
 }
 
+/// Runs `f` on the session of a connected `r`; `None` when it is not connected.
+fn with_connected<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
+    let h = handle::get(key(r))?;
+    let mut s = h.lock();
+    sync::pull(r, &mut s);
+    let out = f(&mut s);
+    finish(r, &mut s, Some(&h));
+    Some(out)
+}
+
+/// Runs `f` on the session of `r`, or on a transient one holding only the struct's state when
+/// it is not connected (RTMP_ClientPacket on a packet the application read itself).
+fn with_session<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> T {
+    if let Some(h) = handle::get(key(r)) {
+        let mut s = h.lock();
+        sync::pull(r, &mut s);
+        let out = f(&mut s);
+        finish(r, &mut s, Some(&h));
+        return out;
+    }
+    let mut s = Session::new(interrupted);
+    sync::pull_link(r, &mut s);
+    sync::pull(r, &mut s);
+    sync::pull_calls(r, &mut s);
+    let out = f(&mut s);
+    finish(r, &mut s, None);
+    out
+}
+
+/// A C packet as a message (its body, if any, is `m_nBodySize` bytes at `m_body`).
+///
+/// # Safety
+/// `p.m_body` must be NULL or hold `m_nBodySize` readable bytes.
+unsafe fn message_of(p: &RTMPPacket) -> Message<'_> {
+    let body: &[u8] = if p.m_body.is_null() || p.m_nBodySize == 0 {
+        &[]
+    } else {
+        // SAFETY: per the contract.
+        unsafe { std::slice::from_raw_parts(p.m_body as *const u8, p.m_nBodySize as usize) }
+    };
+    Message { type_id: p.m_packetType, csid: p.m_nChannel.max(0) as u32, timestamp: p.m_nTimeStamp, stream_id: p.m_nInfoField2 as u32, body }
+}
+
+/// Registers a freshly connected session.
+fn register(r: &mut RTMP, mut s: Session) {
+    let fd = s.conn.as_ref().map_or(-1, |c| c.transport().raw_fd());
+    let (h, old) = handle::insert(key(r), Session::new(interrupted), fd);
+    if let Some(old) = old {
+        old.wake();
+    }
+    let mut guard = h.lock();
+    std::mem::swap(&mut *guard, &mut s);
+    finish(r, &mut guard, Some(&h));
+}
+
+/// Connects (`open`), or runs the handshake on an adopted transport (`attach`).
+fn connect_with(r: &mut RTMP, cp: *mut RTMPPacket, run: impl FnOnce(&mut Session, Option<Message<'_>>) -> bool) -> c_int {
+    // A previous connection on this struct (RTMP_Connect called twice) is closed first.
+    if let Some(h) = handle::get(key(r)) {
+        h.wake();
+        let mut s = h.lock();
+        s.close(false);
+        finish(r, &mut s, Some(&h));
+    }
+    let mut s = Session::new(interrupted);
+    sync::pull_link(r, &mut s);
+    sync::pull(r, &mut s);
+    // SAFETY: `cp` is NULL or the caller's connect packet with a valid body.
+    let own = unsafe { cp.as_ref() }.map(|p| unsafe { message_of(p) });
+    let ok = run(&mut s, own);
+    if ok && s.is_connected() {
+        register(r, s);
+        1
+    } else {
+        s.closed.get_or_insert(false);
+        finish(r, &mut s, None);
+        0
+    }
+}
+
+/// Resolves and connects to the URL's host (or the SOCKS proxy), then handshakes and sends the
+/// connect command (`cp` if given). FALSE on any failure, with the reason logged.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle; `cp` NULL or a packet.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Connect(r: *mut RTMP, cp: *mut RTMPPacket) -> c_int {
-    let _ = cp;
     guard(0, || {
-        let Some(r) = handle(r, "RTMP_Connect") else { return 0 };
+        let Some(r) = handle_ref(r, "RTMP_Connect") else { return 0 };
         if r.Link.hostname.av_len <= 0 || r.Link.hostname.av_val.is_null() {
             log::error!("RTMP_Connect: no hostname (call RTMP_SetupURL first)");
             return 0;
         }
-        unavailable("RTMP_Connect");
-        0
+        connect_with(r, cp, |s, own| s.open(own).is_ok())
     })
 }
 
+/// Connects a socket to `svc` (IPv4 or IPv6); RTMP_Connect1 then runs the protocol on it.
+///
 /// # Safety
-/// `r` must be NULL or an initialised handle; `svc` NULL or a socket address.
+/// `r` must be NULL or an initialised handle; `svc` NULL or a socket address (sockaddr_in or
+/// sockaddr_in6).
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut libc::sockaddr) -> c_int {
     guard(0, || {
-        if handle(r, "RTMP_Connect0").is_none() {
+        let Some(r) = handle_ref(r, "RTMP_Connect0") else { return 0 };
+        // SAFETY: a sockaddr of the family it declares.
+        let Some(addr) = (unsafe { sockaddr_to_std(svc) }) else {
+            log::error!("RTMP_Connect0: not an IPv4 or IPv6 address");
             return 0;
+        };
+        let mut s = Session::new(interrupted);
+        sync::pull_link(r, &mut s);
+        sync::pull(r, &mut s);
+        match s.open_addr(addr) {
+            Ok(t) => {
+                r.m_sb.sb_timedout = 0;
+                r.m_pausing = 0;
+                r.m_fDuration = 0.0;
+                // Hand the socket over as if the application had connected it: Connect1 adopts it.
+                r.m_sb.sb_socket = t.raw_fd();
+                let fd = t.raw_fd();
+                std::mem::forget(t);
+                PENDING.lock().unwrap_or_else(|p| p.into_inner()).push((key(r), fd));
+                1
+            }
+            Err(_) => {
+                super::lifecycle::close_internal(r, false);
+                0
+            }
         }
-        if svc.is_null() {
-            log::error!("RTMP_Connect0: NULL address");
-            return 0;
-        }
-        unavailable("RTMP_Connect0");
-        0
     })
 }
 
+/// Sockets connected by RTMP_Connect0 and not yet taken by RTMP_Connect1 (fd closed if Connect1
+/// never comes: RTMP_Close closes `m_sb.sb_socket`).
+static PENDING: std::sync::Mutex<Vec<(usize, c_int)>> = std::sync::Mutex::new(Vec::new());
+
+/// # Safety
+/// `svc` NULL or a valid socket address.
+unsafe fn sockaddr_to_std(svc: *const libc::sockaddr) -> Option<std::net::SocketAddr> {
+    // SAFETY: per the contract, the family field tells the real type.
+    unsafe {
+        let sa = svc.as_ref()?;
+        match sa.sa_family as c_int {
+            libc::AF_INET => {
+                let a = &*(svc as *const libc::sockaddr_in);
+                let ip = std::net::Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr));
+                Some(std::net::SocketAddr::new(ip.into(), u16::from_be(a.sin_port)))
+            }
+            libc::AF_INET6 => {
+                let a = &*(svc as *const libc::sockaddr_in6);
+                let ip = std::net::Ipv6Addr::from(a.sin6_addr.s6_addr);
+                Some(std::net::SocketAddr::new(ip.into(), u16::from_be(a.sin6_port)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Runs the protocol on the socket in `m_sb.sb_socket`: the one RTMP_Connect0 connected, or one
+/// the application connected itself (curl does this).
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle; `cp` NULL or a packet.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Connect1(r: *mut RTMP, cp: *mut RTMPPacket) -> c_int {
-    let _ = cp;
-    not_yet!("RTMP_Connect1", r, 0)
+    guard(0, || {
+        let Some(r) = handle_ref(r, "RTMP_Connect1") else { return 0 };
+        let fd = r.m_sb.sb_socket;
+        PENDING.lock().unwrap_or_else(|p| p.into_inner()).retain(|&(k, _)| k != key(r));
+        if fd < 0 {
+            log::error!("RTMP_Connect1: no socket (call RTMP_Connect0, or set m_sb.sb_socket)");
+            return 0;
+        }
+        // SAFETY: the application hands this descriptor to the library, which owns it from now on
+        // and closes it in RTMP_Close, as the original does.
+        let sock = unsafe { <socket2::Socket as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+        let tcp = match crate::transport::Tcp::from_socket(sock) {
+            Ok(t) => t,
+            Err(e) => {
+                log::error!("RTMP_Connect1: unusable socket {fd}: {e}");
+                return 0;
+            }
+        };
+        connect_with(r, cp, |s, own| s.attach(Box::new(tcp), own).is_ok())
+    })
 }
 
+/// Server-side handshake (issue #4 brings the server side).
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle with an accepted socket.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
-    not_yet!("RTMP_Serve", r, 0)
+    guard(0, || {
+        if handle_ref(r, "RTMP_Serve").is_some() {
+            log::error!("RTMP_Serve: the server side is not part of this build yet");
+        }
+        0
+    })
 }
 
 /// # Safety
@@ -100,63 +253,193 @@ pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_TLS_Accept(r: *mut RTMP, ctx: *mut c_void) -> c_int {
     guard(0, || {
-        if handle(r, "RTMP_TLS_Accept").is_none() {
+        if handle_ref(r, "RTMP_TLS_Accept").is_none() {
             return 0;
         }
         if ctx.is_null() {
             log::error!("RTMP_TLS_Accept: NULL TLS context");
             return 0;
         }
-        unavailable("RTMP_TLS_Accept");
+        log::error!("RTMP_TLS_Accept: the server side is not part of this build yet");
         0
     })
 }
 
+/// Reads one chunk into `packet`. When it completes a message, `packet` holds the whole message
+/// (`m_body` allocated with RTMPPacket_Alloc; the caller frees it); otherwise `m_body` is NULL
+/// and the caller calls again (RTMPPacket_IsReady tells which).
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle; `packet` NULL or a writable packet.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ReadPacket(r: *mut RTMP, packet: *mut RTMPPacket) -> c_int {
-    let _ = packet;
-    not_yet!("RTMP_ReadPacket", r, 0)
+    guard(0, || {
+        let Some(r) = handle_ref(r, "RTMP_ReadPacket") else { return 0 };
+        // SAFETY: per the contract.
+        let Some(p) = (unsafe { packet.as_mut() }) else {
+            log::error!("RTMP_ReadPacket: NULL packet");
+            return 0;
+        };
+        with_connected(r, |s| {
+            let c = match s.read_chunk() {
+                Ok(c) => c,
+                Err(_) => return 0,
+            };
+            let conn = s.conn.as_ref().expect("a chunk was just read");
+            p.m_headerType = c.fmt;
+            p.m_nChannel = c.csid as c_int;
+            p.m_packetType = c.message.type_id;
+            p.m_nTimeStamp = c.message.timestamp;
+            p.m_hasAbsTimestamp = u8::from(c.message.absolute);
+            p.m_nInfoField2 = c.message.stream_id as i32;
+            p.m_nBodySize = c.message.length;
+            p.m_nBytesRead = c.received;
+            // SAFETY: m_chunk is NULL or the caller's RTMPChunk.
+            if let Some(ch) = unsafe { p.m_chunk.as_mut() } {
+                let data = conn.chunk_data(&c);
+                ch.c_headerSize = c.header_len as c_int;
+                for (d, s) in ch.c_header.iter_mut().zip(&c.header[..c.header_len.min(RTMP_MAX_HEADER_SIZE)]) {
+                    *d = *s as c_char;
+                }
+                // Valid until the next read on this handle (rtmpsuck forwards it at once).
+                ch.c_chunk = data.as_ptr() as *mut c_char;
+                ch.c_chunkSize = data.len() as c_int;
+            }
+            if c.complete {
+                let body = conn.message_body(&c);
+                p.m_body = core::ptr::null_mut();
+                if !body.is_empty() {
+                    if !super::packet::alloc_body(p, body.len() as u32) {
+                        return 0;
+                    }
+                    // SAFETY: alloc_body gave `body.len()` bytes at m_body.
+                    unsafe { core::ptr::copy_nonoverlapping(body.as_ptr(), p.m_body as *mut u8, body.len()) };
+                }
+                p.m_nBytesRead = p.m_nBodySize;
+                let csid = c.csid;
+                if let Some(conn) = s.conn.as_mut() {
+                    conn.reader.release(csid);
+                }
+            } else {
+                p.m_body = core::ptr::null_mut();
+            }
+            1
+        })
+        .unwrap_or_else(|| {
+            log::debug!("RTMP_ReadPacket: not connected");
+            0
+        })
+    })
 }
 
+/// Sends `packet` (the header it asks for, compressed where that is safe); `queue` remembers an
+/// invoke until its `_result`. The body is not modified (the original writes headers into it).
+///
 /// # Safety
-/// `r` must be NULL or an initialised handle; `packet` NULL or a packet with header room.
+/// `r` must be NULL or an initialised handle; `packet` NULL or a packet with a valid body.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendPacket(r: *mut RTMP, packet: *mut RTMPPacket, queue: c_int) -> c_int {
-    let _ = (packet, queue);
-    not_yet!("RTMP_SendPacket", r, 0)
+    guard(0, || {
+        let Some(r) = handle_ref(r, "RTMP_SendPacket") else { return 0 };
+        // SAFETY: per the contract.
+        let Some(p) = (unsafe { packet.as_ref() }) else {
+            log::error!("RTMP_SendPacket: NULL packet");
+            return 0;
+        };
+        if p.m_headerType > 3 {
+            log::error!("sanity failed!! trying to send header of type: 0x{:02x}.", p.m_headerType);
+            return 0;
+        }
+        if p.m_nChannel < 0 || p.m_nChannel as u32 > crate::chunk::MAX_CSID {
+            log::error!("RTMP_SendPacket: invalid chunk stream {}", p.m_nChannel);
+            return 0;
+        }
+        // SAFETY: the packet's body holds m_nBodySize bytes (caller's contract).
+        let m = unsafe { message_of(p) };
+        let large = p.m_headerType == RTMP_PACKET_SIZE_LARGE;
+        with_connected(r, |s| c_int::from(s.send_packet(&m, large, queue != 0).is_ok())).unwrap_or_else(|| {
+            log::error!("RTMP_SendPacket: not connected");
+            0
+        })
+    })
 }
 
+/// Sends a chunk captured by RTMP_ReadPacket (`m_chunk`) unchanged.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle; `chunk` NULL or a chunk from `RTMP_ReadPacket`.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendChunk(r: *mut RTMP, chunk: *mut RTMPChunk) -> c_int {
-    let _ = chunk;
-    not_yet!("RTMP_SendChunk", r, 0)
+    guard(0, || {
+        let Some(r) = handle_ref(r, "RTMP_SendChunk") else { return 0 };
+        // SAFETY: per the contract.
+        let Some(ch) = (unsafe { chunk.as_ref() }) else { return 0 };
+        let hl = (ch.c_headerSize.max(0) as usize).min(RTMP_MAX_HEADER_SIZE);
+        let header: Vec<u8> = ch.c_header[..hl].iter().map(|&b| b as u8).collect();
+        let data: &[u8] = if ch.c_chunk.is_null() || ch.c_chunkSize <= 0 {
+            &[]
+        } else {
+            // SAFETY: the chunk data the caller got from RTMP_ReadPacket (or filled itself).
+            unsafe { std::slice::from_raw_parts(ch.c_chunk as *const u8, ch.c_chunkSize as usize) }
+        };
+        // The data may point into the *other* handle's receive buffer: copy before locking.
+        let data = data.to_vec();
+        with_connected(r, |s| c_int::from(s.conn.as_mut().is_some_and(|c| c.send_raw(&[&header, &data]).is_ok()))).unwrap_or(0)
+    })
 }
 
+/// Pause and unpause (after a read timeout, rtmpdump nudges the server this way).
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ToggleStream(r: *mut RTMP) -> c_int {
-    not_yet!("RTMP_ToggleStream", r, 0)
+    guard(0, || {
+        let Some(r) = handle_ref(r, "RTMP_ToggleStream") else { return 0 };
+        with_connected(r, |s| {
+            if s.st.pausing == 0 {
+                if s.st.timed_out && s.read.status == crate::session::readflag::EOF {
+                    s.read.status = 0;
+                }
+                if s.send_pause(true, s.st.pause_stamp as i32).is_err() {
+                    return 0;
+                }
+                s.st.pausing = 1;
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            let ok = s.send_pause(false, s.st.pause_stamp as i32).is_ok();
+            s.st.pausing = 3;
+            c_int::from(ok)
+        })
+        .unwrap_or(0)
+    })
 }
 
+/// Processes the server's replies until play or publish has started. TRUE when it has.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ConnectStream(r: *mut RTMP, seekTime: c_int) -> c_int {
-    let _ = seekTime;
-    not_yet!("RTMP_ConnectStream", r, 0)
+    guard(0, || {
+        let Some(r) = handle_ref(r, "RTMP_ConnectStream") else { return 0 };
+        with_connected(r, |s| c_int::from(s.connect_stream(seekTime))).unwrap_or_else(|| {
+            log::error!("RTMP_ConnectStream: not connected");
+            0
+        })
+    })
 }
 
+/// deleteStream, createStream, then RTMP_ConnectStream from `seekTime`.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ReconnectStream(r: *mut RTMP, seekTime: c_int) -> c_int {
-    let _ = seekTime;
-    not_yet!("RTMP_ReconnectStream", r, 0)
+    guard(0, || {
+        let Some(r) = handle_ref(r, "RTMP_ReconnectStream") else { return 0 };
+        with_connected(r, |s| c_int::from(s.reconnect_stream(seekTime))).unwrap_or(0)
+    })
 }
 
 /// # Safety
@@ -164,156 +447,307 @@ pub unsafe extern "C" fn RTMP_ReconnectStream(r: *mut RTMP, seekTime: c_int) -> 
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_DeleteStream(r: *mut RTMP) {
     guard((), || {
-        if let Some(r) = handle(r, "RTMP_DeleteStream") {
-            if r.m_stream_id >= 0 {
-                r.m_bPlaying = 0;
-                r.m_stream_id = -1;
-            }
+        let Some(r) = handle_ref(r, "RTMP_DeleteStream") else { return };
+        if with_connected(r, |s| s.delete_stream()).is_none() && r.m_stream_id >= 0 {
+            r.m_bPlaying = 0;
+            r.m_stream_id = -1;
         }
     })
 }
 
+/// Reads until a media message (audio, video, aggregate, onMetaData) and returns it in `packet`
+/// (TRUE), handling everything else on the way; FALSE at the end of the connection.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle; `packet` NULL or a writable packet.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_GetNextMediaPacket(r: *mut RTMP, packet: *mut RTMPPacket) -> c_int {
-    let _ = packet;
-    not_yet!("RTMP_GetNextMediaPacket", r, 0)
+    guard(0, || {
+        let Some(r) = handle_ref(r, "RTMP_GetNextMediaPacket") else { return 0 };
+        // SAFETY: per the contract.
+        let Some(p) = (unsafe { packet.as_mut() }) else { return 0 };
+        with_connected(r, |s| loop {
+            let (type_id, csid, timestamp, stream_id, body) = match s.next_message() {
+                Ok(m) => (m.type_id, m.csid, m.timestamp, m.stream_id, m.body.to_vec()),
+                Err(_) => {
+                    if s.st.timed_out && s.st.pausing == 0 {
+                        s.st.pause_stamp = s.media_channel_timestamp();
+                    }
+                    return 0;
+                }
+            };
+            if body.is_empty() {
+                continue;
+            }
+            let m = Message { type_id, csid, timestamp, stream_id, body: &body };
+            match s.client_packet(&m) {
+                PacketKind::None => continue,
+                kind => {
+                    if s.st.pausing == 3 {
+                        if timestamp <= s.st.media_stamp {
+                            continue;
+                        }
+                        s.st.pausing = 0;
+                    }
+                    s.st.playing = true;
+                    fill_packet(p, &m);
+                    return kind as c_int;
+                }
+            }
+        })
+        .unwrap_or(0)
+    })
 }
 
+fn fill_packet(p: &mut RTMPPacket, m: &Message<'_>) {
+    p.m_packetType = m.type_id;
+    p.m_nChannel = m.csid as c_int;
+    p.m_nTimeStamp = m.timestamp;
+    p.m_nInfoField2 = m.stream_id as i32;
+    p.m_nBodySize = m.body.len() as u32;
+    p.m_hasAbsTimestamp = 0;
+    p.m_body = core::ptr::null_mut();
+    if !m.body.is_empty() && super::packet::alloc_body(p, m.body.len() as u32) {
+        // SAFETY: alloc_body gave m.body.len() bytes.
+        unsafe { core::ptr::copy_nonoverlapping(m.body.as_ptr(), p.m_body as *mut u8, m.body.len()) };
+    }
+    p.m_nBytesRead = p.m_nBodySize;
+}
+
+/// Handles a complete message the way the client does; 1 for media, 2 when the stream ended.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle; `packet` NULL or a complete packet.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ClientPacket(r: *mut RTMP, packet: *mut RTMPPacket) -> c_int {
-    let _ = packet;
-    not_yet!("RTMP_ClientPacket", r, 0)
+    guard(0, || {
+        let Some(r) = handle_ref(r, "RTMP_ClientPacket") else { return 0 };
+        // SAFETY: per the contract.
+        let Some(p) = (unsafe { packet.as_ref() }) else {
+            log::error!("RTMP_ClientPacket: NULL packet");
+            return 0;
+        };
+        // SAFETY: a complete packet's body holds m_nBodySize bytes.
+        let m = unsafe { message_of(p) };
+        with_session(r, |s| s.client_packet(&m) as c_int)
+    })
 }
 
+macro_rules! send_command {
+    ($name:literal, $r:expr, |$s:ident| $body:expr) => {
+        guard(0, || {
+            let Some(r) = handle_ref($r, $name) else { return 0 };
+            with_connected(r, |$s| c_int::from($body.is_ok())).unwrap_or_else(|| {
+                log::error!(concat!($name, ": not connected"));
+                0
+            })
+        })
+    };
+}
+
+/// A user control message (type `nType`; see RTMP_SendCtrl in librtmp).
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendCtrl(r: *mut RTMP, nType: c_short, nObject: c_uint, nTime: c_uint) -> c_int {
-    let _ = (nType, nObject, nTime);
-    not_yet!("RTMP_SendCtrl", r, 0)
+    send_command!("RTMP_SendCtrl", r, |s| s.send_ctrl(nType, nObject, nTime))
 }
 
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendPause(r: *mut RTMP, DoPause: c_int, dTime: c_int) -> c_int {
-    let _ = (DoPause, dTime);
-    not_yet!("RTMP_SendPause", r, 0)
+    send_command!("RTMP_SendPause", r, |s| s.send_pause(DoPause != 0, dTime))
 }
 
+/// Pauses at (or resumes from) the position of the last media message.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Pause(r: *mut RTMP, DoPause: c_int) -> c_int {
-    let _ = DoPause;
-    not_yet!("RTMP_Pause", r, 0)
+    send_command!("RTMP_Pause", r, |s| {
+        let ts = s.media_channel_timestamp();
+        s.pause(DoPause != 0, Some(ts))
+    })
 }
 
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendCreateStream(r: *mut RTMP) -> c_int {
-    not_yet!("RTMP_SendCreateStream", r, 0)
+    send_command!("RTMP_SendCreateStream", r, |s| s.send_create_stream())
 }
 
+/// Seeks to `dTime` ms; RTMP_Read drops data until the server confirms.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendSeek(r: *mut RTMP, dTime: c_int) -> c_int {
-    let _ = dTime;
-    not_yet!("RTMP_SendSeek", r, 0)
+    send_command!("RTMP_SendSeek", r, |s| s.send_seek(dTime))
 }
 
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendServerBW(r: *mut RTMP) -> c_int {
-    not_yet!("RTMP_SendServerBW", r, 0)
+    send_command!("RTMP_SendServerBW", r, |s| s.send_server_bw())
 }
 
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendClientBW(r: *mut RTMP) -> c_int {
-    not_yet!("RTMP_SendClientBW", r, 0)
+    send_command!("RTMP_SendClientBW", r, |s| s.send_client_bw())
 }
 
+/// Tells the server the buffer length (`m_nBufferMS`) of the current stream.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_UpdateBufferMS(r: *mut RTMP) {
     guard((), || {
-        if handle(r, "RTMP_UpdateBufferMS").is_some() {
-            unavailable("RTMP_UpdateBufferMS");
-        }
+        let Some(r) = handle_ref(r, "RTMP_UpdateBufferMS") else { return };
+        with_connected(r, |s| {
+            let (id, ms) = (s.st.stream_id as u32, s.st.buffer_ms as u32);
+            let _ = s.send_ctrl(3, id, ms);
+        });
     })
 }
 
+/// The stream as FLV bytes: returns how many were written to `buf`, 0 at the end (then
+/// `m_read.status` says EOF or COMPLETE, and RTMP_IsTimedout a timeout), -1 on error. Starts
+/// playback on the first call if RTMP_ConnectStream was not called.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle; `buf` must hold `size` writable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Read(r: *mut RTMP, buf: *mut c_char, size: c_int) -> c_int {
     guard(-1, || {
-        let Some(_) = handle(r, "RTMP_Read") else { return -1 };
+        let Some(r) = handle_ref(r, "RTMP_Read") else { return -1 };
         if buf.is_null() || size < 0 {
             log::error!("RTMP_Read: bad buffer ({size} bytes at {buf:?})");
             return -1;
         }
-        unavailable("RTMP_Read");
-        -1
+        // SAFETY: `size` writable bytes at `buf` (caller's contract).
+        let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, size as usize) };
+        let n = with_session(r, |s| s.read_flv(out));
+        if n < 0 {
+            set_errno(libc::EINVAL);
+        }
+        n
     })
 }
 
+fn set_errno(e: c_int) {
+    // SAFETY: the thread's errno.
+    unsafe { *libc::__errno_location() = e };
+}
+
+/// Publishes FLV data: accepts the stream cut anywhere; returns `size`, or -1 if sending failed.
+///
 /// # Safety
 /// `r` must be NULL or an initialised handle; `buf` must hold `size` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Write(r: *mut RTMP, buf: *const c_char, size: c_int) -> c_int {
     guard(-1, || {
-        let Some(_) = handle(r, "RTMP_Write") else { return -1 };
+        let Some(r) = handle_ref(r, "RTMP_Write") else { return -1 };
         if buf.is_null() || size < 0 {
             log::error!("RTMP_Write: bad buffer ({size} bytes at {buf:?})");
             return -1;
         }
-        unavailable("RTMP_Write");
-        -1
+        // SAFETY: `size` readable bytes at `buf` (caller's contract).
+        let data = unsafe { std::slice::from_raw_parts(buf as *const u8, size as usize) };
+        with_connected(r, |s| s.write_flv(data)).unwrap_or_else(|| {
+            log::error!("RTMP_Write: not connected");
+            -1
+        })
     })
 }
 
+/// The RTMP struct containing `sb`, if it is the socket buffer of a connected handle.
+fn owner_of(sb: *mut RTMPSockBuf) -> Option<Arc<Handle>> {
+    let k = (sb as usize).checked_sub(core::mem::offset_of!(RTMP, m_sb))?;
+    handle::get(k)
+}
+
+/// Reads what the socket has into the buffer (`sb_buf`, `sb_size`); returns the count, 0 on a
+/// timeout (`sb_timedout`), -1 on error.
+///
 /// # Safety
 /// `sb` must be NULL or the socket buffer of an initialised handle.
 #[no_mangle]
 pub unsafe extern "C" fn RTMPSockBuf_Fill(sb: *mut RTMPSockBuf) -> c_int {
     guard(-1, || {
         // SAFETY: per the contract.
-        if unsafe { sb.as_mut() }.is_none() {
+        let Some(b) = (unsafe { sb.as_mut() }) else {
             log::error!("RTMPSockBuf_Fill: NULL socket buffer");
             return -1;
+        };
+        if owner_of(sb).is_some() {
+            log::error!("RTMPSockBuf_Fill: the socket belongs to a connected session; use RTMP_ReadPacket");
+            return -1;
         }
-        unavailable("RTMPSockBuf_Fill");
-        -1
+        let base = b.sb_buf.as_mut_ptr();
+        if b.sb_size <= 0 || b.sb_start.is_null() {
+            b.sb_size = 0;
+            b.sb_start = base;
+        }
+        // SAFETY: sb_start points into sb_buf (set above or by a previous Fill).
+        let used = unsafe { b.sb_start.offset_from(base) } as usize + b.sb_size as usize;
+        let room = b.sb_buf.len().saturating_sub(used + 1);
+        loop {
+            // SAFETY: `room` bytes are free after the buffered ones.
+            let n = unsafe { libc::recv(b.sb_socket, base.add(used) as *mut c_void, room, 0) };
+            if n >= 0 {
+                b.sb_size += n as c_int;
+                return n as c_int;
+            }
+            let e = std::io::Error::last_os_error();
+            match e.raw_os_error() {
+                Some(libc::EINTR) if !interrupted() => continue,
+                Some(libc::EAGAIN) => {
+                    b.sb_timedout = 1;
+                    return 0;
+                }
+                _ => return -1,
+            }
+        }
     })
 }
 
+/// Sends `len` bytes on the socket (never raising SIGPIPE); returns the count or -1.
+///
 /// # Safety
 /// `sb` must be NULL or the socket buffer of an initialised handle; `buf` `len` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn RTMPSockBuf_Send(sb: *mut RTMPSockBuf, buf: *const c_char, len: c_int) -> c_int {
     guard(-1, || {
         // SAFETY: per the contract.
-        if unsafe { sb.as_mut() }.is_none() || buf.is_null() || len < 0 {
+        let Some(b) = (unsafe { sb.as_ref() }) else { return -1 };
+        if buf.is_null() || len < 0 {
             log::error!("RTMPSockBuf_Send: bad arguments");
             return -1;
         }
-        unavailable("RTMPSockBuf_Send");
-        -1
+        // SAFETY: `len` readable bytes.
+        let data = unsafe { std::slice::from_raw_parts(buf as *const u8, len as usize) };
+        if let Some(h) = owner_of(sb as *mut RTMPSockBuf) {
+            let mut s = h.lock();
+            return match s.conn.as_mut().map(|c| c.send_raw(&[data])) {
+                Some(Ok(())) => len,
+                _ => -1,
+            };
+        }
+        // SAFETY: sending from a valid buffer on the caller's socket.
+        let n = unsafe { libc::send(b.sb_socket, data.as_ptr() as *const c_void, data.len(), libc::MSG_NOSIGNAL) };
+        n as c_int
     })
 }
 
-/// Closes the socket of `sb` (and its TLS session); returns close()'s result.
+/// Closes the socket of `sb`; returns close()'s result.
 ///
 /// # Safety
 /// `sb` must be NULL or the socket buffer of an initialised handle.
@@ -321,9 +755,48 @@ pub unsafe extern "C" fn RTMPSockBuf_Send(sb: *mut RTMPSockBuf, buf: *const c_ch
 pub unsafe extern "C" fn RTMPSockBuf_Close(sb: *mut RTMPSockBuf) -> c_int {
     guard(-1, || {
         // SAFETY: per the contract.
-        match unsafe { sb.as_mut() } {
-            Some(sb) => close_sockbuf(sb),
-            None => -1,
+        let Some(b) = (unsafe { sb.as_mut() }) else { return -1 };
+        if let Some(h) = owner_of(sb) {
+            h.wake();
+            let mut s = h.lock();
+            s.conn = None;
+            b.sb_socket = -1;
+            return 0;
         }
+        let mut rc = 0;
+        if b.sb_socket != -1 {
+            // SAFETY: closing the descriptor the buffer holds.
+            rc = unsafe { libc::close(b.sb_socket) };
+            b.sb_socket = -1;
+        }
+        rc
     })
+}
+
+/// Closes the connection of `r` (used by RTMP_Close): wakes a thread blocked on it first.
+pub(crate) fn close_session(r: &mut RTMP, reconnect: bool) -> bool {
+    let Some(h) = handle::get(key(r)) else { return false };
+    h.wake();
+    let mut s = h.lock();
+    sync::pull(r, &mut s);
+    s.close(reconnect);
+    finish(r, &mut s, Some(&h));
+    true
+}
+
+/// Closes a socket RTMP_Connect0 opened that RTMP_Connect1 never took.
+pub(crate) fn close_pending(r: &mut RTMP) {
+    let mut p = PENDING.lock().unwrap_or_else(|p| p.into_inner());
+    p.retain(|&(k, fd)| {
+        if k == key(r) {
+            // SAFETY: the descriptor Connect0 opened and nobody adopted.
+            unsafe { libc::close(fd) };
+            if r.m_sb.sb_socket == fd {
+                r.m_sb.sb_socket = -1;
+            }
+            false
+        } else {
+            true
+        }
+    });
 }

@@ -212,6 +212,64 @@ impl Session {
         self.conn.is_some()
     }
 
+    /// The receive/send timeout, and the deadline for connecting (`timeout=` seconds; none at 0).
+    pub fn io_timeout(&self) -> Option<std::time::Duration> {
+        (self.link.timeout > 0).then(|| std::time::Duration::from_secs(self.link.timeout as u64))
+    }
+
+    /// How long connecting may take: the timeout, or what the kernel would allow without one.
+    fn connect_timeout(&self) -> std::time::Duration {
+        self.io_timeout().unwrap_or(std::time::Duration::from_secs(120))
+    }
+
+    /// RTMP_Connect: resolves and connects (through the SOCKS proxy if one is set), then `start`.
+    pub fn open(&mut self, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
+        if self.link.hostname.is_empty() {
+            log::error!("RTMP_Connect: no hostname to connect to");
+            return Err(ConnError::Protocol("no hostname".into()));
+        }
+        let socks = !self.link.sockshost.is_empty();
+        let (host, port) = if socks { (&self.link.sockshost, self.link.socksport) } else { (&self.link.hostname, self.link.port) };
+        let host = String::from_utf8_lossy(host).into_owned();
+        let tcp = crate::transport::Tcp::connect(&host, port, self.connect_timeout(), &self.interrupted).map_err(|e| {
+            log::error!("RTMP_Connect0, failed to connect to {host}:{port}: {e}");
+            ConnError::Io(e)
+        })?;
+        self.st.send_counter = true;
+        self.attach(Box::new(tcp), own_connect)
+    }
+
+    /// RTMP_Connect0 with an address the caller resolved.
+    pub fn open_addr(&mut self, addr: std::net::SocketAddr) -> Result<Box<dyn crate::transport::Transport>, ConnError> {
+        let deadline = std::time::Instant::now() + self.connect_timeout();
+        crate::transport::Tcp::connect_addrs(&[addr], deadline, &self.interrupted)
+            .map(|t| Box::new(t) as Box<dyn crate::transport::Transport>)
+            .map_err(|e| {
+                log::error!("RTMP_Connect0, failed to connect socket. {e}");
+                ConnError::Io(e)
+            })
+    }
+
+    /// RTMP_Connect1 on a connected transport: SOCKS negotiation if configured, timeouts, then the
+    /// handshake and connect command.
+    pub fn attach(&mut self, mut transport: Box<dyn crate::transport::Transport>, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
+        if !self.link.sockshost.is_empty() {
+            log::error!("RTMP_Connect1: SOCKS proxies are not supported by this build yet");
+            transport.shutdown();
+            return Err(ConnError::Protocol("SOCKS not supported yet".into()));
+        }
+        if self.link.protocol & (feature::SSL | feature::HTTP) != 0 {
+            log::error!("RTMP_Connect1: rtmps and rtmpt are not supported by this build yet");
+            transport.shutdown();
+            return Err(ConnError::Protocol("transport not supported yet".into()));
+        }
+        if let Err(e) = transport.set_timeout(self.io_timeout()) {
+            log::warn!("cannot set the socket timeouts: {e}");
+        }
+        let conn = Connection::new(transport, self.interrupted);
+        self.start(conn, own_connect)
+    }
+
     /// Starts the session on a connected transport: handshake, then the connect command (or the
     /// caller's own connect packet).
     pub fn start(&mut self, conn: Connection, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
@@ -322,6 +380,7 @@ impl Session {
 
     /// Reads the next chunk (RTMP_ReadPacket's unit); maintains counters and acknowledgements.
     pub fn read_chunk(&mut self) -> Result<crate::chunk::Chunk, ConnError> {
+        self.st.timed_out = false;
         let r = self.conn()?.next_chunk();
         match r {
             Ok(c) => {
@@ -332,7 +391,8 @@ impl Session {
         }
     }
 
-    /// Records why a read failed (a timeout sets `timed_out`, as RTMP_IsTimedout reports it).
+    /// Records why a read failed: a timeout sets `timed_out` (RTMP_IsTimedout) and keeps the
+    /// connection; anything else closes it, as librtmp's ReadN does.
     fn read_failed(&mut self, e: ConnError) -> ConnError {
         match &e {
             ConnError::Timeout => {
@@ -341,6 +401,9 @@ impl Session {
             }
             ConnError::Closed => log::debug!("RTMP_ReadPacket: the server closed the connection"),
             other => log::error!("RTMP_ReadPacket, {other}"),
+        }
+        if !matches!(e, ConnError::Timeout) {
+            self.close(false);
         }
         e
     }

@@ -1,0 +1,79 @@
+//! Where the Rust side of a connected `RTMP` lives. The struct belongs to the caller (embedded by
+//! value, on the stack, memset by RTMP_Init), so nothing is hidden inside it: a registry keyed by
+//! the struct's address holds the session from connect to close. A thread blocked in a read can
+//! be woken from another thread (GStreamer calls RTMP_Close to interrupt RTMP_Read): the socket
+//! descriptor is kept outside the session lock for that.
+
+use crate::session::Session;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub struct Handle {
+    /// The socket, readable without the session lock (-1 when none).
+    pub fd: AtomicI32,
+    pub session: Mutex<Session>,
+}
+
+impl Handle {
+    /// The session, even if a previous holder panicked (the panic was already reported).
+    pub fn lock(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes any blocked read or write on the socket return at once.
+    pub fn wake(&self) {
+        let fd = self.fd.load(Ordering::Acquire);
+        if fd >= 0 {
+            // SAFETY: shutdown on a descriptor number has no memory effects; if the descriptor
+            // was closed meanwhile the call fails harmlessly with EBADF or ENOTSOCK.
+            unsafe { libc::shutdown(fd, libc::SHUT_RDWR) };
+        }
+    }
+}
+
+const SHARDS: usize = 16;
+
+type Shard = Mutex<HashMap<usize, Arc<Handle>>>;
+
+fn shards() -> &'static [Shard; SHARDS] {
+    static REGISTRY: std::sync::OnceLock<[Shard; SHARDS]> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| std::array::from_fn(|_| Mutex::new(HashMap::new())))
+}
+
+fn shard(key: usize) -> MutexGuard<'static, HashMap<usize, Arc<Handle>>> {
+    // RTMP structs are at least 8-byte aligned and ~17 KB apart: mix the bits that differ.
+    let i = (key >> 4 ^ key >> 14) % SHARDS;
+    shards()[i].lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The handle of the struct at `key`, if it is connected.
+pub fn get(key: usize) -> Option<Arc<Handle>> {
+    shard(key).get(&key).cloned()
+}
+
+/// Registers a session for the struct at `key` (replacing a stale one, which is returned).
+pub fn insert(key: usize, session: Session, fd: i32) -> (Arc<Handle>, Option<Arc<Handle>>) {
+    let h = Arc::new(Handle { fd: AtomicI32::new(fd), session: Mutex::new(session) });
+    let old = shard(key).insert(key, h.clone());
+    (h, old)
+}
+
+/// Removes the entry of `key` if it is still `h`.
+pub fn remove(key: usize, h: &Arc<Handle>) {
+    let mut m = shard(key);
+    if m.get(&key).is_some_and(|cur| Arc::ptr_eq(cur, h)) {
+        m.remove(&key);
+    }
+}
+
+/// Forgets whatever was registered at `key` (RTMP_Init on memory that held a connected handle
+/// that was never closed: its connection is shut down rather than leaked).
+pub fn discard(key: usize) {
+    let old = shard(key).remove(&key);
+    if let Some(h) = old {
+        h.wake();
+        let mut s = h.lock();
+        s.conn = None;
+    }
+}
