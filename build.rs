@@ -47,6 +47,7 @@ fn main() {
         let text = generate(&root, config, sources);
         std::fs::write(out.join(name), &text).unwrap();
         let checked_in = root.join("include/librtmp").join(name);
+        println!("cargo:rerun-if-changed={}", checked_in.display());
         if std::fs::read(&checked_in).ok().as_deref() != Some(text.as_slice()) {
             println!("cargo:warning=include/librtmp/{name} differs from what cbindgen generates (run `make headers`)");
         }

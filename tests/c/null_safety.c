@@ -98,7 +98,7 @@ int main(void)
   CHECK(AMF_DecodeBoolean(NULL) == 0); CHECK(AMF_DecodeNumber(NULL) == 0.0);
   CHECK(AMF_Encode(NULL, buf, buf + 64) == NULL); CHECK(AMF_Encode(&obj, NULL, NULL) == NULL);
   CHECK(AMF_EncodeEcmaArray(NULL, buf, buf + 64) == NULL); CHECK(AMF_EncodeArray(NULL, buf, buf + 64) == NULL);
-  CHECK(AMF_Decode(NULL, buf, 10, 0) == -1); CHECK(AMF_Decode(&obj, NULL, 10, 0) == -1); CHECK(AMF_Decode(&obj, buf, -1, 0) == -1);
+  CHECK(AMF_Decode(NULL, buf, 10, 0) == -1); CHECK(AMF_Decode(&obj, NULL, 10, 0) == -1); CHECK(AMF_Decode(&obj, buf, -1, 0) == 0); /* as the original: nothing to decode */
   CHECK(AMF_DecodeArray(NULL, buf, 10, 1, 0) == -1); CHECK(AMF_DecodeArray(&obj, NULL, 10, 1, 0) == -1);
   CHECK(AMF3_Decode(NULL, buf, 10, 0) == -1); CHECK(AMF3_Decode(&obj, NULL, 10, 0) == -1);
   AMF_Dump(NULL); AMF_Reset(NULL); AMF_AddProp(NULL, &prop); AMF_AddProp(&obj, NULL);
