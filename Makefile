@@ -69,10 +69,11 @@ $(BUILD)/.cargo-stamp: FORCE
 	@if grep -q 'native-static-libs:' $(BUILD)/cargo.log; then \
 		sed -n 's/.*native-static-libs: //p' $(BUILD)/cargo.log | tail -n1 > $(BUILD)/native-libs.txt; fi
 	@test -s $(BUILD)/native-libs.txt || echo "-lssl -lcrypto -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc" > $(BUILD)/native-libs.txt
-	@cmp -s $(RUST_OUT)/librtmp.a $(BUILD)/librtmp.a || cp $(RUST_OUT)/librtmp.a $(BUILD)/librtmp.a
 	@touch $@
 
+# Copied only when cargo produced something new, so the shared library is relinked only then.
 $(BUILD)/librtmp.a: $(BUILD)/.cargo-stamp
+	@cmp -s $(RUST_OUT)/librtmp.a $@ || cp $(RUST_OUT)/librtmp.a $@
 
 # The version script exports exactly the names in librtmp.sym (those of Debian's librtmp.so.1) and
 # nothing else; an anonymous version node keeps them unversioned, as in the original.

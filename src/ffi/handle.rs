@@ -21,6 +21,20 @@ impl Handle {
         self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The session for closing: if another thread is inside a call on this handle (blocked in a
+    /// read, typically), its socket is shut down first so that call returns; otherwise the
+    /// connection stays intact for the goodbye messages.
+    pub fn lock_for_close(&self) -> MutexGuard<'_, Session> {
+        match self.session.try_lock() {
+            Ok(g) => g,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                self.wake();
+                self.lock()
+            }
+        }
+    }
+
     /// Makes any blocked read or write on the socket return at once.
     pub fn wake(&self) {
         let fd = self.fd.load(Ordering::Acquire);
@@ -75,5 +89,6 @@ pub fn discard(key: usize) {
         h.wake();
         let mut s = h.lock();
         s.conn = None;
+        s.release_socket();
     }
 }

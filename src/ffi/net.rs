@@ -39,7 +39,7 @@ fn finish(r: &mut RTMP, s: &mut Session, h: Option<&Arc<Handle>>) {
     if let Some(h) = h {
         let fd = s.conn.as_ref().map_or(-1, |c| c.transport().raw_fd());
         h.fd.store(fd, Ordering::Release);
-        if s.conn.is_none() {
+        if s.conn.is_none() && s.retired.is_none() {
             handle::remove(key(r), h);
         }
     }
@@ -104,9 +104,9 @@ fn register(r: &mut RTMP, mut s: Session) {
 fn connect_with(r: &mut RTMP, cp: *mut RTMPPacket, run: impl FnOnce(&mut Session, Option<Message<'_>>) -> bool) -> c_int {
     // A previous connection on this struct (RTMP_Connect called twice) is closed first.
     if let Some(h) = handle::get(key(r)) {
-        h.wake();
-        let mut s = h.lock();
+        let mut s = h.lock_for_close();
         s.close(false);
+        s.release_socket();
         finish(r, &mut s, Some(&h));
     }
     let mut s = Session::new(interrupted);
@@ -760,6 +760,7 @@ pub unsafe extern "C" fn RTMPSockBuf_Close(sb: *mut RTMPSockBuf) -> c_int {
             h.wake();
             let mut s = h.lock();
             s.conn = None;
+            s.release_socket();
             b.sb_socket = -1;
             return 0;
         }
@@ -776,10 +777,12 @@ pub unsafe extern "C" fn RTMPSockBuf_Close(sb: *mut RTMPSockBuf) -> c_int {
 /// Closes the connection of `r` (used by RTMP_Close): wakes a thread blocked on it first.
 pub(crate) fn close_session(r: &mut RTMP, reconnect: bool) -> bool {
     let Some(h) = handle::get(key(r)) else { return false };
-    h.wake();
-    let mut s = h.lock();
+    let mut s = h.lock_for_close();
     sync::pull(r, &mut s);
     s.close(reconnect);
+    if !reconnect {
+        s.release_socket();
+    }
     finish(r, &mut s, Some(&h));
     true
 }

@@ -6,16 +6,17 @@ use super::undeclared::RTMP_TLS_ctx;
 use core::ffi::{c_char, c_void};
 use std::ptr::addr_of_mut;
 
-/// Fills `RTMP_TLS_ctx` once with an OpenSSL client context that verifies peers against the
-/// system store. Thread-safe: concurrent first calls create it once.
+/// Fills `RTMP_TLS_ctx` once with an OpenSSL client context. Thread-safe: concurrent first calls
+/// create it once.
 pub fn init_global_context() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         #[cfg(feature = "crypto")]
         {
             match openssl::ssl::SslContext::builder(openssl::ssl::SslMethod::tls_client()) {
-                Ok(mut b) => {
-                    let _ = b.set_default_verify_paths();
+                Ok(b) => {
+                    // No trust store is loaded here: connections verify with contexts of their
+                    // own, and reading the system bundle in every RTMP_Init would cost milliseconds.
                     let ctx = b.build();
                     let raw = foreign_types::ForeignType::as_ptr(&ctx) as *mut c_void;
                     // Owned by the process from now on: the original never frees its context either.

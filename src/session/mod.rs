@@ -175,6 +175,10 @@ pub struct Session {
     /// `calls` changed since the C layer last mirrored it.
     pub calls_dirty: bool,
     pub conn: Option<Connection>,
+    /// A connection that ended during a call (stream end, server close): shut down but not yet
+    /// closed, so the descriptor number stays valid for callers that poll it (curl) until they
+    /// call RTMP_Close.
+    pub retired: Option<Connection>,
     /// The 42-byte SWF verification answer, ready after a digest handshake with a SWF hash.
     pub swf_response: Option<[u8; 42]>,
     /// A close happened during the current call (`Some(reconnect)`): the C layer frees what it
@@ -200,6 +204,7 @@ impl Session {
             calls: Vec::new(),
             calls_dirty: false,
             conn: None,
+            retired: None,
             swf_response: None,
             closed: None,
             flv_in: crate::flv::FlvParser::new(),
@@ -319,6 +324,7 @@ impl Session {
             }
             if let Some(c) = self.conn.take() {
                 c.transport().shutdown();
+                self.retired = Some(c);
             }
         }
         self.st.stream_id = -1;
@@ -344,6 +350,11 @@ impl Session {
             self.link.lflags &= !(lf::FTCU | lf::FAPU);
         }
         self.closed = Some(self.closed.unwrap_or(false) || !reconnect);
+    }
+
+    /// Closes the socket of a connection that ended earlier (RTMP_Close).
+    pub fn release_socket(&mut self) {
+        self.retired = None;
     }
 
     fn conn(&mut self) -> Result<&mut Connection, ConnError> {

@@ -173,7 +173,10 @@ impl Session {
                         return Step::End(readflag::EOF);
                     }
                     if type_id == msg::CONTROL && self.stream_eof(&body) {
+                        // Ends like Play.Stop does in librtmp: the connection closes, so callers
+                        // that loop while RTMP_IsConnected stop too.
                         log::debug!("Stream EOF from the server: the stream is complete");
+                        self.close(false);
                         return Step::End(readflag::COMPLETE);
                     }
                     continue;
