@@ -57,7 +57,7 @@ else
   LIBS_OUT = $(BUILD)/librtmp.a
 endif
 
-all: $(LIBS_OUT) $(BUILD)/librtmp.pc $(BUILD)/librtmp-uninstalled.pc check-headers
+all: $(LIBS_OUT) $(BUILD)/librtmp.pc $(BUILD)/librtmp-uninstalled.pc check-headers $(if $(filter yes,$(SHARED)),examples)
 
 # cargo decides what to rebuild; make always asks it. The staticlib is built through `cargo rustc`
 # so that rustc prints the native libraries a static link needs (for Libs.private).
@@ -67,7 +67,9 @@ $(BUILD)/.cargo-stamp: FORCE
 		-- --print native-static-libs 2> $(BUILD)/cargo.log || { cat $(BUILD)/cargo.log; exit 1; }
 	@grep -q '^warning' $(BUILD)/cargo.log && grep -A8 '^warning' $(BUILD)/cargo.log || true
 	@if grep -q 'native-static-libs:' $(BUILD)/cargo.log; then \
-		sed -n 's/.*native-static-libs: //p' $(BUILD)/cargo.log | tail -n1 > $(BUILD)/native-libs.txt; fi
+		sed -n 's/.*native-static-libs: //p' $(BUILD)/cargo.log | tail -n1 > $(BUILD)/native-libs.new; \
+		cmp -s $(BUILD)/native-libs.new $(BUILD)/native-libs.txt || mv $(BUILD)/native-libs.new $(BUILD)/native-libs.txt; \
+		rm -f $(BUILD)/native-libs.new; fi
 	@test -s $(BUILD)/native-libs.txt || echo "-lssl -lcrypto -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc" > $(BUILD)/native-libs.txt
 	@touch $@
 
@@ -110,13 +112,15 @@ define pc_file
 	  echo 'Cflags: -I$${includedir}'; } > $(4)
 endef
 
-$(BUILD)/librtmp.pc: $(BUILD)/.cargo-stamp Makefile
-	$(call pc_file,$(prefix),$${exec_prefix}$(patsubst $(prefix)%,%,$(libdir)),$${prefix}/include,$@)
+$(BUILD)/native-libs.txt: $(BUILD)/.cargo-stamp
+
+$(BUILD)/librtmp.pc: $(BUILD)/native-libs.txt Makefile
+	@$(call pc_file,$(prefix),$${exec_prefix}$(patsubst $(prefix)%,%,$(libdir)),$${prefix}/include,$@)
 
 # pkg-config prefers librtmp-uninstalled.pc when its directory is on PKG_CONFIG_PATH: it points at
 # this tree, so FFmpeg's configure and the tests can use the build without installing it.
-$(BUILD)/librtmp-uninstalled.pc: $(BUILD)/.cargo-stamp Makefile
-	$(call pc_file,$(CURDIR),$(CURDIR)/$(BUILD),$(CURDIR)/include,$@)
+$(BUILD)/librtmp-uninstalled.pc: $(BUILD)/native-libs.txt Makefile
+	@$(call pc_file,$(CURDIR),$(CURDIR)/$(BUILD),$(CURDIR)/include,$@)
 
 # The checked-in headers must be exactly what cbindgen generates from the Rust definitions.
 check-headers: $(BUILD)/.cargo-stamp
@@ -152,3 +156,14 @@ include tests/tests.mk
 
 .PHONY: all check-headers headers install uninstall clean FORCE
 FORCE:
+
+# The example programs (c-examples/): built against the headers and library of this tree.
+EXAMPLES = $(BUILD)/rtmp-play $(BUILD)/rtmp-publish
+EXAMPLE_CFLAGS = -O2 -g -Wall -Wextra -Werror -Iinclude
+
+examples: $(EXAMPLES)
+
+$(BUILD)/rtmp-%: c-examples/rtmp-%.c $(BUILD)/librtmp.so include/librtmp/rtmp.h
+	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< -L$(BUILD) -lrtmp -Wl,-rpath,'$$ORIGIN'
+
+.PHONY: examples
