@@ -3,7 +3,7 @@
 
 C_DIFF_TESTS = tests/c/core_diff.c
 
-check: all check-rust check-headers check-abi check-symbols check-c check-nocrypto
+check: all check-rust check-headers check-abi check-symbols check-c check-nocrypto check-interop
 	@echo "make check: all test groups passed"
 
 # The Rust core and the ffi layer's own tests (release profile: it shares the dependencies the
@@ -34,4 +34,16 @@ check-nocrypto:
 	$(CARGO) test --release --no-default-features --target-dir target/nocrypto --lib
 	bash tests/c/run-nocrypto.sh build/nocrypto
 
-.PHONY: check check-rust check-abi check-symbols check-c check-nocrypto
+# Real peers on loopback (nginx-rtmp, Debian's rtmpdump/curl/gst/python3-librtmp/ffmpeg) with our
+# library swapped in through LD_LIBRARY_PATH; check-interop-orig runs the same matrix on Debian's
+# original as a control of the harness itself.
+check-interop: all
+	LIB=ours bash tests/interop/play-publish.sh
+
+check-interop-orig:
+	LIB=orig bash tests/interop/play-publish.sh
+
+demo: all
+	bash scripts/demo.sh
+
+.PHONY: check check-rust check-interop check-interop-orig demo check-abi check-symbols check-c check-nocrypto

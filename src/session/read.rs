@@ -238,8 +238,10 @@ impl Session {
         e
     }
 
-    /// A read that ended: a timeout or a closed connection is the end of the stream (EOF), as in
-    /// librtmp; `timed_out` tells the two apart.
+    /// A read that ended. A timeout is the end of the stream (EOF, with `timed_out` set), as in
+    /// librtmp. A connection that breaks while playing, without the server having said the stream
+    /// ended (Play.Stop/Complete, UnpublishNotify, Stream EOF), is an error: the original reported
+    /// it as a normal end, so a truncated download looked complete.
     fn read_end(&mut self, e: ConnError) -> Step {
         if !matches!(e, ConnError::Timeout) && self.is_connected() {
             self.close(false);
@@ -247,7 +249,13 @@ impl Session {
         if self.st.timed_out && self.st.pausing == 0 {
             self.st.pause_stamp = self.media_channel_timestamp();
         }
-        Step::End(readflag::EOF)
+        match e {
+            ConnError::Timeout | ConnError::Interrupted => Step::End(readflag::EOF),
+            other => {
+                log::error!("RTMP_Read: the connection broke off before the stream ended: {other}");
+                Step::End(readflag::ERROR)
+            }
+        }
     }
 }
 

@@ -1,0 +1,365 @@
+#!/usr/bin/env bash
+# play-publish.sh [CASE-PREFIX...]: the plain-rtmp peer matrix.
+#
+# Debian's librtmp consumers (rtmpdump, curl, GStreamer rtmpsrc/rtmpsink, python3-librtmp) play
+# from and publish to nginx-rtmp on loopback, with the librtmp chosen by LIB=orig|ours (see
+# lib.sh; every case proves which librtmp.so.1 its processes loaded). Outputs are compared with
+# the original library's reference download (byte for byte) or with the source file (audio and
+# video payload sequences, flvtool.py cmp). Debian's ffmpeg (its own RTMP code, no librtmp) is
+# the independent publisher and reader. Failure cases check that errors come back as errors,
+# in bounded time. Run with no argument for all cases, or give name prefixes (e.g. vod- fail-).
+# shellcheck source=tests/interop/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SEL=("$@")
+selected() {
+  [ ${#SEL[@]} = 0 ] && return 0
+  local s; for s in "${SEL[@]}"; do [[ $1 == "$s"* ]] && return 0; done; return 1
+}
+
+FF=(ffmpeg -hide_banner -nostdin -loglevel error -y)
+NETTOOL=$INTEROP_DIR/nettool.py
+MARGIN=3     # seconds a client may take beyond its own timeout to give up
+
+echo "== interop play-publish: LIB=$LIB ($EXPECT_LIBRTMP), run dir $RUN"
+
+# ------------------------------------------------------------------ setup
+for tool in nginx ffmpeg rtmpdump curl gst-launch-1.0 gst-inspect-1.0 openssl "$PY"; do
+  command -v "$tool" >/dev/null || setup_fail "$tool not found (run scripts/install-deps.sh)"
+done
+[ -n "$ORIG_LIBRTMP" ] || setup_fail "Debian's librtmp.so.1 not found (ldd /usr/bin/rtmpdump)"
+"$PY" -c 'import librtmp' 2>/dev/null || setup_fail "python3-librtmp missing for $PY"
+if [ "$LIB" = ours ] && [ ! -f "$OURS_LIBRTMP" ]; then setup_fail "LIB=ours but $OURS_LIBRTMP is not built (make)"; fi
+# ffmpeg must stay independent of the library under test
+if ldd "$(command -v ffmpeg)" | grep -q librtmp; then setup_fail "this ffmpeg links librtmp: it is not an independent peer"; fi
+
+t0=$(now_us)
+MEDIA=$RUN/media
+bash "$REPO/tests/media/make-media.sh" "$MEDIA" >"$RUN/logs/media.log" 2>&1 || { cat "$RUN/logs/media.log"; setup_fail "make-media.sh"; }
+SMALL=$MEDIA/small.flv
+SMALL_SIZE=$(stat -c %s "$SMALL")
+echo "setup: media $(sed -n 's/^make-media: //p' "$RUN/logs/media.log" | head -1) ($(secs_since "$t0")s)"
+
+t0=$(now_us)
+nginx_start main "$MEDIA" >"$RUN/logs/nginx-start.log" 2>&1 || { cat "$RUN/logs/nginx-start.log"; setup_fail "nginx did not start"; }
+echo "setup: $(grep '^nginx-main' "$RUN/logs/nginx-start.log") ($(secs_since "$t0")s)"
+listen_check "$NGX_PID" >"$RUN/logs/listen-check.log" 2>&1 || { cat "$RUN/logs/listen-check.log"; setup_fail "nginx listens beyond loopback"; }
+echo "setup: nginx listens only on loopback: $(grep -c '^listening' "$RUN/logs/listen-check.log") sockets"
+U=rtmp://$HOST:$RTMP_PORT
+
+# GStreamer: private registry, scanned once here under the selected library
+t0=$(now_us)
+if with_lib setup-gst gst-inspect-1.0 rtmpsrc >"$RUN/logs/gst-registry.log" 2>&1 && check_lib setup-gst >>"$RUN/logs/gst-registry.log"; then
+  echo "setup: GStreamer registry $GST_REGISTRY_FILE scanned, rtmpsrc loads $EXPECT_LIBRTMP ($(secs_since "$t0")s)"
+else
+  echo "setup: note: GStreamer rtmpsrc does not load with LIB=$LIB (the gst cases will fail): $(tail -1 "$RUN/logs/gst-registry.log")"
+fi
+
+REF=$RUN/out/ref.flv   # the original library's download of vod/small.flv
+REF_RC=$RUN/out/ref.rc
+# What a download through LIB must equal: the original's reference, or for ours the source file
+# itself (ours keeps the 5-byte end-of-sequence tag the original drops). MAX_MISSING likewise.
+if [ "$LIB" = ours ]; then EXPECT=$SMALL MAX_MISSING=0; else EXPECT=$REF MAX_MISSING=1; fi
+
+# ------------------------------------------------------------------ helpers for the cases
+# within T0_US SECS WHAT: the time since T0 is at most SECS
+within() {
+  local took; took=$(secs_since "$1")
+  if [ $(( $(now_us) - $1 )) -le $(( $2 * 1000000 )) ]; then ok "$3 took ${took}s (limit ${2}s)"
+  else fail "$3 took ${took}s, more than ${2}s"; fi
+}
+stat_wait() { "$PY" "$NETTOOL" stat-wait "$STAT_URL" "$@"; }
+show() { echo "--- $1:"; sed 's/^/    /' "$RUN/logs/$CASE.$1.log" 2>/dev/null | tail -n "${2:-8}"; }
+# live_publish_ffmpeg NAME URL: Debian's ffmpeg publishes small.flv in real time (a daemon)
+live_publish_ffmpeg() { daemon_start "$1" timeout 60 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$2"; }
+# GStreamer rtmpsink (librtmp's RTMP_Write) publishes small.flv in real time: GSTPUB URL
+GSTPUB=(bash "$INTEROP_DIR/gst-publish.sh" "$SMALL")
+
+# ------------------------------------------------------------------ vod: play nginx vod/small.flv
+c_ref() {
+  # Always the ORIGINAL library: the oracle for every vod case.
+  env -u LD_LIBRARY_PATH -u LD_PRELOAD timeout 30 rtmpdump -q -r "$U/vod/small.flv" -o "$REF"; local rc=$?
+  echo "$rc" >"$REF_RC"
+  # 2 = rtmpdump's "download may be incomplete": the original drops the final 5-byte H.264
+  # end-of-sequence tag, so the last timestamp stays short of the metadata duration.
+  [ "$rc" = 2 ] || [ "$rc" = 0 ] || { fail "original rtmpdump rc=$rc"; return 1; }
+  ok "original rtmpdump rc=$rc, $(stat -c %s "$REF") of $SMALL_SIZE bytes"
+  # The download is the source minus its last tag (11 header + 5 payload + 4 size bytes).
+  [ "$(stat -c %s "$REF")" = $((SMALL_SIZE - 20)) ] || { fail "expected $((SMALL_SIZE - 20)) bytes"; return 1; }
+  cmp -s -n "$(stat -c %s "$REF")" "$REF" "$SMALL" || { fail "not a byte-identical prefix of small.flv"; return 1; }
+  ok "byte-identical prefix of small.flv, missing only the last 20 bytes"
+  flvcmp "$SMALL" "$REF" --suffix --max-missing 1 || return 1
+}
+
+c_vod_rtmpdump() {
+  with_lib "$CASE" timeout 20 rtmpdump -q -r "$U/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
+  ok "rtmpdump rc=$rc, as the original's"
+  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump output"
+}
+
+c_vod_python() {
+  with_lib "$CASE" timeout 20 "$PY" "$INTEROP_DIR/py_read.py" "$U/vod/small.flv" "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "py_read rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "python3-librtmp output"
+}
+
+c_vod_gst() {
+  # rtmpsrc plays a vod again and again: after Play.Stop the original closes the session,
+  # RTMP_IsConnected turns 0 and rtmpsrc reconnects. Its output is then copies of the reference
+  # back to back; taking two copies' worth also checks where the first one ends.
+  local n; n=$(stat -c %s "$EXPECT")
+  cat "$EXPECT" "$EXPECT" >"$OUT/ref2.flv"
+  with_lib "$CASE" timeout 20 gst-launch-1.0 -q rtmpsrc location="$U/vod/small.flv" ! fdsink fd=1 \
+    2>"$OUT/gst.err" | head -c $((2 * n)) >"$OUT/out.flv"
+  check_lib "$CASE" || { cat "$OUT/gst.err"; return 1; }
+  same_file "$OUT/out.flv" "$OUT/ref2.flv" "gst rtmpsrc output (first $((2 * n)) bytes: two plays)" \
+    || { tail -5 "$OUT/gst.err"; return 1; }
+}
+
+c_vod_curl() {
+  # curl returns only when nginx drops the idle connection (ping 4s + ping_timeout 4s).
+  with_lib "$CASE" timeout 40 curl -sS -o "$OUT/out.flv" "$U/vod/small.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "curl rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "curl output"
+}
+
+# ------------------------------------------------------------------ live: play what ffmpeg publishes
+# live_play KIND: a librtmp reader subscribes first (checked on nginx's stat page), then Debian's
+# ffmpeg publishes small.flv in real time; the reader must end by itself when the publisher
+# leaves (UnpublishNotify), rc 0, with every audio and video payload of the source but the
+# 5-byte end-of-sequence tag that librtmp drops.
+live_play() {
+  local kind=$1 rd rc
+  case $kind in
+    rtmpdump) daemon_start reader with_lib "$CASE" timeout 60 rtmpdump -q -v -r "$U/live/$CASE" -o "$OUT/out.flv" ;;
+    python) daemon_start reader with_lib "$CASE" timeout 60 "$PY" "$INTEROP_DIR/py_read.py" "$U/live/$CASE" "$OUT/out.flv" --live ;;
+  esac
+  rd=$DAEMON_PID
+  stat_wait live "$CASE" --players 1 --timeout 10 || { show reader; return 1; }
+  timeout 60 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$U/live/$CASE"; rc=$?
+  [ "$rc" = 0 ] || { fail "ffmpeg publisher rc=$rc"; return 1; }
+  ok "ffmpeg published small.flv in real time"
+  local t0; t0=$(now_us)
+  wait_exit "$rd" 10 || { fail "$kind did not end within 10 s of the publisher leaving"; show reader; return 1; }
+  wait "$rd"; rc=$?
+  show reader 3
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "$kind rc=$rc"; return 1; }
+  ok "$kind ended by itself $(secs_since "$t0")s after the publisher, rc 0"
+  flvcmp "$SMALL" "$OUT/out.flv" --suffix --max-missing "$MAX_MISSING" --min-tags 100
+}
+c_live_rtmpdump() { live_play rtmpdump; }
+c_live_python() { live_play python; }
+
+# ------------------------------------------------------------------ publish through librtmp
+# pub_readback KIND: Debian's ffmpeg (independent) subscribes first, then a librtmp publisher
+# (RTMP_Write) sends small.flv; ffmpeg's copy must hold exactly the source's audio and video
+# payload sequences (ffmpeg keeps the end-of-sequence tag, and RTMP_Write sends it).
+pub_readback() {
+  local kind=$1 rd rc
+  daemon_start reader timeout 60 "${FF[@]}" -i "$U/live/$CASE" -c copy -f flv "$OUT/readback.flv"
+  rd=$DAEMON_PID
+  stat_wait live "$CASE" --players 1 --timeout 10 || { show reader; return 1; }
+  case $kind in
+    curl) with_lib "$CASE" timeout 60 curl -sS -T "$SMALL" "$U/live/$CASE"; rc=$? ;;
+    gst) with_lib "$CASE" timeout 60 "${GSTPUB[@]}" "$U/live/$CASE"; rc=$? ;;
+  esac
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "$kind publisher rc=$rc"; return 1; }
+  ok "$kind published, rc 0"
+  wait_exit "$rd" 15 || { fail "ffmpeg reader did not end within 15 s of the publisher leaving"; show reader; return 1; }
+  wait "$rd"; rc=$?
+  [ "$rc" = 0 ] || { fail "ffmpeg reader rc=$rc"; show reader; return 1; }
+  flvcmp "$SMALL" "$OUT/readback.flv"
+}
+c_pub_curl() { pub_readback curl; }
+c_pub_gst() { pub_readback gst; }
+
+# ------------------------------------------------------------------ failures, in bounded time
+# client_fails TAG LIMIT URL [EXTRA]: rtmpdump and python3-librtmp (in that order) must fail
+# with an error exit code (not a signal, not our timeout) within LIMIT seconds.
+client_fails() {
+  local tag=$1 limit=$2 url=$3 t0 rc bad=0
+  t0=$(now_us)
+  with_lib "$CASE.rtmpdump" timeout -s KILL $((limit + 10)) rtmpdump -q ${TMO:+-m "$TMO"} -r "$url" -o "$OUT/rtmpdump.flv"; rc=$?
+  within "$t0" "$limit" "rtmpdump ($tag)" || bad=1
+  check_lib "$CASE.rtmpdump" || bad=1
+  rc_is_error "$rc" "rtmpdump ($tag)" || bad=1
+  t0=$(now_us)
+  with_lib "$CASE.python" timeout -s KILL $((limit + 10)) "$PY" "$INTEROP_DIR/py_read.py" "$url" "$OUT/python.flv" ${TMO:+--timeout "$TMO"}; rc=$?
+  within "$t0" "$limit" "python3-librtmp ($tag)" || bad=1
+  check_lib "$CASE.python" || bad=1
+  rc_is_error "$rc" "python3-librtmp ($tag)" || bad=1
+  return $bad
+}
+
+c_fail_refused() {
+  local port; port=$(free_ports 1)   # free a moment ago and reserved for this run: nobody listens
+  client_fails "connection refused" 5 "rtmp://$HOST:$port/vod/small.flv"
+}
+c_fail_unknown_app() { client_fails "unknown application" 5 "$U/nosuchapp/small.flv"; }
+c_fail_not_found() { client_fails "vod stream not found" 5 "$U/vod/nosuch.flv"; }
+
+# A server that accepts and never says a word (MODE empty), or one that completes the handshake
+# and never answers connect (MODE --handshake). Clients use timeout=2 (rtmpdump -m 2, python
+# timeout=2).
+silent_server() {
+  local mode=${1:-}
+  daemon_start silent "$PY" "$NETTOOL" silent "$OUT/port" ${mode:+"$mode"}
+  wait_file "$OUT/port" 5 "silent server" || return 1
+  TMO=2 client_fails "silent server${mode:+ after the handshake}" $((2 + MARGIN)) \
+    "rtmp://$HOST:$(cat "$OUT/port")/vod/small.flv"
+}
+c_fail_silent_tcp() { silent_server; }
+c_fail_silent_handshake() { silent_server --handshake; }
+
+# victim_live NAME: a second nginx for this case only, a live stream NAME on it published by
+# ffmpeg in real time, read by librtmp players (rtmpdump and python) that have received data.
+victim_live() {
+  nginx_start "$CASE" "$MEDIA" || return 1
+  VU=rtmp://$HOST:$RTMP_PORT
+  daemon_start rd-rtmpdump with_lib "$CASE.rtmpdump" timeout -s KILL 60 rtmpdump -q -v -m 2 -r "$VU/live/$1" -o "$OUT/rtmpdump.flv"
+  RD1=$DAEMON_PID
+  daemon_start rd-python with_lib "$CASE.python" timeout -s KILL 60 "$PY" "$INTEROP_DIR/py_read.py" "$VU/live/$1" "$OUT/python.flv" --live --timeout 2
+  RD2=$DAEMON_PID
+  stat_wait live "$1" --players 2 --timeout 10 || return 1
+  live_publish_ffmpeg publisher "$VU/live/$1"
+  wait_size "$OUT/rtmpdump.flv" 40000 10 "rtmpdump" && wait_size "$OUT/python.flv" 40000 10 "python3-librtmp"
+}
+# readers_end T0 LIMIT PY_RC: both players end within LIMIT s of T0, what they wrote is a clean
+# run of the source's tags, rtmpdump's exit code is an error, and python's is an error too when
+# PY_RC=error (python3-librtmp cannot tell a read timeout from the end of the stream: RTMP_Read
+# returns 0 for both and only RTMP_IsTimedout, which it never calls, tells them apart).
+readers_end() {
+  local t0=$1 limit=$2 py_rc=$3 bad=0 k pid rc deadline
+  local -A end=()
+  # poll both at once: each one's end time is its own
+  deadline=$(( t0 + (limit + 1) * 1000000 ))
+  while [ ${#end[@]} -lt 2 ] && [ "$(now_us)" -lt "$deadline" ]; do
+    alive "$RD1" || [ -n "${end[rtmpdump]:-}" ] || end[rtmpdump]=$(now_us)
+    alive "$RD2" || [ -n "${end[python]:-}" ] || end[python]=$(now_us)
+    sleep 0.02
+  done
+  for k in rtmpdump python; do
+    if [ $k = rtmpdump ]; then pid=$RD1; else pid=$RD2; fi
+    if [ -n "${end[$k]:-}" ]; then
+      wait "$pid"; rc=$?
+      local took=$(( end[$k] - t0 ))
+      if [ "$took" -le $((limit * 1000000)) ]; then ok "$k ended $(fmt_us "$took")s after the event (limit ${limit}s)"
+      else fail "$k took $(fmt_us "$took")s to end, more than ${limit}s"; bad=1; fi
+      if [ $k = rtmpdump ] || [ "$py_rc" = error ]; then
+        rc_is_error "$rc" "$k" || bad=1
+      elif [ "$rc" -ge 124 ]; then
+        fail "$k: rc=$rc (a signal or our timeout)"; bad=1
+      else
+        ok "$k: exit code $rc"
+      fi
+    else
+      fail "$k still running $((limit + 1)) s later"; bad=1
+    fi
+    show "rd-$k" 3
+    check_lib "$CASE.$k" || bad=1
+    if flvcmp "$SMALL" "$OUT/$k.flv" --suffix --min-tags 10 >"$OUT/$k.cmp"; then
+      ok "$k output is a clean run of the source's tags ($(grep -c 'OUT is SRC' "$OUT/$k.cmp") of 2 streams cut short)"
+    else
+      fail "$k output is not a clean run of the source"; sed 's/^/    /' "$OUT/$k.cmp"; bad=1
+    fi
+  done
+  return $bad
+}
+
+c_fail_killed_player() {
+  victim_live killed || return 1
+  local t0; t0=$(now_us)
+  daemon_kill "nginx-$CASE"; ok "nginx killed (SIGKILL) mid-stream"
+  readers_end "$t0" 5 error
+}
+
+c_fail_stalled_player() {
+  victim_live stalled || return 1
+  local worker t0 bad=0
+  worker=$(children "$NGX_PID")   # worker_processes 1: its only child
+  [ -n "$worker" ] || { fail "no nginx worker found"; return 1; }
+  t0=$(now_us)
+  kill -STOP "$worker"; ok "nginx worker $worker frozen (SIGSTOP) mid-stream"
+  readers_end "$t0" $((2 + MARGIN)) any || bad=1
+  kill -CONT "$worker"
+  return $bad
+}
+
+c_fail_killed_publisher() {
+  nginx_start "$CASE" "$MEDIA" || return 1
+  daemon_start publisher with_lib "$CASE" timeout -s KILL 60 "${GSTPUB[@]}" "rtmp://$HOST:$RTMP_PORT/live/killed"
+  local pub=$DAEMON_PID t0 rc
+  stat_wait live killed --publishing --bytes-in 50000 --timeout 10 || { show publisher; return 1; }
+  t0=$(now_us)
+  daemon_kill "nginx-$CASE"; ok "nginx killed (SIGKILL) mid-publish"
+  wait_exit "$pub" 6 || { fail "gst rtmpsink still publishing 6 s after the server died"; return 1; }
+  wait "$pub"; rc=$?
+  show publisher 3
+  check_lib "$CASE" || return 1
+  within "$t0" 5 "gst rtmpsink ending" || return 1
+  rc_is_error "$rc" "gst rtmpsink"
+}
+
+# ------------------------------------------------------------------ infrastructure for the rtmps tests
+# tls_probe PORT VERIFY-OPTION...: one TLS handshake with openssl s_client against the run's CA
+tls_probe() {
+  local port=$1; shift
+  timeout 10 openssl s_client -brief -connect "$HOST:$port" -CAfile "$RUN/tls/ca.pem" "$@" </dev/null 2>&1
+}
+c_tls_terminators() {
+  local out bad=0
+  out=$(tls_probe "$RTMPS_PORT" -verify_hostname localhost)
+  grep -q 'Protocol version: TLSv1.2' <<<"$out" && grep -q 'Verification: OK' <<<"$out" \
+    && ok "rtmps port $RTMPS_PORT: TLS 1.2, certificate verifies for localhost" || { fail "rtmps port $RTMPS_PORT: $out"; bad=1; }
+  out=$(tls_probe "$RTMPS_PORT" -verify_ip 127.0.0.1)
+  grep -q 'Verification: OK' <<<"$out" && ok "rtmps port $RTMPS_PORT: certificate verifies for 127.0.0.1" \
+    || { fail "rtmps port $RTMPS_PORT (127.0.0.1): $out"; bad=1; }
+  out=$(tls_probe "$RTMPS13_PORT" -verify_hostname localhost)
+  grep -q 'Protocol version: TLSv1.3' <<<"$out" && grep -q 'Verification: OK' <<<"$out" \
+    && ok "rtmps port $RTMPS13_PORT: TLS 1.3, certificate verifies" || { fail "rtmps port $RTMPS13_PORT: $out"; bad=1; }
+  out=$(tls_probe "$RTMPS13_PORT" -tls1_2)
+  if grep -q 'Protocol version' <<<"$out"; then fail "rtmps port $RTMPS13_PORT accepts TLS 1.2"; bad=1
+  else ok "rtmps port $RTMPS13_PORT refuses TLS 1.2"; fi
+  out=$(tls_probe "$RTMPS_BADHOST_PORT" -verify_hostname localhost)
+  grep -q 'Verification error: hostname mismatch' <<<"$out" \
+    && ok "rtmps port $RTMPS_BADHOST_PORT: certificate does not verify for localhost (hostname mismatch)" \
+    || { fail "rtmps port $RTMPS_BADHOST_PORT: $out"; bad=1; }
+  out=$(tls_probe "$RTMPS_BADHOST_PORT" -verify_hostname wrong.invalid)
+  grep -q 'Verification: OK' <<<"$out" && ok "rtmps port $RTMPS_BADHOST_PORT: the same certificate verifies for wrong.invalid" \
+    || { fail "rtmps port $RTMPS_BADHOST_PORT (wrong.invalid): $out"; bad=1; }
+  return $bad
+}
+
+# ------------------------------------------------------------------ the matrix
+if selected ref || [ ! -s "$REF" ]; then
+  run_case --desc "original rtmpdump downloads vod/small.flv: the reference (rc 2, source minus its EOS tag)" ref c_ref
+fi
+# the long ones (real-time publishes, curl's idle wait, timeouts) in parallel
+selected vod-curl && run_case_bg --desc "curl rtmp:// downloads vod == reference" vod-curl c_vod_curl
+selected live-rtmpdump && run_case_bg --desc "ffmpeg publishes live -> rtmpdump plays: all payloads, rc 0 at unpublish" live-rtmpdump c_live_rtmpdump
+selected live-python && run_case_bg --desc "ffmpeg publishes live -> python3-librtmp plays: all payloads, rc 0" live-python c_live_python
+selected pub-gst && run_case_bg --desc "gst rtmpsink publishes (RTMP_Write) -> ffmpeg reads back identical payloads" pub-gst c_pub_gst
+selected pub-curl && run_case_bg --desc "curl -T publishes (RTMP_Write) -> ffmpeg reads back identical payloads" pub-curl c_pub_curl
+selected fail-silent-tcp && run_case_bg --desc "server accepts, never answers: rtmpdump, python give up within timeout=2 + ${MARGIN}s" fail-silent-tcp c_fail_silent_tcp
+selected fail-silent-handshake && run_case_bg --desc "server silent after the handshake: rtmpdump, python give up within timeout=2 + ${MARGIN}s" fail-silent-handshake c_fail_silent_handshake
+selected fail-stalled-player && run_case_bg --desc "server freezes mid-live-stream: rtmpdump, python give up within timeout=2 + ${MARGIN}s" fail-stalled-player c_fail_stalled_player
+selected fail-killed-player && run_case_bg --xfail-orig "a server that vanishes mid-stream ends RTMP_Read like a completed stream: rtmpdump 'Download complete' rc 0, python sees EOF" \
+  --desc "server killed mid-live-stream: rtmpdump and python end within 5 s with an error code" fail-killed-player c_fail_killed_player
+selected fail-killed-publisher && run_case_bg --xfail-orig "writes to the dead socket raise SIGPIPE: gst-launch dies with rc 141" \
+  --desc "server killed mid-publish: gst rtmpsink ends within 5 s with an error code, not SIGPIPE" fail-killed-publisher c_fail_killed_publisher
+# the quick ones meanwhile
+selected tls-terminators && run_case --desc "TLS terminators for later rtmps tests (openssl, no librtmp): 1.2, 1.3-only, wrong host" tls-terminators c_tls_terminators
+selected vod-rtmpdump && run_case --desc "rtmpdump plays vod == reference, same rc" vod-rtmpdump c_vod_rtmpdump
+selected vod-python && run_case --desc "python3-librtmp reads vod == reference" vod-python c_vod_python
+selected vod-gst && run_case --desc "gst rtmpsrc plays vod twice (it reconnects) == reference twice" vod-gst c_vod_gst
+selected fail-refused && run_case --desc "connection refused: rtmpdump, python fail within 5 s" fail-refused c_fail_refused
+selected fail-unknown-app && run_case --desc "unknown application: rtmpdump, python fail within 5 s" fail-unknown-app c_fail_unknown_app
+selected fail-not-found && run_case --desc "vod stream not found: rtmpdump, python fail within 5 s" fail-not-found c_fail_not_found
+wait_cases
+summary
