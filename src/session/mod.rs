@@ -12,6 +12,9 @@ use crate::conn::{ConnError, Connection};
 
 pub use dispatch::PacketKind;
 
+/// The chunk size both directions start with.
+pub const DEFAULT_CHUNK_SIZE: i32 = 128;
+
 /// RTMP_FEATURE_* bits of `Link::protocol`.
 pub mod feature {
     pub const HTTP: i32 = 0x01;
