@@ -734,7 +734,7 @@ pub unsafe extern "C" fn RTMPSockBuf_Send(sb: *mut RTMPSockBuf, buf: *const c_ch
         }
         // SAFETY: `len` readable bytes.
         let data = unsafe { std::slice::from_raw_parts(buf as *const u8, len as usize) };
-        if let Some(h) = owner_of(sb as *mut RTMPSockBuf) {
+        if let Some(h) = owner_of(sb) {
             let mut s = h.lock();
             return match s.conn.as_mut().map(|c| c.send_raw(&[data])) {
                 Some(Ok(())) => len,

@@ -27,7 +27,7 @@ fn extras(r: &RTMP) -> Vec<u8> {
     let mut used = 0usize;
     for i in 0..e.o_num as usize {
         // SAFETY: o_num properties live at o_props (built by RTMP_SetOpt or by the application).
-        let prop = unsafe { e.o_props.add(i) } as *mut AMFObjectProperty;
+        let prop: *mut AMFObjectProperty = unsafe { e.o_props.add(i) };
         let start = buf[used..].as_mut_ptr() as *mut c_char;
         // SAFETY: the buffer has buf.len() - used writable bytes after `start`.
         let end = unsafe { start.add(buf.len() - used) };

@@ -2,8 +2,10 @@
 #![allow(non_snake_case)]
 
 use super::guard::guard;
+#[cfg(feature = "crypto")]
 use super::undeclared::RTMP_TLS_ctx;
 use core::ffi::{c_char, c_void};
+#[cfg(feature = "crypto")]
 use std::ptr::addr_of_mut;
 
 /// Fills `RTMP_TLS_ctx` once with an OpenSSL client context. Thread-safe: concurrent first calls

@@ -2,7 +2,9 @@
 //! is computed (HMAC-SHA256 with the public "Genuine Adobe" keys) and how C2/S2 sign each other.
 #![cfg_attr(not(feature = "crypto"), allow(dead_code))]
 
-use super::{HandshakeError, SIG_SIZE};
+#[cfg(feature = "crypto")]
+use super::HandshakeError;
+use super::SIG_SIZE;
 
 /// "Genuine Adobe Flash Player 001" followed by 32 constant bytes; the digest key is its first 30.
 pub const GENUINE_FP_KEY: [u8; 62] = *b"Genuine Adobe Flash Player 001\

@@ -43,6 +43,7 @@ pub struct HandshakeOutcome {
 }
 
 #[derive(Debug)]
+#[cfg_attr(not(feature = "crypto"), allow(dead_code))]
 pub struct ClientHandshake {
     c0: u8,
     c1: Box<[u8; SIG_SIZE]>,

@@ -53,6 +53,8 @@ impl Session {
         r
     }
 
+    // Every argument is a field of the message librtmp builds; a struct would only rename them.
+    #[allow(clippy::too_many_arguments)]
     fn send(&mut self, csid: u32, type_id: u8, stream_id: i32, timestamp: u32, body: &[u8], force_large: bool, queue: bool) -> Result<(), ConnError> {
         self.send_packet(&Message { type_id, csid, timestamp, stream_id: stream_id as u32, body }, force_large, queue)
     }

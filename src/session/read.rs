@@ -268,9 +268,8 @@ fn convert(read: &mut super::ReadState, lflags: i32, type_id: u8, ts: u32, body:
     }
     let mut body = body;
     if read.flags & readflag::RESUME != 0 {
-        match resume_filter(read, type_id, ts, &mut body) {
-            Some(step) => return step,
-            None => {}
+        if let Some(step) = resume_filter(read, type_id, ts, &mut body) {
+            return step;
         }
     }
 
