@@ -78,18 +78,19 @@ fn server_context(cert: &str, key: &str) -> Result<openssl::ssl::SslContext, Str
     Ok(b.build())
 }
 
+/// Frees a context from RTMP_TLS_AllocServerContext (NULL is ignored).
+///
 /// # Safety
 /// `ctx` must be NULL or a pointer returned by `RTMP_TLS_AllocServerContext`, freed once.
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_TLS_FreeServerContext(ctx: *mut c_void) {
     guard((), || {
-        if ctx.is_null() {
-            return;
-        }
         #[cfg(feature = "crypto")]
-        {
+        if !ctx.is_null() {
             // SAFETY: `ctx` came from `RTMP_TLS_AllocServerContext`, which leaked one reference.
             drop(unsafe { <openssl::ssl::SslContext as foreign_types::ForeignType>::from_ptr(ctx as *mut _) });
         }
+        #[cfg(not(feature = "crypto"))]
+        let _ = ctx;
     })
 }
