@@ -650,7 +650,7 @@ int RTMPSockBuf_Close(struct RTMPSockBuf *sb);
 void *RTMP_TLS_AllocServerContext(const char *cert, const char *key);
 
 /*
- # Safety
+ Frees a context from RTMP_TLS_AllocServerContext (NULL is ignored).
  */
 void RTMP_TLS_FreeServerContext(void *ctx);
 
