@@ -273,7 +273,10 @@ nginx_start() {
     rm -rf "$dir"; mkdir -p "$dir/tmp"
     read -r RTMP_PORT RTMPS_PORT RTMPS13_PORT RTMPS_BADHOST_PORT HTTP_PORT < <(free_ports 5)
     [ -n "${HTTP_PORT:-}" ] || { echo "nginx_start: no free ports"; return 1; }
-    sed -e "s#@PREFIX@#$dir#g; s#@TLS@#$RUN/tls#g; s#@MEDIA@#$media#g; s#@USER@#$user#g" \
+    # The same RTMP port on the IPv6 loopback too, where the machine has one.
+    local listen6=""
+    grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null && listen6="listen [::1]:$RTMP_PORT;"
+    sed -e "s#@PREFIX@#$dir#g; s#@TLS@#$RUN/tls#g; s#@MEDIA@#$media#g; s#@USER@#$user#g; s#@LISTEN6@#$listen6#g" \
         -e "s#@RTMP_PORT@#$RTMP_PORT#g; s#@RTMPS_PORT@#$RTMPS_PORT#g; s#@RTMPS13_PORT@#$RTMPS13_PORT#g" \
         -e "s#@RTMPS_BADHOST_PORT@#$RTMPS_BADHOST_PORT#g; s#@HTTP_PORT@#$HTTP_PORT#g" \
         "$INTEROP_DIR/nginx.conf.in" >"$dir/nginx.conf"

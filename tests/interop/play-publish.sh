@@ -38,6 +38,8 @@ MEDIA=$RUN/media
 bash "$REPO/tests/media/make-media.sh" "$MEDIA" >"$RUN/logs/media.log" 2>&1 || { cat "$RUN/logs/media.log"; setup_fail "make-media.sh"; }
 SMALL=$MEDIA/small.flv
 SMALL_SIZE=$(stat -c %s "$SMALL")
+# The same media with a keyframe index in its metadata, which nginx-rtmp needs to seek.
+"${FF[@]}" -i "$SMALL" -c copy -flvflags add_keyframe_index "$MEDIA/kf.flv" 2>"$RUN/logs/kf.log" || setup_fail "cannot make kf.flv"
 echo "setup: media $(sed -n 's/^make-media: //p' "$RUN/logs/media.log" | head -1) ($(secs_since "$t0")s)"
 
 t0=$(now_us)
@@ -336,6 +338,92 @@ c_tls_terminators() {
   return $bad
 }
 
+
+# ------------------------------------------------------------------ addressing, seeking, resuming
+have_ipv6() { grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null; }
+
+# rtmpdump with a bracketed IPv6 literal: the original cannot parse it (host "[").
+c_ipv6() {
+  have_ipv6 || { ok "no IPv6 loopback on this machine: nothing to test"; return 0; }
+  with_lib "$CASE" timeout 20 rtmpdump -q -m 5 -r "rtmp://[::1]:$RTMP_PORT/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump over [::1] rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump output over IPv6"
+}
+
+# A name that resolves to both ::1 and 127.0.0.1.
+c_localhost() {
+  with_lib "$CASE" timeout 20 rtmpdump -q -r "rtmp://localhost:$RTMP_PORT/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump via localhost rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump output via localhost"
+}
+
+# orig_then_lib TAG ARGS...: rtmpdump ARGS on the original (reference) and then on LIB; the rcs
+# must be equal; leaves $OUT/orig.* and $OUT/lib.* (ARGS may use @OUT@ for the output file).
+rtmpdump_both() {
+  local a args_o=() args_l=()
+  for a in "$@"; do args_o+=("${a//@OUT@/$OUT/orig.flv}"); args_l+=("${a//@OUT@/$OUT/lib.flv}"); done
+  env -u LD_LIBRARY_PATH -u LD_PRELOAD timeout 30 rtmpdump "${args_o[@]}" >"$OUT/orig.log" 2>&1; RC_O=$?
+  with_lib "$CASE" timeout 30 rtmpdump "${args_l[@]}" >"$OUT/lib.log" 2>&1; RC_L=$?
+  check_lib "$CASE" || return 1
+  [ "$RC_O" = "$RC_L" ] || { fail "rtmpdump rc=$RC_L, the original's was $RC_O"; tail -3 "$OUT/lib.log"; return 1; }
+  ok "rtmpdump rc=$RC_L, as the original's"
+}
+
+# ours = the original's output plus at most the end-of-sequence tag it drops.
+same_as_original() {
+  if [ "$LIB" = orig ]; then same_file "$1" "$2" "$3"; return; fi
+  local n; n=$(stat -c %s "$2")
+  cmp -s -n "$n" "$1" "$2" || { fail "$3: the original's output is not a prefix of ours"; return 1; }
+  flvcmp "$1" "$2" --suffix --max-missing 1 >"$OUT/cmp.log" || { cat "$OUT/cmp.log"; fail "$3"; return 1; }
+  ok "$3: the original's $n bytes, then $(( $(stat -c %s "$1") - n )) more (the end-of-sequence tag)"
+}
+
+# Seeking: rtmpdump --start/--stop on a file with a keyframe index (so nginx can seek).
+c_seek() {
+  rtmpdump_both -q -r "$U/vod/kf.flv" -A 4 -B 7 -o @OUT@ || return 1
+  same_as_original "$OUT/lib.flv" "$OUT/orig.flv" "--start 4 --stop 7"
+}
+
+# Resuming: rtmpdump --resume on a copy of the file cut at a tag boundary.
+c_resume() {
+  "$PY" - "$MEDIA/kf.flv" "$OUT/cut.flv" <<'PYCUT' || { fail "cannot cut kf.flv"; return 1; }
+import sys
+d = open(sys.argv[1], 'rb').read()
+pos = int.from_bytes(d[5:9], 'big') + 4
+while pos + 11 <= len(d):
+    nxt = pos + 11 + int.from_bytes(d[pos + 1:pos + 4], 'big') + 4
+    if nxt > len(d) * 0.6:
+        break
+    pos = nxt
+open(sys.argv[2], 'wb').write(d[:pos])
+PYCUT
+  cp "$OUT/cut.flv" "$OUT/orig.flv"; cp "$OUT/cut.flv" "$OUT/lib.flv"
+  rtmpdump_both -q -r "$U/vod/kf.flv" -e -o @OUT@ || return 1
+  same_as_original "$OUT/lib.flv" "$OUT/orig.flv" "--resume of a file cut at 60%"
+}
+
+# Pausing: python3-librtmp pauses and unpauses mid-stream (RTMP_Pause); nothing is lost or doubled.
+c_pause_python() {
+  with_lib "$CASE" timeout 20 "$PY" "$INTEROP_DIR/py_read.py" "$U/vod/small.flv" "$OUT/out.flv" --pause-after 100000; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "py_read rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "python3-librtmp output with a pause and unpause"
+}
+
+# A publish the server refuses: the stream name is already being published (nginx-rtmp answers
+# NetStream.Publish.BadName and drops the connection). curl -T must fail, and quickly.
+c_pub_rejected() {
+  daemon_start first "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$U/live/$CASE"
+  stat_wait live "$CASE" --publishing --bytes-in 1000 --timeout 10 || { fail "the first publisher did not start"; return 1; }
+  local t0; t0=$(now_us)
+  with_lib "$CASE" timeout 20 curl -sS -T "$SMALL" "$U/live/$CASE"; local rc=$?
+  check_lib "$CASE" || return 1
+  rc_is_error "$rc" "curl -T to a stream name already published" || return 1
+  within "$t0" 5 "the refused publish"
+}
+
 # ------------------------------------------------------------------ the matrix
 if selected ref || [ ! -s "$REF" ]; then
   run_case --desc "original rtmpdump downloads vod/small.flv: the reference (rc 2, source minus its EOS tag)" ref c_ref
@@ -361,5 +449,13 @@ selected vod-gst && run_case --desc "gst rtmpsrc plays vod twice (it reconnects)
 selected fail-refused && run_case --desc "connection refused: rtmpdump, python fail within 5 s" fail-refused c_fail_refused
 selected fail-unknown-app && run_case --desc "unknown application: rtmpdump, python fail within 5 s" fail-unknown-app c_fail_unknown_app
 selected fail-not-found && run_case --desc "vod stream not found: rtmpdump, python fail within 5 s" fail-not-found c_fail_not_found
+selected ipv6 && run_case --xfail-orig "RTMP_ParseURL reads the host of rtmp://[::1]:port/ as '['" \
+  --desc "rtmpdump plays rtmp://[::1]:port/vod == reference (IPv6 literal)" ipv6 c_ipv6
+selected localhost && run_case --desc "rtmpdump plays rtmp://localhost:port/vod == reference (name with ::1 and 127.0.0.1)" localhost c_localhost
+selected seek && run_case --desc "rtmpdump --start 4 --stop 7: same rc and output as the original's" seek c_seek
+selected resume && run_case --desc "rtmpdump --resume on a cut file: same rc and file as the original's" resume c_resume
+selected pause-python && run_case --desc "python3-librtmp pauses and unpauses mid-stream: output == reference" pause-python c_pause_python
+selected pub-rejected && run_case --xfail-orig "NetStream.Publish.BadName is ignored: curl -T waits until it is killed" \
+  --desc "publish refused by the server (name taken): curl -T fails within 5 s" pub-rejected c_pub_rejected
 wait_cases
 summary

@@ -3,7 +3,10 @@
 RTMP_ConnectStream, RTMP_Read) and writes the FLV bytes to a file. Run it with Debian's
 /usr/bin/python3, which is where python3-librtmp is installed.
 
-  py_read.py URL OUTFILE [--live] [--timeout SECS]
+  py_read.py URL OUTFILE [--live] [--timeout SECS] [--pause-after BYTES]
+
+--pause-after: after that many bytes, pause and unpause the stream (RTMP_Pause 1 then 0) and read
+on; the output must still be the whole stream.
 
 Exit 0 when the stream was opened and read to its end, 1 on a librtmp error (the message on
 stderr). The byte count and librtmp's version go to stdout.
@@ -15,7 +18,7 @@ import librtmp
 
 
 def main(argv):
-    args, live, timeout = [], False, None
+    args, live, timeout, pause_after = [], False, None, None
     i = 0
     while i < len(argv):
         if argv[i] == '--live':
@@ -23,6 +26,9 @@ def main(argv):
         elif argv[i] == '--timeout':
             i += 1
             timeout = int(argv[i])
+        elif argv[i] == '--pause-after':
+            i += 1
+            pause_after = int(argv[i])
         else:
             args.append(argv[i])
         i += 1
@@ -42,6 +48,10 @@ def main(argv):
                     break
                 f.write(chunk)
                 total += len(chunk)
+                if pause_after is not None and total >= pause_after:
+                    pause_after = None
+                    stream.pause()
+                    stream.unpause()
         stream.close()
     except (librtmp.RTMPError, IOError) as e:
         print('py_read: %s: %s after %d bytes, %.2fs' % (type(e).__name__, e, total,
