@@ -355,6 +355,11 @@ impl Session {
                 self.st.playing = true;
                 self.drop_call_named(b"publish");
             }
+            b"NetStream.Play.Stop" if self.read.flags & readflag::SEEKING != 0 => {
+                // nginx-rtmp stops the stream to seek (Stream EOF, Play.Stop, Seek.Notify, then
+                // Play.Start): not the end. librtmp closed here, so seeking never worked with it.
+                log::debug!("HandleInvoke, Play.Stop while seeking: waiting for the new position");
+            }
             b"NetStream.Play.Complete" | b"NetStream.Play.Stop" | b"NetStream.Play.UnpublishNotify" => {
                 self.close(false);
                 return true;

@@ -220,12 +220,14 @@ impl Session {
         false
     }
 
-    /// A Stream EOF user control for our stream while not pausing: a recorded stream has ended
-    /// (nginx-rtmp sends it without Play.Stop when a VOD file ends).
+    /// A Stream EOF user control for our stream while neither pausing nor seeking: a recorded
+    /// stream has ended (nginx-rtmp sends it without Play.Stop when a VOD file ends, and also when
+    /// it stops the stream to pause or seek).
     fn stream_eof(&self, body: &[u8]) -> bool {
         body.len() >= 6
             && body[0..2] == [0, 1]
             && self.st.pausing == 0
+            && self.read.flags & readflag::SEEKING == 0
             && self.st.stream_id > 0
             && u32::from_be_bytes([body[2], body[3], body[4], body[5]]) == self.st.stream_id as u32
             && self.link.lflags & lf::LIVE == 0
