@@ -3,7 +3,7 @@
 
 C_DIFF_TESTS = tests/c/core_diff.c
 
-check: all check-rust check-headers check-abi check-symbols check-c check-nocrypto check-interop
+check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop
 	@echo "make check: all test groups passed"
 
 # The Rust core and the ffi layer's own tests (release profile: it shares the dependencies the
@@ -16,6 +16,10 @@ check-abi: all
 
 check-symbols: all
 	bash tests/abi/check-symbols.sh $(BUILD)/librtmp.so.1
+
+# make install/uninstall under a DESTDIR, and pkg-config as FFmpeg's configure uses it (shared and --static).
+check-install: all
+	bash tests/abi/check-install.sh
 
 # Each differential test runs on Debian's original librtmp and on ours and must print the same.
 check-c: all
@@ -46,4 +50,4 @@ check-interop-orig:
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check check-rust check-interop check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check check-rust check-install check-interop check-interop-orig demo check-abi check-symbols check-c check-nocrypto

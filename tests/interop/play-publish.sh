@@ -43,6 +43,7 @@ SMALL_SIZE=$(stat -c %s "$SMALL")
 # And as MP4, which nginx-rtmp can seek in (its FLV reader restarts from 0 on a seek).
 "${FF[@]}" -i "$SMALL" -c copy -movflags +faststart "$MEDIA/small.mp4" 2>"$RUN/logs/mp4.log" || setup_fail "cannot make small.mp4"
 gcc -O1 -Wall -o "$RUN/seek_read" "$INTEROP_DIR/seek_read.c" -lrtmp 2>"$RUN/logs/seek_read.log" || setup_fail "cannot build seek_read.c"
+gcc -O1 -Wall -o "$RUN/packets" "$INTEROP_DIR/packets.c" -lrtmp 2>"$RUN/logs/packets.log" || setup_fail "cannot build packets.c"
 echo "setup: media $(sed -n 's/^make-media: //p' "$RUN/logs/media.log" | head -1) ($(secs_since "$t0")s)"
 
 t0=$(now_us)
@@ -398,6 +399,28 @@ c_seek_api() {
   ok "the stream went on from the seek target"
 }
 
+# The packet API (RTMP_Connect0/1, RTMP_ReadPacket, RTMP_ClientPacket, RTMP_GetNextMediaPacket):
+# every message, its size, timestamp, classification and a body checksum, as the original gives.
+c_packets() {
+  env -u LD_LIBRARY_PATH -u LD_PRELOAD timeout 20 "$RUN/packets" "$U/vod/small.flv" >"$OUT/orig.txt" 2>&1 || { fail "packets on the original failed"; cat "$OUT/orig.txt" | tail -3; return 1; }
+  with_lib "$CASE" timeout 20 "$RUN/packets" "$U/vod/small.flv" >"$OUT/lib.txt" 2>&1; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "packets rc=$rc"; tail -3 "$OUT/lib.txt"; return 1; }
+  cmp -s "$OUT/orig.txt" "$OUT/lib.txt" || { fail "packet sequence differs from the original's"; diff "$OUT/orig.txt" "$OUT/lib.txt" | head -5; return 1; }
+  ok "$(wc -l <"$OUT/lib.txt") lines identical to the original's"
+}
+
+# The same through RTMP_Connect0 with an IPv6 sockaddr (the original only speaks sockaddr_in).
+c_packets_ipv6() {
+  have_ipv6 || { ok "no IPv6 loopback on this machine: nothing to test"; return 0; }
+  env -u LD_LIBRARY_PATH -u LD_PRELOAD timeout 20 "$RUN/packets" "$U/vod/small.flv" >"$OUT/v4.txt" 2>&1 || { fail "the IPv4 reference run failed"; return 1; }
+  with_lib "$CASE" timeout 20 "$RUN/packets" "$U/vod/small.flv" ::1 >"$OUT/lib.txt" 2>&1; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "packets over ::1 rc=$rc: $(tail -1 "$OUT/lib.txt")"; return 1; }
+  cmp -s "$OUT/v4.txt" "$OUT/lib.txt" || { fail "packet sequence over IPv6 differs"; return 1; }
+  ok "same $(wc -l <"$OUT/lib.txt") lines over [::1]"
+}
+
 # Resuming: rtmpdump --resume on a copy of the file cut at a tag boundary.
 c_resume() {
   "$PY" - "$MEDIA/kf.flv" "$OUT/cut.flv" <<'PYCUT' || { fail "cannot cut kf.flv"; return 1; }
@@ -467,6 +490,9 @@ selected localhost && run_case --desc "rtmpdump plays rtmp://localhost:port/vod 
 selected seek && run_case --desc "rtmpdump --start 4 --stop 7: same rc and output as the original's" seek c_seek
 selected seek-api && run_case --xfail-orig "Play.Stop sent as part of a seek ends the stream" \
   --desc "RTMP_SendSeek mid-stream (nginx mp4 vod): reading goes on from the target" seek-api c_seek_api
+selected packets && run_case --desc "packet API (Connect0/1, ReadPacket, ClientPacket, GetNextMediaPacket) == the original's" packets c_packets
+selected packets-ipv6 && run_case --xfail-orig "RTMP_Connect0 only handles sockaddr_in" \
+  --desc "RTMP_Connect0 with a sockaddr_in6: same packets over [::1]" packets-ipv6 c_packets_ipv6
 selected resume && run_case --desc "rtmpdump --resume on a cut file: same rc and file as the original's" resume c_resume
 selected pause-python && run_case --desc "python3-librtmp pauses and unpauses mid-stream: output == reference" pause-python c_pause_python
 selected pub-rejected && run_case --xfail-orig "NetStream.Publish.BadName is ignored: curl -T waits until it is killed" \
