@@ -9,7 +9,7 @@ SUDO=""
 # What the build needs, what the tests compare against (Debian's original librtmp and its clients),
 # the cross compilers for the layout check, and the peers the interop tests start on loopback.
 PKGS=(
-  build-essential pkg-config libssl-dev curl ca-certificates
+  build-essential pkg-config libssl-dev curl ca-certificates dpkg-dev
   librtmp-dev librtmp1 rtmpdump
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
   libc6-dev-i386-cross libc6-dev-arm64-cross libc6-dev-armhf-cross g++

@@ -3,7 +3,7 @@
 
 C_DIFF_TESTS = tests/c/core_diff.c
 
-check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop
+check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-source-compat
 	@echo "make check: all test groups passed"
 
 # The Rust core and the ffi layer's own tests (release profile: it shares the dependencies the
@@ -47,7 +47,11 @@ check-interop: all
 check-interop-orig:
 	LIB=orig bash tests/interop/play-publish.sh
 
+# rtmpdump's tools from Debian's source package, built against our headers and library.
+check-source-compat: all
+	bash tests/compat/rtmpdump-tools.sh
+
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check check-rust check-install check-interop check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check check-rust check-install check-interop check-source-compat check-interop-orig demo check-abi check-symbols check-c check-nocrypto
