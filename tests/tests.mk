@@ -3,7 +3,7 @@
 
 C_DIFF_TESTS = tests/c/core_diff.c
 
-check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-source-compat
+check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-source-compat check-ffmpeg
 	@echo "make check: all test groups passed"
 
 # The Rust core and the ffi layer's own tests (release profile: it shares the dependencies the
@@ -51,7 +51,11 @@ check-interop-orig:
 check-source-compat: all
 	bash tests/compat/rtmpdump-tools.sh
 
+# FFmpeg from Debian's source with --enable-librtmp against this library (shared and static).
+check-ffmpeg: all
+	bash tests/ffmpeg/check-ffmpeg.sh
+
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check check-rust check-install check-interop check-source-compat check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check check-rust check-install check-interop check-source-compat check-ffmpeg check-interop-orig demo check-abi check-symbols check-c check-nocrypto

@@ -101,6 +101,12 @@ impl Session {
             push_string(&mut b, &l.auth)?;
         }
         b.extend_from_slice(&l.extras);
+        log::debug!(
+            "connect: app '{}', tcUrl '{}', {} bytes of extra arguments",
+            String::from_utf8_lossy(&l.app),
+            String::from_utf8_lossy(&l.tc_url),
+            l.extras.len()
+        );
         if b.len() > MAX_CONNECT_BODY {
             return Err(ConnError::Protocol(format!("connect command too large ({} bytes)", b.len())));
         }
@@ -249,6 +255,7 @@ impl Session {
             },
             0x1A => b.push(object as u8),
             3 => {
+                log::debug!("SetBufferLength: stream {object}, {time} ms");
                 b.extend_from_slice(&object.to_be_bytes());
                 b.extend_from_slice(&time.to_be_bytes());
             }

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# FFmpeg built from Debian's source with --enable-librtmp, finding this library only through
+# PKG_CONFIG_PATH (build/librtmp-uninstalled.pc), once against librtmp.so.1 and once against
+# librtmp.a alone; each build then publishes and plays through nginx-rtmp, and its librtmp options
+# (rtmp_live, rtmp_buffer, rtmp_app, rtmp_playpath, rtmp_conn) must reach the wire.
+#   FFMPEG_CACHE=DIR  where the source and builds are kept (default target/ffmpeg)
+LIB=ours
+source "$(dirname "${BASH_SOURCE[0]}")/../interop/lib.sh"
+
+W=${FFMPEG_CACHE:-$REPO/target/ffmpeg}
+mkdir -p "$W"
+FFX=(-hide_banner -nostdin -y)
+
+fetch() {
+  [ -n "$(ls -d "$W"/ffmpeg-*/ 2>/dev/null)" ] && return 0
+  mkdir -p "$W/apt/sources.list.d" "$W/apt/lists/partial"
+  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' >"$W/apt/sources.list.d/src.sources"
+  local o=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$W/apt/sources.list.d" -o "Dir::State::Lists=$W/apt/lists" -o APT::Sandbox::User=root)
+  apt-get "${o[@]}" -qq update && (cd "$W" && apt-get "${o[@]}" -qq source --download-only ffmpeg) || return 1
+  (cd "$W" && tar xf ffmpeg_*.orig.tar.xz) || return 1
+}
+
+# build NAME PKG_CONFIG_DIR [configure args]: a minimal FFmpeg with librtmp
+build() {
+  local name=$1 pcdir=$2; shift 2
+  local src b; src=$(ls -d "$W"/ffmpeg-*/ | head -1); b=$W/build-$name
+  if [ -x "$b/ffmpeg" ] && [ "$b/ffmpeg" -nt "$REPO/build/librtmp.a" ]; then echo "build-$name: up to date"; return 0; fi
+  rm -rf "$b"; mkdir -p "$b"
+  (cd "$b" && PKG_CONFIG_PATH=$pcdir "$src/configure" --prefix="$b/inst" \
+    --disable-everything --disable-autodetect --disable-doc --disable-x86asm --disable-ffplay \
+    --enable-ffmpeg --enable-ffprobe --enable-librtmp --enable-protocol='librtmp*' --enable-protocol=file \
+    --enable-muxer=flv --enable-demuxer=flv,live_flv --enable-decoder=flv,h264,aac --enable-parser=h264,aac \
+    --enable-bsf=aac_adtstoasc,extract_extradata "$@" >"$b/configure.log" 2>&1) || { tail -20 "$b/configure.log"; return 1; }
+  grep -q '^CONFIG_LIBRTMP=yes' "$b/ffbuild/config.mak" || { echo "build-$name: librtmp not enabled"; return 1; }
+  (cd "$b" && make -j"$(nproc)" >make.log 2>&1) || { tail -30 "$b/make.log"; return 1; }
+  echo "build-$name: $(grep '^EXTRALIBS-avformat' "$b/ffbuild/config.mak")"
+}
+
+c_build_shared() {
+  fetch || { fail "cannot fetch FFmpeg's source"; return 1; }
+  [ "$(PKG_CONFIG_PATH=$REPO/build pkg-config --variable=libdir librtmp)" = "$REPO/build" ] || { fail "pkg-config does not find build/librtmp-uninstalled.pc first"; return 1; }
+  build shared "$REPO/build" || { fail "FFmpeg did not build against build/ (shared)"; return 1; }
+  readelf -d "$W/build-shared/ffmpeg" | grep -q 'NEEDED.*\[librtmp.so.1\]' || { fail "ffmpeg does not need librtmp.so.1"; return 1; }
+  LD_LIBRARY_PATH=$REPO/build ldd "$W/build-shared/ffmpeg" | grep -q "$REPO/build/librtmp.so.1" || { fail "ffmpeg does not load build/librtmp.so.1"; return 1; }
+  ok "ffmpeg built with --enable-librtmp against build/ (NEEDED librtmp.so.1)"
+}
+
+c_build_static() {
+  fetch || { fail "cannot fetch FFmpeg's source"; return 1; }
+  local d=$W/static-librtmp
+  rm -rf "$d"; mkdir -p "$d"
+  cp "$REPO/build/librtmp.a" "$d/"
+  sed -e "s#^libdir=.*#libdir=$d#" "$REPO/build/librtmp-uninstalled.pc" >"$d/librtmp.pc"
+  build static "$d" --pkg-config-flags=--static || { fail "FFmpeg did not build against librtmp.a"; return 1; }
+  ldd "$W/build-static/ffmpeg" | grep -q librtmp && { fail "the static build still loads a librtmp.so"; return 1; }
+  nm "$W/build-static/ffmpeg_g" | grep -q ' T RTMP_Read$' || { fail "RTMP_Read is not in the static ffmpeg"; return 1; }
+  ok "ffmpeg built with --enable-librtmp --pkg-config-flags=--static: librtmp.a linked in"
+}
+
+# roundtrip NAME: publish small.flv through this FFmpeg (live) while Debian's native ffmpeg
+# records; then play vod/small.flv back through it; both must hold the source's tags.
+roundtrip() {
+  local ff=$W/build-$1/ffmpeg
+  [ -x "$ff" ] || { fail "no ffmpeg build-$1"; return 1; }
+  daemon_start reader ffmpeg "${FFX[@]}" -loglevel error -i "$U/live/$CASE" -c copy -f flv "$OUT/live.flv"
+  stat_wait live "$CASE" --players 1 --timeout 10 || { fail "the reader did not subscribe"; return 1; }
+  with_lib "$CASE" timeout 40 "$ff" "${FFX[@]}" -loglevel error -re -i "$SMALL" -c copy -f flv "$U/live/$CASE" || { fail "publishing through librtmp failed"; return 1; }
+  wait_exit "$(pidfile_pid "$(_daemon_file reader)")" 15 || { fail "the reader did not end"; return 1; }
+  flvcmp "$SMALL" "$OUT/live.flv" || { fail "published tags differ"; return 1; }
+  with_lib "$CASE" timeout 40 "$ff" "${FFX[@]}" -loglevel error -i "$U/vod/small.flv" -c copy -f flv "$OUT/vod.flv" || { fail "playing through librtmp failed"; return 1; }
+  if [ "$1" = shared ]; then check_lib "$CASE" || return 1; fi
+  flvcmp "$SMALL" "$OUT/vod.flv" || { fail "played tags differ"; return 1; }
+  ok "publish and play through FFmpeg's librtmp protocol ($1): tags equal the source's"
+}
+c_roundtrip_shared() { roundtrip shared; }
+c_roundtrip_static() { roundtrip static; }
+
+# FFmpeg's librtmp options end up in the URL string it gives RTMP_SetupURL; our debug log
+# (FFmpeg shows librtmp's DEBUG at -loglevel verbose) and nginx's log show what reached the wire.
+c_options() {
+  local ff=$W/build-shared/ffmpeg log=$OUT/opts.log
+  with_lib "$CASE" timeout 30 "$ff" "${FFX[@]}" -loglevel verbose -rtmp_app vod -rtmp_playpath small.flv -rtmp_buffer 4321 \
+    -rtmp_conn "S:hello N:42" -i "rtmp://$HOST:$RTMP_PORT/" -c copy -f flv "$OUT/opt.flv" 2>"$log" || { tail -5 "$log"; fail "playing with options failed"; return 1; }
+  grep -q "connect: app 'vod'" "$log" && ok "rtmp_app reached connect" || { fail "rtmp_app: $(grep 'connect:' "$log")"; return 1; }
+  grep -q "bytes of extra arguments" "$log" && ! grep -q " 0 bytes of extra arguments" "$log" && ok "rtmp_conn added connect arguments" || { fail "rtmp_conn not sent"; return 1; }
+  grep -q "SetBufferLength: stream 1, 4321 ms" "$log" && ok "rtmp_buffer reached SetBufferLength" || { fail "rtmp_buffer: $(grep SetBufferLength "$log")"; return 1; }
+  grep -q "play: name='small'" "$NGX_DIR/error.log" && ok "rtmp_playpath reached play" || { fail "rtmp_playpath"; return 1; }
+  with_lib "$CASE" timeout 30 "$ff" "${FFX[@]}" -loglevel verbose -rtmp_live live -t 1 -i "$U/vod/small.flv" -c copy -f flv "$OUT/live-opt.flv" 2>"$OUT/live.log" || true
+  grep -q "start=-1000" "$NGX_DIR/error.log" && ok "rtmp_live live made play start at -1000" || { fail "rtmp_live: $(grep "play: name" "$NGX_DIR/error.log" | tail -1)"; return 1; }
+}
+
+MEDIA=$RUN/media
+bash "$REPO/tests/media/make-media.sh" "$MEDIA" >"$RUN/logs/media.log" 2>&1 || setup_fail "make-media.sh"
+SMALL=$MEDIA/small.flv
+nginx_start main "$MEDIA" >"$RUN/logs/nginx-start.log" 2>&1 || { cat "$RUN/logs/nginx-start.log"; setup_fail "nginx did not start"; }
+U=rtmp://$HOST:$RTMP_PORT
+stat_wait() { "$PY" "$INTEROP_DIR/nettool.py" stat-wait "$STAT_URL" "$@"; }
+
+run_case --timeout 900 --desc "FFmpeg (Debian source) configured with --enable-librtmp via PKG_CONFIG_PATH, linked to librtmp.so.1" build-shared c_build_shared
+run_case --timeout 900 --desc "the same with --pkg-config-flags=--static against librtmp.a alone" build-static c_build_static
+run_case_bg --desc "FFmpeg (shared) publishes live and plays vod through librtmp: tags equal" roundtrip-shared c_roundtrip_shared
+run_case_bg --desc "FFmpeg (static) publishes live and plays vod through librtmp: tags equal" roundtrip-static c_roundtrip_static
+run_case --desc "FFmpeg's rtmp_app, rtmp_playpath, rtmp_buffer, rtmp_conn, rtmp_live take effect" options c_options
+wait_cases
+summary
