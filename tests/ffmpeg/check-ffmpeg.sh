@@ -84,7 +84,7 @@ c_options() {
   grep -q "connect: app 'vod'" "$log" && ok "rtmp_app reached connect" || { fail "rtmp_app: $(grep 'connect:' "$log")"; return 1; }
   grep -q "bytes of extra arguments" "$log" && ! grep -q " 0 bytes of extra arguments" "$log" && ok "rtmp_conn added connect arguments" || { fail "rtmp_conn not sent"; return 1; }
   grep -q "SetBufferLength: stream 1, 4321 ms" "$log" && ok "rtmp_buffer reached SetBufferLength" || { fail "rtmp_buffer: $(grep SetBufferLength "$log")"; return 1; }
-  grep -q "play: name='small'" "$NGX_DIR/error.log" && ok "rtmp_playpath reached play" || { fail "rtmp_playpath"; return 1; }
+  grep -q "play: name='small.flv'" "$NGX_DIR/error.log" && ok "rtmp_playpath reached play" || { fail "rtmp_playpath"; return 1; }
   with_lib "$CASE" timeout 30 "$ff" "${FFX[@]}" -loglevel verbose -rtmp_live live -t 1 -i "$U/vod/small.flv" -c copy -f flv "$OUT/live-opt.flv" 2>"$OUT/live.log" || true
   grep -q "start=-1000" "$NGX_DIR/error.log" && ok "rtmp_live live made play start at -1000" || { fail "rtmp_live: $(grep "play: name" "$NGX_DIR/error.log" | tail -1)"; return 1; }
 }
