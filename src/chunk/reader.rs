@@ -40,8 +40,6 @@ pub struct Chunk {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChunkError {
-    /// A type 1–3 header on a chunk stream that never had a type 0 header.
-    NoPreviousHeader { csid: u32, fmt: u8 },
     /// The peer's messages in flight would hold more memory than allowed.
     TooMuchBuffered { bytes: usize },
 }
@@ -49,9 +47,6 @@ pub enum ChunkError {
 impl core::fmt::Display for ChunkError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            ChunkError::NoPreviousHeader { csid, fmt } => {
-                write!(f, "chunk header type {fmt} on chunk stream {csid}, which has no previous header")
-            }
             ChunkError::TooMuchBuffered { bytes } => write!(f, "peer keeps {bytes} bytes of unfinished messages in flight"),
         }
     }
@@ -85,6 +80,8 @@ pub struct ChunkReader {
     chunk_size: u32,
     streams: Vec<InStream>,
     buffered: usize,
+    /// Allocated capacity of all reassembly buffers (kept between messages to avoid reallocating).
+    retained: usize,
     max_buffered: usize,
 }
 
@@ -100,7 +97,7 @@ impl ChunkReader {
     pub const DEFAULT_MAX_BUFFERED: usize = 64 << 20;
 
     pub fn new() -> Self {
-        ChunkReader { chunk_size: 128, streams: Vec::new(), buffered: 0, max_buffered: Self::DEFAULT_MAX_BUFFERED }
+        ChunkReader { chunk_size: 128, streams: Vec::new(), buffered: 0, retained: 0, max_buffered: Self::DEFAULT_MAX_BUFFERED }
     }
 
     pub fn chunk_size(&self) -> u32 {
@@ -128,12 +125,17 @@ impl ChunkReader {
         self.streams.get(csid as usize).map_or(&[], |s| &s.body[..])
     }
 
-    /// Drops a reassembled body once the caller has used it (keeps the allocation for the next).
+    /// Drops a reassembled body once the caller has used it. The allocation is kept for the
+    /// next message unless the buffers of all chunk streams together hold too much.
     pub fn release(&mut self, csid: u32) {
         if let Some(s) = self.streams.get_mut(csid as usize) {
             if s.received == 0 {
                 self.buffered -= s.body.len();
                 s.body.clear();
+                if self.retained > self.max_buffered {
+                    self.retained -= s.body.capacity();
+                    s.body = Vec::new();
+                }
             }
         }
     }
@@ -142,7 +144,8 @@ impl ChunkReader {
     pub fn abort(&mut self, csid: u32) {
         if let Some(s) = self.streams.get_mut(csid as usize) {
             self.buffered -= s.body.len();
-            s.body.clear();
+            self.retained -= s.body.capacity();
+            s.body = Vec::new();
             s.received = 0;
         }
     }
@@ -166,7 +169,8 @@ impl ChunkReader {
         };
         let prev = self.streams.get(csid as usize).filter(|s| s.seen);
         if fmt != FMT_LARGE && prev.is_none() {
-            return Err(ChunkError::NoPreviousHeader { csid, fmt });
+            // librtmp and FFmpeg read the missing fields as zeros; so do we, with a warning.
+            log::warn!("chunk stream {csid} starts with a type {fmt} header; taking the missing fields as zero");
         }
         let mh_len = MESSAGE_HEADER_LEN[fmt as usize];
         let Some(mh) = input.get(pos..pos + mh_len) else { return Ok(None) };
@@ -229,16 +233,15 @@ impl ChunkReader {
         let complete = received == st.length;
         let single = complete && received_before == 0;
         if !single {
-            if s.body.is_empty() {
-                // Reserve what the peer has actually sent so far, not what it announced.
-                s.body.reserve(n);
-            }
+            let cap = s.body.capacity();
             s.body.extend_from_slice(&input[data.clone()]);
+            self.retained = self.retained + s.body.capacity() - cap;
             self.buffered += n;
             if self.buffered > self.max_buffered {
                 let bytes = self.buffered;
                 self.buffered -= s.body.len();
-                s.body.clear();
+                self.retained -= s.body.capacity();
+                s.body = Vec::new();
                 s.received = 0;
                 return Err(ChunkError::TooMuchBuffered { bytes });
             }
@@ -394,7 +397,9 @@ mod tests {
     #[test]
     fn hostile_headers() {
         let mut r = ChunkReader::new();
-        assert!(matches!(r.read(&[0x43, 0, 0, 0]), Err(ChunkError::NoPreviousHeader { csid: 3, fmt: 1 })));
+        // A type-1 header first: missing fields are zero (stream id 0), as librtmp reads it.
+        let c = r.read(&[0x43, 0, 0, 5, 0, 0, 1, 8, 0x42]).unwrap().unwrap();
+        assert!(c.complete && c.message.timestamp == 5 && c.message.stream_id == 0);
         // a new message header in the middle of one: the partial message is dropped, no overflow
         let mut buf = large(3, 0, 1000, 9, 1);
         buf.extend_from_slice(&[1u8; 128]);
@@ -409,6 +414,30 @@ mod tests {
         big.push(7);
         let c = r.read(&big).unwrap().unwrap();
         assert_eq!(c.csid, MAX_CSID);
+    }
+
+    #[test]
+    fn retained_capacity_is_bounded() {
+        let mut r = ChunkReader::new();
+        r.max_buffered = 10_000;
+        for csid in 3..60u8 {
+            let mut b = large(csid, 0, 600, 9, 1);
+            b.extend_from_slice(&[0u8; 128]);
+            let mut off = 0;
+            let mut done = false;
+            let mut input = b.clone();
+            for _ in 0..4 {
+                input.push(0xC0 | csid);
+                input.extend_from_slice(&[0u8; 128]);
+            }
+            while !done {
+                let c = r.read(&input[off..]).unwrap().unwrap();
+                off += c.consumed;
+                done = c.complete;
+            }
+            r.release(u32::from(csid));
+        }
+        assert!(r.retained <= 10_000 + 2048, "retained {}", r.retained);
     }
 
     #[test]

@@ -6,12 +6,17 @@
 
 use crate::session::Session;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub struct Handle {
     /// The socket, readable without the session lock (-1 when none).
     pub fd: AtomicI32,
+    /// The session's flag telling a blocked call that another thread closed the handle.
+    closing: Arc<AtomicBool>,
+    /// Removed from the registry: a thread that looked the handle up just before must treat the
+    /// struct as not connected (its state may already belong to a new connection).
+    dead: AtomicBool,
     pub session: Mutex<Session>,
 }
 
@@ -29,9 +34,20 @@ impl Handle {
             Ok(g) => g,
             Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
             Err(std::sync::TryLockError::WouldBlock) => {
+                self.closing.store(true, Ordering::Release);
                 self.wake();
                 self.lock()
             }
+        }
+    }
+
+    /// The session, or `None` if the handle left the registry meanwhile.
+    pub fn lock_live(&self) -> Option<MutexGuard<'_, Session>> {
+        let g = self.lock();
+        if self.dead.load(Ordering::Acquire) {
+            None
+        } else {
+            Some(g)
         }
     }
 
@@ -68,13 +84,18 @@ pub fn get(key: usize) -> Option<Arc<Handle>> {
 
 /// Registers a session for the struct at `key` (replacing a stale one, which is returned).
 pub fn insert(key: usize, session: Session, fd: i32) -> (Arc<Handle>, Option<Arc<Handle>>) {
-    let h = Arc::new(Handle { fd: AtomicI32::new(fd), session: Mutex::new(session) });
+    let closing = session.closing.clone();
+    let h = Arc::new(Handle { fd: AtomicI32::new(fd), closing, dead: AtomicBool::new(false), session: Mutex::new(session) });
     let old = shard(key).insert(key, h.clone());
+    if let Some(o) = &old {
+        o.dead.store(true, Ordering::Release);
+    }
     (h, old)
 }
 
-/// Removes the entry of `key` if it is still `h`.
+/// Removes the entry of `key` if it is still `h` (called with `h`'s session locked).
 pub fn remove(key: usize, h: &Arc<Handle>) {
+    h.dead.store(true, Ordering::Release);
     let mut m = shard(key);
     if m.get(&key).is_some_and(|cur| Arc::ptr_eq(cur, h)) {
         m.remove(&key);
@@ -86,8 +107,9 @@ pub fn remove(key: usize, h: &Arc<Handle>) {
 pub fn discard(key: usize) {
     let old = shard(key).remove(&key);
     if let Some(h) = old {
-        h.wake();
-        let mut s = h.lock();
+        h.dead.store(true, Ordering::Release);
+        let mut s = h.lock_for_close();
+        h.fd.store(-1, Ordering::Release);
         s.conn = None;
         s.release_socket();
     }

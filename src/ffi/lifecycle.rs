@@ -30,7 +30,15 @@ pub extern "C" fn RTMP_Alloc() -> *mut RTMP {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Free(r: *mut RTMP) {
     guard((), || {
-        // SAFETY: per the contract, `r` is NULL or a calloc'd RTMP.
+        if r.is_null() {
+            return;
+        }
+        // Freed without RTMP_Close (python-librtmp's garbage collection can do that): the
+        // connection ends here instead of staying in the registry forever.
+        super::handle::discard(r as usize);
+        // SAFETY: per the contract, `r` is a calloc'd RTMP.
+        super::net::close_pending(unsafe { &mut *r });
+        // SAFETY: per the contract, `r` is a calloc'd RTMP.
         unsafe { libc::free(r as *mut c_void) }
     })
 }
@@ -49,8 +57,10 @@ pub unsafe extern "C" fn RTMP_Init(r: *mut RTMP) {
         }
         #[cfg(feature = "crypto")]
         super::tls::init_global_context();
-        // A session still registered for this memory (re-initialised without RTMP_Close) ends here.
+        // A session still registered for this memory (re-initialised without RTMP_Close) ends
+        // here; so does a socket RTMP_Connect0 left for a RTMP_Connect1 that never came.
         super::handle::discard(r as usize);
+        super::net::forget_pending(r as usize);
         // SAFETY: `r` points to sizeof(RTMP) writable bytes; all-zero is a valid RTMP.
         let r = unsafe {
             core::ptr::write_bytes(r as *mut u8, 0, core::mem::size_of::<RTMP>());
@@ -221,6 +231,14 @@ pub unsafe extern "C" fn RTMP_DropRequest(r: *mut RTMP, i: c_int, freeit: c_int)
         if i < 0 || i >= r.m_numCalls || r.m_methodCalls.is_null() {
             log::warn!("RTMP_DropRequest: no request {i} (queue holds {})", r.m_numCalls);
             return;
+        }
+        // A connected handle keeps its queue in the session too.
+        if let Some(h) = super::handle::get(r as *mut RTMP as usize) {
+            if let Some(mut s) = h.lock_live() {
+                if (i as usize) < s.calls.len() {
+                    s.calls.remove(i as usize);
+                }
+            }
         }
         let n = r.m_numCalls as usize;
         let i = i as usize;

@@ -48,7 +48,7 @@ fn finish(r: &mut RTMP, s: &mut Session, h: Option<&Arc<Handle>>) {
 /// Runs `f` on the session of a connected `r`; `None` when it is not connected.
 fn with_connected<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
     let h = handle::get(key(r))?;
-    let mut s = h.lock();
+    let mut s = h.lock_live()?;
     sync::pull(r, &mut s);
     let out = f(&mut s);
     finish(r, &mut s, Some(&h));
@@ -59,11 +59,12 @@ fn with_connected<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> Option<
 /// it is not connected (RTMP_ClientPacket on a packet the application read itself).
 fn with_session<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> T {
     if let Some(h) = handle::get(key(r)) {
-        let mut s = h.lock();
-        sync::pull(r, &mut s);
-        let out = f(&mut s);
-        finish(r, &mut s, Some(&h));
-        return out;
+        if let Some(mut s) = h.lock_live() {
+            sync::pull(r, &mut s);
+            let out = f(&mut s);
+            finish(r, &mut s, Some(&h));
+            return out;
+        }
     }
     let mut s = Session::new(interrupted);
     sync::pull_link(r, &mut s);
@@ -89,14 +90,13 @@ unsafe fn message_of(p: &RTMPPacket) -> Message<'_> {
 }
 
 /// Registers a freshly connected session.
-fn register(r: &mut RTMP, mut s: Session) {
+fn register(r: &mut RTMP, s: Session) {
     let fd = s.conn.as_ref().map_or(-1, |c| c.transport().raw_fd());
-    let (h, old) = handle::insert(key(r), Session::new(interrupted), fd);
+    let (h, old) = handle::insert(key(r), s, fd);
     if let Some(old) = old {
         old.wake();
     }
     let mut guard = h.lock();
-    std::mem::swap(&mut *guard, &mut s);
     finish(r, &mut guard, Some(&h));
 }
 
@@ -105,7 +105,9 @@ fn connect_with(r: &mut RTMP, cp: *mut RTMPPacket, run: impl FnOnce(&mut Session
     // A previous connection on this struct (RTMP_Connect called twice) is closed first.
     if let Some(h) = handle::get(key(r)) {
         let mut s = h.lock_for_close();
-        s.close(false);
+        // The link strings stay: the new connection uses them.
+        s.close(true);
+        h.fd.store(-1, Ordering::Release);
         s.release_socket();
         finish(r, &mut s, Some(&h));
     }
@@ -165,9 +167,8 @@ pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut libc::sockaddr) -
                 r.m_pausing = 0;
                 r.m_fDuration = 0.0;
                 // Hand the socket over as if the application had connected it: Connect1 adopts it.
-                r.m_sb.sb_socket = t.raw_fd();
-                let fd = t.raw_fd();
-                std::mem::forget(t);
+                let fd = std::os::fd::IntoRawFd::into_raw_fd(t.into_socket());
+                r.m_sb.sb_socket = fd;
                 PENDING.lock().unwrap_or_else(|p| p.into_inner()).push((key(r), fd));
                 1
             }
@@ -692,13 +693,16 @@ pub unsafe extern "C" fn RTMPSockBuf_Fill(sb: *mut RTMPSockBuf) -> c_int {
             return -1;
         }
         let base = b.sb_buf.as_mut_ptr();
-        if b.sb_size <= 0 || b.sb_start.is_null() {
+        let cap = b.sb_buf.len();
+        // Where the buffered bytes start, as an offset; anything outside the buffer (a struct the
+        // application copied or never initialised) starts over at its beginning.
+        let off = (b.sb_start as usize).wrapping_sub(base as usize);
+        if b.sb_size <= 0 || b.sb_start.is_null() || off >= cap || b.sb_size as usize > cap - off {
             b.sb_size = 0;
             b.sb_start = base;
         }
-        // SAFETY: sb_start points into sb_buf (set above or by a previous Fill).
-        let used = unsafe { b.sb_start.offset_from(base) } as usize + b.sb_size as usize;
-        let room = b.sb_buf.len().saturating_sub(used + 1);
+        let used = (b.sb_start as usize - base as usize) + b.sb_size as usize;
+        let room = cap.saturating_sub(used + 1);
         loop {
             // SAFETY: `room` bytes are free after the buffered ones.
             let n = unsafe { libc::recv(b.sb_socket, base.add(used) as *mut c_void, room, 0) };
@@ -781,10 +785,23 @@ pub(crate) fn close_session(r: &mut RTMP, reconnect: bool) -> bool {
     sync::pull(r, &mut s);
     s.close(reconnect);
     if !reconnect {
+        h.fd.store(-1, Ordering::Release);
         s.release_socket();
     }
     finish(r, &mut s, Some(&h));
     true
+}
+
+/// Closes the sockets RTMP_Connect0 opened for the struct at `k` and RTMP_Connect1 never took,
+/// without looking at the struct (RTMP_Init may run on uninitialised memory).
+pub(crate) fn forget_pending(k: usize) {
+    PENDING.lock().unwrap_or_else(|p| p.into_inner()).retain(|&(key, fd)| {
+        if key == k {
+            // SAFETY: a descriptor this library opened and still owns.
+            unsafe { libc::close(fd) };
+        }
+        key != k
+    });
 }
 
 /// Closes a socket RTMP_Connect0 opened that RTMP_Connect1 never took.

@@ -218,16 +218,20 @@ fn mirror_channels(s: &Session, r: &mut RTMP) {
     let Some(c) = s.conn.as_ref() else { return };
     let n_in = c.reader.streams_len();
     if n_in > 0 {
-        let mut have = r.m_channelsAllocatedIn;
-        let mut ts = r.m_channelTimestamp;
-        let mut vec = r.m_vecChannelsIn;
-        let mut have2 = have;
-        if !grow(&mut ts, &mut have, n_in) || !grow(&mut vec, &mut have2, n_in) {
-            return;
+        // The two arrays share one count: grow them one after the other, storing each new pointer
+        // at once (a failed second realloc must not leave the first one dangling).
+        if (r.m_channelsAllocatedIn as usize) < n_in {
+            let mut have = r.m_channelsAllocatedIn;
+            if !grow(&mut r.m_channelTimestamp, &mut have, n_in) {
+                return;
+            }
+            let mut have2 = r.m_channelsAllocatedIn;
+            if !grow(&mut r.m_vecChannelsIn, &mut have2, n_in) {
+                return;
+            }
+            r.m_channelsAllocatedIn = have.min(have2);
         }
-        r.m_channelTimestamp = ts;
-        r.m_vecChannelsIn = vec;
-        r.m_channelsAllocatedIn = have.min(have2);
+        let (ts, vec) = (r.m_channelTimestamp, r.m_vecChannelsIn);
         for csid in 0..n_in as u32 {
             let Some(st) = c.reader.stream(csid) else { continue };
             // SAFETY: csid < n_in <= allocated entries.

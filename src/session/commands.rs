@@ -182,7 +182,7 @@ impl Session {
         };
         encode::number(&mut b, start).map_err(enc_err)?;
         if self.link.stop_time != 0 {
-            encode::number(&mut b, f64::from(self.link.stop_time - self.link.seek_time)).map_err(enc_err)?;
+            encode::number(&mut b, f64::from(self.link.stop_time.wrapping_sub(self.link.seek_time))).map_err(enc_err)?;
         }
         let id = self.st.stream_id;
         self.send(8, msg::INVOKE, id, 0, &b, true, true)

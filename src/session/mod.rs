@@ -187,6 +187,9 @@ pub struct Session {
     /// A close happened during the current call (`Some(reconnect)`): the C layer frees what it
     /// mirrors.
     pub closed: Option<bool>,
+    /// Set by another thread that closes this handle while a call blocks (GStreamer's unlock): the
+    /// call then ends as a normal end of stream, not as a broken connection.
+    pub closing: std::sync::Arc<std::sync::atomic::AtomicBool>,
     flv_in: crate::flv::FlvParser,
     scratch: Vec<u8>,
     interrupted: fn() -> bool,
@@ -210,6 +213,7 @@ impl Session {
             retired: None,
             swf_response: None,
             closed: None,
+            closing: Default::default(),
             flv_in: crate::flv::FlvParser::new(),
             scratch: Vec::new(),
             interrupted,
@@ -248,10 +252,9 @@ impl Session {
     }
 
     /// RTMP_Connect0 with an address the caller resolved.
-    pub fn open_addr(&mut self, addr: std::net::SocketAddr) -> Result<Box<dyn crate::transport::Transport>, ConnError> {
+    pub fn open_addr(&mut self, addr: std::net::SocketAddr) -> Result<crate::transport::Tcp, ConnError> {
         let deadline = std::time::Instant::now() + self.connect_timeout();
         crate::transport::Tcp::connect_addrs(&[addr], deadline, &self.interrupted)
-            .map(|t| Box::new(t) as Box<dyn crate::transport::Transport>)
             .map_err(|e| {
                 log::error!("RTMP_Connect0, failed to connect socket. {e}");
                 ConnError::Io(e)
@@ -282,6 +285,9 @@ impl Session {
     /// caller's own connect packet).
     pub fn start(&mut self, conn: Connection, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
         self.conn = Some(conn);
+        // A new peer starts at the default chunk sizes, whatever the struct says from before.
+        self.st.in_chunk_size = DEFAULT_CHUNK_SIZE;
+        self.st.out_chunk_size = DEFAULT_CHUNK_SIZE;
         self.st.timed_out = false;
         self.st.pausing = 0;
         self.st.duration = 0.0;
@@ -352,7 +358,8 @@ impl Session {
         if !reconnect {
             self.link.lflags &= !(lf::FTCU | lf::FAPU);
         }
-        self.closed = Some(self.closed.unwrap_or(false) || !reconnect);
+        // Several closes in one call: freeing wins over keeping (reconnect only if all were).
+        self.closed = Some(self.closed.unwrap_or(true) && reconnect);
     }
 
     /// Closes the socket of a connection that ended earlier (RTMP_Close).
@@ -398,7 +405,15 @@ impl Session {
         let r = self.conn()?.next_chunk();
         match r {
             Ok(c) => {
-                self.account_bytes()?;
+                if let Err(e) = self.account_bytes() {
+                    // The chunk is dropped: its reassembled body must not leak into the next.
+                    if c.complete {
+                        if let Some(conn) = self.conn.as_mut() {
+                            conn.reader.release(c.csid);
+                        }
+                    }
+                    return Err(e);
+                }
                 Ok(c)
             }
             Err(e) => Err(self.read_failed(e)),
@@ -420,6 +435,11 @@ impl Session {
             self.close(false);
         }
         e
+    }
+
+    /// Whether another thread closed this handle while the call was blocked.
+    pub fn closed_locally(&self) -> bool {
+        self.closing.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Reads until a message is complete and copies it into the scratch buffer; returns its header.

@@ -127,6 +127,9 @@ impl Session {
                 match r {
                     Some(Ok(Some(c))) => {
                         if let Err(e) = self.account_bytes() {
+                            if c.complete {
+                                self.release(c.csid);
+                            }
                             return self.read_end(e);
                         }
                         c
@@ -253,6 +256,10 @@ impl Session {
         }
         match e {
             ConnError::Timeout | ConnError::Interrupted => Step::End(readflag::EOF),
+            _ if self.closed_locally() => {
+                log::debug!("RTMP_Read: the handle was closed by another thread");
+                Step::End(readflag::EOF)
+            }
             other => {
                 log::error!("RTMP_Read: the connection broke off before the stream ended: {other}");
                 Step::End(readflag::ERROR)
