@@ -44,6 +44,7 @@ SMALL_SIZE=$(stat -c %s "$SMALL")
 "${FF[@]}" -i "$SMALL" -c copy -movflags +faststart "$MEDIA/small.mp4" 2>"$RUN/logs/mp4.log" || setup_fail "cannot make small.mp4"
 gcc -O1 -Wall -o "$RUN/seek_read" "$INTEROP_DIR/seek_read.c" -lrtmp 2>"$RUN/logs/seek_read.log" || setup_fail "cannot build seek_read.c"
 gcc -O1 -Wall -o "$RUN/packets" "$INTEROP_DIR/packets.c" -lrtmp 2>"$RUN/logs/packets.log" || setup_fail "cannot build packets.c"
+gcc -O1 -g -Wall -o "$RUN/close_thread" "$INTEROP_DIR/close_thread.c" -lrtmp -lpthread 2>"$RUN/logs/close_thread.log" || setup_fail "cannot build close_thread.c"
 echo "setup: media $(sed -n 's/^make-media: //p' "$RUN/logs/media.log" | head -1) ($(secs_since "$t0")s)"
 
 t0=$(now_us)
@@ -421,6 +422,18 @@ c_packets_ipv6() {
   ok "same $(wc -l <"$OUT/lib.txt") lines over [::1]"
 }
 
+# GStreamer's pattern: RTMP_Close from another thread interrupts a blocked RTMP_Read, which returns
+# 0 (end of stream); then a whole play; all under valgrind (no invalid access, no definite leak).
+c_close_thread() {
+  local vg=()
+  command -v valgrind >/dev/null && vg=(valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite)
+  with_lib "$CASE" timeout 60 "${vg[@]}" "$RUN/close_thread" "$U/live/nobody-$CASE" "$U/vod/small.flv" >"$OUT/out.txt" 2>&1; local rc=$?
+  check_lib "$CASE" || return 1
+  cat "$OUT/out.txt" | grep -v '^==' | head -3
+  [ "$rc" = 0 ] || { fail "close_thread rc=$rc${vg:+ (under valgrind)}"; grep -m5 '^==' "$OUT/out.txt"; return 1; }
+  ok "blocked read ended with 0 after RTMP_Close from another thread${vg:+; valgrind clean}"
+}
+
 # Resuming: rtmpdump --resume on a copy of the file cut at a tag boundary.
 c_resume() {
   "$PY" - "$MEDIA/kf.flv" "$OUT/cut.flv" <<'PYCUT' || { fail "cannot cut kf.flv"; return 1; }
@@ -493,6 +506,7 @@ selected seek-api && run_case --xfail-orig "Play.Stop sent as part of a seek end
 selected packets && run_case --desc "packet API (Connect0/1, ReadPacket, ClientPacket, GetNextMediaPacket) == the original's" packets c_packets
 selected packets-ipv6 && run_case --xfail-orig "RTMP_Connect0 only handles sockaddr_in" \
   --desc "RTMP_Connect0 with a sockaddr_in6: same packets over [::1]" packets-ipv6 c_packets_ipv6
+selected close-thread && run_case --desc "RTMP_Close from another thread ends a blocked RTMP_Read with 0; valgrind: no errors, no leaks" close-thread c_close_thread
 selected resume && run_case --desc "rtmpdump --resume on a cut file: same rc and file as the original's" resume c_resume
 selected pause-python && run_case --desc "python3-librtmp pauses and unpauses mid-stream: output == reference" pause-python c_pause_python
 selected pub-rejected && run_case --xfail-orig "NetStream.Publish.BadName is ignored: curl -T waits until it is killed" \
