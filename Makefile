@@ -20,6 +20,8 @@ TARGET        ?=
 CC     = $(CROSS_COMPILE)gcc
 AR     = $(CROSS_COMPILE)ar
 CARGO ?= cargo
+# Extra cargo arguments (a cross build may need -Zbuild-std, --features vendored).
+CARGO_FLAGS ?=
 # Where cargo builds (a second tree keeps a CRYPTO= build from invalidating the default one).
 TARGET_DIR ?= target
 BUILD      ?= build
@@ -60,10 +62,12 @@ endif
 all: $(LIBS_OUT) $(BUILD)/librtmp.pc $(BUILD)/librtmp-uninstalled.pc check-headers $(if $(filter yes,$(SHARED)),examples)
 
 # cargo decides what to rebuild; make always asks it. The staticlib is built through `cargo rustc`
-# so that rustc prints the native libraries a static link needs (for Libs.private).
+# so that rustc prints the native libraries a static link needs (for Libs.private). MAKEFLAGS is
+# not passed on: it carries this make's command-line variables (CROSS_COMPILE=, TARGET=) into
+# the makes that build scripts run, such as OpenSSL's own when it is vendored.
 $(BUILD)/.cargo-stamp: FORCE
 	@mkdir -p $(BUILD)
-	$(CARGO) rustc --release --lib --crate-type staticlib $(CARGO_FEATURES) $(CARGO_TARGET) --target-dir $(TARGET_DIR) \
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(CARGO) rustc --release --lib --crate-type staticlib $(CARGO_FEATURES) $(CARGO_FLAGS) $(CARGO_TARGET) --target-dir $(TARGET_DIR) \
 		-- --print native-static-libs 2> $(BUILD)/cargo.log || { cat $(BUILD)/cargo.log; exit 1; }
 	@grep -q '^warning' $(BUILD)/cargo.log && grep -A8 '^warning' $(BUILD)/cargo.log || true
 	@if grep -q 'native-static-libs:' $(BUILD)/cargo.log; then \

@@ -3,7 +3,7 @@
 
 C_DIFF_TESTS = tests/c/core_diff.c
 
-check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-source-compat check-ffmpeg
+check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-source-compat check-ffmpeg check-cross
 	@echo "make check: all test groups passed"
 
 # The Rust core and the ffi layer's own tests (release profile: it shares the dependencies the
@@ -55,7 +55,14 @@ check-source-compat: all
 check-ffmpeg: all
 	bash tests/ffmpeg/check-ffmpeg.sh
 
+# ARM Linux (aarch64, armv7) with Debian's Rust toolchain: libraries built through the Makefile,
+# Rust tests and C tests under qemu-user, an ARM publisher and player through nginx-rtmp.
+check-cross:
+	bash scripts/install-cross-deps.sh
+	bash scripts/cross-build.sh aarch64 --test
+	bash scripts/cross-build.sh armv7 --test
+
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check check-rust check-install check-interop check-source-compat check-ffmpeg check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check check-rust check-install check-interop check-source-compat check-ffmpeg check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto

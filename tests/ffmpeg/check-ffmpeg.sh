@@ -63,9 +63,10 @@ roundtrip() {
   local ff=$W/build-$1/ffmpeg
   [ -x "$ff" ] || { fail "no ffmpeg build-$1"; return 1; }
   daemon_start reader ffmpeg "${FFX[@]}" -loglevel error -i "$U/live/$CASE" -c copy -f flv "$OUT/live.flv"
+  local reader=$DAEMON_PID
   stat_wait live "$CASE" --players 1 --timeout 10 || { fail "the reader did not subscribe"; return 1; }
   with_lib "$CASE" timeout 40 "$ff" "${FFX[@]}" -loglevel error -re -i "$SMALL" -c copy -f flv "$U/live/$CASE" || { fail "publishing through librtmp failed"; return 1; }
-  wait_exit "$(pidfile_pid "$(_daemon_file reader)")" 15 || { fail "the reader did not end"; return 1; }
+  wait_exit "$reader" 15 || { fail "the reader did not end"; return 1; }
   flvcmp "$SMALL" "$OUT/live.flv" || { fail "published tags differ"; return 1; }
   with_lib "$CASE" timeout 40 "$ff" "${FFX[@]}" -loglevel error -i "$U/vod/small.flv" -c copy -f flv "$OUT/vod.flv" || { fail "playing through librtmp failed"; return 1; }
   if [ "$1" = shared ]; then check_lib "$CASE" || return 1; fi
