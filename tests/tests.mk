@@ -37,6 +37,7 @@ check-nocrypto:
 	bash tests/abi/check-symbols.sh build/nocrypto/librtmp.so.1
 	$(CARGO) test --release --no-default-features --target-dir target/nocrypto --lib
 	bash tests/c/run-nocrypto.sh build/nocrypto
+	bash tests/interop/nocrypto.sh build/nocrypto
 
 # Real peers on loopback (nginx-rtmp, Debian's rtmpdump/curl/gst/python3-librtmp/ffmpeg) with our
 # library swapped in through LD_LIBRARY_PATH; check-interop-orig runs the same matrix on Debian's
