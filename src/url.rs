@@ -690,8 +690,10 @@ mod tests {
         assert_eq!(parts("rtmp://h: +80/app/s").1, 80);
         assert_eq!(parts("rtmp://h:-1/app/s").1, 0);
         assert_eq!(parts("rtmp://h:80x/app/s").1, 80);
-        // atoi truncates to int: 2^32 + 1935 reads as 1935.
-        assert_eq!(parts("rtmp://h:4294969231/app/s").1, 1935);
+        // atoi truncates a 64-bit long to int: 2^32 + 1935 reads as 1935; a 32-bit long
+        // saturates, and the port is out of range.
+        let expect = if cfg!(target_pointer_width = "64") { 1935 } else { 0 };
+        assert_eq!(parts("rtmp://h:4294969231/app/s").1, expect);
         // A colon after the first slash is not a port.
         assert_eq!(parts("rtmp://h/app:1/s"), (Some("h"), 0, Some("app:1"), Some("s".into())));
         assert_eq!(parts("rtmp://h:1935"), (Some("h"), 1935, None, None));
