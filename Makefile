@@ -40,6 +40,23 @@ else
 $(error CRYPTO=$(CRYPTO) is not supported: use CRYPTO=OPENSSL (default) or CRYPTO= (plain rtmp only))
 endif
 
+# Android: the NDK's clang and llvm-ar for the API level ANDROID_API (rustup's std for the target:
+# `rustup target add aarch64-linux-android`). CROSS_COMPILE= or CC= still win when given.
+ifneq ($(findstring android,$(TARGET)),)
+  ANDROID_API ?= 21
+  ifneq ($(ANDROID_NDK_HOME),)
+    NDK_BIN = $(ANDROID_NDK_HOME)/toolchains/llvm/prebuilt/linux-x86_64/bin
+    # the NDK spells the armv7 compiler's triple armv7a-
+    NDK_CC_TRIPLE = $(patsubst armv7-%,armv7a-%,$(TARGET))
+    ifeq ($(CROSS_COMPILE),)
+      CC = $(NDK_BIN)/$(NDK_CC_TRIPLE)$(ANDROID_API)-clang
+      AR = $(NDK_BIN)/llvm-ar
+    endif
+  else ifeq ($(CROSS_COMPILE),)
+    $(error TARGET=$(TARGET) needs ANDROID_NDK_HOME (the NDK's directory) or CROSS_COMPILE=)
+  endif
+endif
+
 ifneq ($(TARGET),)
   CARGO_TARGET   = --target $(TARGET)
   RUST_OUT       = $(TARGET_DIR)/$(TARGET)/release

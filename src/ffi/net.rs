@@ -644,8 +644,15 @@ pub unsafe extern "C" fn RTMP_Read(r: *mut RTMP, buf: *mut c_char, size: c_int) 
 }
 
 fn set_errno(e: c_int) {
-    // SAFETY: the thread's errno.
-    unsafe { *libc::__errno_location() = e };
+    // SAFETY: the thread's errno (glibc and musl name its accessor one way, bionic another).
+    #[cfg(not(target_os = "android"))]
+    unsafe {
+        *libc::__errno_location() = e
+    };
+    #[cfg(target_os = "android")]
+    unsafe {
+        *libc::__errno() = e
+    };
 }
 
 /// Publishes FLV data: accepts the stream cut anywhere; returns `size`, or -1 if sending failed.
