@@ -1347,7 +1347,7 @@ pub unsafe extern "C" fn AMF3CD_GetProp(cd: *mut AMF3ClassDef, nIndex: c_int) ->
 ///
 /// # Safety
 /// `obj` a valid tree; `out` writable.
-pub(crate) unsafe fn find_property(
+unsafe fn find_property(
     obj: &AMFObject,
     pred: &dyn Fn(&AVal) -> bool,
     ecma: bool,
@@ -1379,7 +1379,7 @@ pub(crate) unsafe fn find_property(
 ///
 /// # Safety
 /// `name` readable.
-pub(crate) unsafe fn matches_name(name: &AVal) -> impl Fn(&AVal) -> bool + '_ {
+unsafe fn matches_name(name: &AVal) -> impl Fn(&AVal) -> bool + '_ {
     // SAFETY: names are readable per the caller.
     move |n| unsafe { av_match(n, name) }
 }
@@ -1388,10 +1388,46 @@ pub(crate) unsafe fn matches_name(name: &AVal) -> impl Fn(&AVal) -> bool + '_ {
 ///
 /// # Safety
 /// `prefix` readable.
-pub(crate) unsafe fn has_prefix(prefix: &AVal) -> impl Fn(&AVal) -> bool + '_ {
+unsafe fn has_prefix(prefix: &AVal) -> impl Fn(&AVal) -> bool + '_ {
     move |n| {
         // SAFETY: names are readable per the caller.
         let (n, p) = unsafe { (bytes_of(n), bytes_of(prefix)) };
         n.len() > p.len() && n.starts_with(p)
     }
+}
+
+/// How a search export matches names.
+pub(crate) enum NameMatch {
+    /// `AVMATCH`, descending into ECMA arrays too (RTMP_FindFirstMatchingProperty).
+    Whole,
+    /// A longer name that starts with the given one, objects only (RTMP_FindPrefixProperty).
+    Prefix,
+}
+
+/// The body both search exports share: FALSE on a NULL argument, else the walk; TRUE if `p`
+/// was filled.
+///
+/// # Safety
+/// Each pointer NULL or valid: `obj` a tree, `name` readable, `p` writable.
+pub(crate) unsafe fn find_export(
+    obj: *mut AMFObject,
+    name: *const AVal,
+    p: *mut AMFObjectProperty,
+    how: NameMatch,
+) -> c_int {
+    // SAFETY: non-NULL pointers from the caller.
+    let (Some(obj), Some(name)) = (unsafe { obj.as_ref() }, unsafe { name.as_ref() }) else {
+        return 0;
+    };
+    if p.is_null() {
+        return 0;
+    }
+    // SAFETY: the caller's tree, name and output.
+    let found = unsafe {
+        match how {
+            NameMatch::Whole => find_property(obj, &matches_name(name), true, p, 0),
+            NameMatch::Prefix => find_property(obj, &has_prefix(name), false, p, 0),
+        }
+    };
+    c_int::from(found)
 }

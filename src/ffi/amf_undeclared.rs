@@ -5,7 +5,7 @@
 #![allow(non_snake_case)]
 
 use super::abi::amf::{AMFObject, AMFObjectProperty, AVal};
-use super::amf::{find_property, has_prefix};
+use super::amf::{find_export, NameMatch};
 use super::guard::guard;
 use super::log::{current_level, LOG_DEBUG};
 use crate::amf::event::Event;
@@ -124,15 +124,6 @@ pub unsafe extern "C" fn RTMP_FindPrefixProperty(
     name: *const AVal,
     p: *mut AMFObjectProperty,
 ) -> c_int {
-    guard(0, || {
-        // SAFETY: non-NULL pointers from the caller.
-        let (Some(obj), Some(name)) = (unsafe { obj.as_ref() }, unsafe { name.as_ref() }) else {
-            return 0;
-        };
-        if p.is_null() {
-            return 0;
-        }
-        // SAFETY: the caller's tree, name and output.
-        c_int::from(unsafe { find_property(obj, &has_prefix(name), false, p, 0) })
-    })
+    // SAFETY: the caller's pointers, each NULL or valid.
+    guard(0, || unsafe { find_export(obj, name, p, NameMatch::Prefix) })
 }
