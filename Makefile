@@ -45,15 +45,17 @@ endif
 ifneq ($(findstring android,$(TARGET)),)
   ANDROID_API ?= 21
   ifneq ($(ANDROID_NDK_HOME),)
-    NDK_BIN = $(ANDROID_NDK_HOME)/toolchains/llvm/prebuilt/linux-x86_64/bin
+    NDK_HOST ?= linux-x86_64
+    NDK_BIN = $(ANDROID_NDK_HOME)/toolchains/llvm/prebuilt/$(NDK_HOST)/bin
     # the NDK spells the armv7 compiler's triple armv7a-
     NDK_CC_TRIPLE = $(patsubst armv7-%,armv7a-%,$(TARGET))
-    ifeq ($(CROSS_COMPILE),)
+    ifeq ($(CROSS_COMPILE)$(filter command line,$(origin CC)),)
       CC = $(NDK_BIN)/$(NDK_CC_TRIPLE)$(ANDROID_API)-clang
       AR = $(NDK_BIN)/llvm-ar
+      $(if $(wildcard $(CC)),,$(error no $(CC): check ANDROID_NDK_HOME, ANDROID_API, NDK_HOST))
     endif
-  else ifeq ($(CROSS_COMPILE),)
-    $(error TARGET=$(TARGET) needs ANDROID_NDK_HOME (the NDK's directory) or CROSS_COMPILE=)
+  else ifeq ($(CROSS_COMPILE)$(filter command line,$(origin CC)),)
+    $(error TARGET=$(TARGET) needs ANDROID_NDK_HOME (the NDK's directory), or CC= and AR=)
   endif
 endif
 

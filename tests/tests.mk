@@ -59,7 +59,7 @@ check-ffmpeg: all
 # ARM Linux (aarch64, armv7) with Debian's Rust toolchain: libraries built through the Makefile,
 # Rust tests and C tests under qemu-user, an ARM publisher and player through nginx-rtmp; the
 # Rust side compiled for Android (no NDK here: see scripts/android-check.sh for what that proves).
-check-cross:
+check-cross: all
 	bash scripts/install-cross-deps.sh
 	bash scripts/cross-build.sh aarch64 --test
 	bash scripts/cross-build.sh armv7 --test
