@@ -190,3 +190,10 @@ $(BUILD)/rtmp-%: c-examples/rtmp-%.c $(BUILD)/librtmp.so include/librtmp/rtmp.h
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< -L$(BUILD) -lrtmp -Wl,-rpath,'$$ORIGIN'
 
 .PHONY: examples
+
+# Our library against Debian's original on the same work, side by side (bench/run.sh): a table of
+# ratios in target/bench/report.txt. Not part of `make check`: figures are findings, not tests.
+bench: all
+	bash bench/run.sh
+
+.PHONY: bench

@@ -7,8 +7,8 @@
 mod reader;
 mod writer;
 
-pub use reader::{Chunk, ChunkError, ChunkReader, MessageHeader};
-pub use writer::{ChunkWriter, OutMessage};
+pub use reader::{Chunk, ChunkError, ChunkReader, MessageHeader, Partial};
+pub use writer::{ChunkHeaders, ChunkWriter, OutMessage};
 
 /// Chunk header formats (the two top bits of the basic header).
 pub const FMT_LARGE: u8 = 0;
@@ -22,6 +22,8 @@ pub const MAX_HEADER_LEN: usize = 18;
 pub const MAX_CSID: u32 = 65599;
 /// Message header sizes by format (after the basic header).
 pub const MESSAGE_HEADER_LEN: [usize; 4] = [11, 7, 3, 0];
+/// The protocol control message that sets the sender's chunk size.
+pub const SET_CHUNK_SIZE: u8 = 1;
 /// A timestamp field of this value means "look at the extended timestamp".
 pub const EXTENDED_TIMESTAMP: u32 = 0xFF_FFFF;
 

@@ -83,6 +83,9 @@ pub struct ChunkReader {
     /// Allocated capacity of all reassembly buffers (kept between messages to avoid reallocating).
     retained: usize,
     max_buffered: usize,
+    /// The next bytes of input are the rest of a chunk of this chunk stream, with no header: left
+    /// behind when a caller assembling a message itself (`detach`) stopped in the middle of one.
+    raw: Option<(u32, u32)>,
 }
 
 impl Default for ChunkReader {
@@ -97,7 +100,7 @@ impl ChunkReader {
     pub const DEFAULT_MAX_BUFFERED: usize = 64 << 20;
 
     pub fn new() -> Self {
-        ChunkReader { chunk_size: 128, streams: Vec::new(), buffered: 0, retained: 0, max_buffered: Self::DEFAULT_MAX_BUFFERED }
+        ChunkReader { chunk_size: 128, streams: Vec::new(), buffered: 0, retained: 0, max_buffered: Self::DEFAULT_MAX_BUFFERED, raw: None }
     }
 
     pub fn chunk_size(&self) -> u32 {
@@ -153,6 +156,9 @@ impl ChunkReader {
     /// Parses one chunk from the front of `input`. `Ok(None)`: more bytes are needed (nothing is
     /// consumed or changed). On `Ok(Some(chunk))` the caller must drop `chunk.consumed` bytes.
     pub fn read(&mut self, input: &[u8]) -> Result<Option<Chunk>, ChunkError> {
+        if let Some((csid, left)) = self.raw {
+            return Ok(self.read_raw(csid, left, input));
+        }
         // Basic header.
         let Some(&b0) = input.first() else { return Ok(None) };
         let fmt = b0 >> 6;
@@ -246,27 +252,130 @@ impl ChunkReader {
                 return Err(ChunkError::TooMuchBuffered { bytes });
             }
         }
-        let mut message = MessageHeader {
-            csid,
-            timestamp: s.ts_field,
-            length: s.length,
-            type_id: s.type_id,
-            stream_id: s.stream_id,
-            absolute: s.absolute,
-        };
-        if complete {
-            if !s.absolute {
-                message.timestamp = s.ts_field.wrapping_add(s.last_timestamp);
-            }
-            s.last_timestamp = message.timestamp;
-            s.received = 0;
-            s.absolute = false;
-        } else {
-            s.received = received;
-        }
+        s.received = received;
+        let message = if complete { s.complete(csid) } else { s.header(csid) };
         let mut header = [0u8; MAX_HEADER_LEN];
         header[..header_len].copy_from_slice(&input[..header_len]);
         Ok(Some(Chunk { consumed: header_len + n, fmt, csid, header, header_len, data, received, message, complete, assembled: !single }))
+    }
+}
+
+impl InStream {
+    fn header(&self, csid: u32) -> MessageHeader {
+        MessageHeader {
+            csid,
+            timestamp: self.ts_field,
+            length: self.length,
+            type_id: self.type_id,
+            stream_id: self.stream_id,
+            absolute: self.absolute,
+        }
+    }
+
+    /// The message is all here: its timestamp becomes absolute and the stream waits for the next.
+    fn complete(&mut self, csid: u32) -> MessageHeader {
+        let mut m = self.header(csid);
+        if !self.absolute {
+            m.timestamp = self.ts_field.wrapping_add(self.last_timestamp);
+        }
+        self.last_timestamp = m.timestamp;
+        self.received = 0;
+        self.absolute = false;
+        m
+    }
+}
+
+/// A message in progress that a caller finishes itself, straight into its own buffer: what it
+/// needs to recognise the chunks still to come.
+#[derive(Clone, Copy, Debug)]
+pub struct Partial {
+    pub received: u32,
+    pub length: u32,
+    pub chunk_size: u32,
+    /// The header every further chunk of this message carries (type 3, and the extended
+    /// timestamp again when the message has one).
+    pub continuation: [u8; 7],
+    pub continuation_len: usize,
+}
+
+impl ChunkReader {
+    /// The rest of a chunk whose header came before (see `raw`).
+    fn read_raw(&mut self, csid: u32, left: u32, input: &[u8]) -> Option<Chunk> {
+        if input.is_empty() {
+            return None;
+        }
+        let n = (left as usize).min(input.len());
+        self.raw = (n < left as usize).then(|| (csid, left - n as u32));
+        let s = &mut self.streams[csid as usize];
+        let cap = s.body.capacity();
+        s.body.extend_from_slice(&input[..n]);
+        self.retained = self.retained + s.body.capacity() - cap;
+        self.buffered += n;
+        s.received += n as u32;
+        let received = s.received;
+        let complete = received == s.length;
+        let message = if complete { s.complete(csid) } else { s.header(csid) };
+        Some(Chunk {
+            consumed: n,
+            fmt: FMT_MINIMUM,
+            csid,
+            header: [0; MAX_HEADER_LEN],
+            header_len: 0,
+            data: 0..n,
+            received,
+            message,
+            complete,
+            assembled: true,
+        })
+    }
+
+    /// The message in progress on `csid`, for a caller that wants to finish it itself; its body
+    /// so far is `body(csid)`. None when nothing is in progress there.
+    pub fn partial(&self, csid: u32) -> Option<Partial> {
+        let s = self.stream(csid)?;
+        if s.received == 0 || s.received >= s.length || self.raw.is_some() {
+            return None;
+        }
+        let mut basic = [0u8; 3];
+        let n = encode_basic_header(FMT_MINIMUM, csid, &mut basic);
+        let mut continuation = [0u8; 7];
+        continuation[..n].copy_from_slice(&basic[..n]);
+        let mut len = n;
+        if s.extended {
+            continuation[n..n + 4].copy_from_slice(&s.ts_field.to_be_bytes());
+            len += 4;
+        }
+        Some(Partial { received: s.received, length: s.length, chunk_size: self.chunk_size, continuation, continuation_len: len })
+    }
+
+    /// The caller took the body so far (from `body`) and assembles the rest itself.
+    pub fn detach(&mut self, csid: u32) {
+        if let Some(s) = self.streams.get_mut(csid as usize) {
+            self.buffered -= s.body.len();
+            s.body.clear();
+        }
+    }
+
+    /// The caller gives up assembling `csid` itself: `data` is the payload it received, and the
+    /// next `chunk_left` bytes of input still belong to the current chunk.
+    pub fn reattach(&mut self, csid: u32, data: &[u8], chunk_left: u32) {
+        if let Some(s) = self.streams.get_mut(csid as usize) {
+            let cap = s.body.capacity();
+            s.body.clear();
+            s.body.extend_from_slice(data);
+            self.retained = self.retained + s.body.capacity() - cap;
+            self.buffered += data.len();
+            s.received = data.len() as u32;
+            self.raw = (chunk_left > 0).then_some((csid, chunk_left));
+        }
+    }
+
+    /// The caller assembling `csid` itself has all of it: the message's header, timestamp made
+    /// absolute.
+    pub fn finish(&mut self, csid: u32) -> MessageHeader {
+        let s = &mut self.streams[csid as usize];
+        s.body.clear();
+        s.complete(csid)
     }
 }
 

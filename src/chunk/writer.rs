@@ -26,6 +26,27 @@ struct OutStream {
     stream_id: u32,
 }
 
+/// The headers of one message's chunks: the first chunk's, and the one every further chunk
+/// repeats (the payload goes between them in `chunk_size` pieces).
+#[derive(Clone, Copy, Debug)]
+pub struct ChunkHeaders {
+    first: [u8; MAX_HEADER_LEN],
+    first_len: usize,
+    cont: [u8; 7],
+    cont_len: usize,
+    pub chunk_size: usize,
+}
+
+impl ChunkHeaders {
+    pub fn first(&self) -> &[u8] {
+        &self.first[..self.first_len]
+    }
+
+    pub fn continuation(&self) -> &[u8] {
+        &self.cont[..self.cont_len]
+    }
+}
+
 #[derive(Debug)]
 pub struct ChunkWriter {
     chunk_size: u32,
@@ -74,6 +95,21 @@ impl ChunkWriter {
     /// Appends every chunk of `m` to `out` using header format `fmt` (from `choose_format`, or
     /// forced by a caller that knows better) and records the header for the next message.
     pub fn write(&mut self, m: &OutMessage<'_>, fmt: u8, out: &mut Vec<u8>) {
+        let h = self.headers(m, fmt);
+        let nchunks = m.payload.len().div_ceil(h.chunk_size).max(1);
+        out.reserve(m.payload.len() + h.first_len + (nchunks - 1) * h.cont_len);
+        out.extend_from_slice(h.first());
+        for (i, piece) in m.payload.chunks(h.chunk_size).enumerate() {
+            if i > 0 {
+                out.extend_from_slice(h.continuation());
+            }
+            out.extend_from_slice(piece);
+        }
+    }
+
+    /// The headers of `m`'s chunks, for a caller that sends them with the payload in place (one
+    /// vectored send, no copy of the payload); records the header for the next message.
+    pub fn headers(&mut self, m: &OutMessage<'_>, fmt: u8) -> ChunkHeaders {
         let fmt = fmt.min(FMT_MINIMUM);
         let prev = self.streams.get(m.csid as usize).copied().filter(|s| s.seen);
         let fmt = if prev.is_none() { FMT_LARGE } else { fmt };
@@ -84,36 +120,34 @@ impl ChunkWriter {
         let extended = ts_field >= EXTENDED_TIMESTAMP;
         let len = m.payload.len() as u32;
 
+        let mut h = ChunkHeaders { first: [0; MAX_HEADER_LEN], first_len: 0, cont: [0; 7], cont_len: 0, chunk_size: self.chunk_size as usize };
         let mut basic = [0u8; 3];
-        let basic_len = encode_basic_header(fmt, m.csid, &mut basic);
-        let mut cont = [0u8; 3];
-        let cont_len = encode_basic_header(FMT_MINIMUM, m.csid, &mut cont);
-        let chunk = self.chunk_size as usize;
-        let nchunks = m.payload.len().div_ceil(chunk).max(1);
-        out.reserve(m.payload.len() + MAX_HEADER_LEN + (nchunks - 1) * (cont_len + 4));
-
-        out.extend_from_slice(&basic[..basic_len]);
+        let mut n = encode_basic_header(fmt, m.csid, &mut basic);
+        h.first[..n].copy_from_slice(&basic[..n]);
         if fmt <= FMT_SMALL {
-            out.extend_from_slice(&ts_field.min(EXTENDED_TIMESTAMP).to_be_bytes()[1..]);
+            h.first[n..n + 3].copy_from_slice(&ts_field.min(EXTENDED_TIMESTAMP).to_be_bytes()[1..]);
+            n += 3;
         }
         if fmt <= FMT_MEDIUM {
-            out.extend_from_slice(&len.to_be_bytes()[1..]);
-            out.push(m.type_id);
+            h.first[n..n + 3].copy_from_slice(&len.to_be_bytes()[1..]);
+            h.first[n + 3] = m.type_id;
+            n += 4;
         }
         if fmt == FMT_LARGE {
-            out.extend_from_slice(&m.stream_id.to_le_bytes());
+            h.first[n..n + 4].copy_from_slice(&m.stream_id.to_le_bytes());
+            n += 4;
         }
         if extended {
-            out.extend_from_slice(&ts_field.to_be_bytes());
+            h.first[n..n + 4].copy_from_slice(&ts_field.to_be_bytes());
+            n += 4;
         }
-        for (i, piece) in m.payload.chunks(chunk).enumerate() {
-            if i > 0 {
-                out.extend_from_slice(&cont[..cont_len]);
-                if extended {
-                    out.extend_from_slice(&ts_field.to_be_bytes());
-                }
-            }
-            out.extend_from_slice(piece);
+        h.first_len = n;
+        let c = encode_basic_header(FMT_MINIMUM, m.csid, &mut basic);
+        h.cont[..c].copy_from_slice(&basic[..c]);
+        h.cont_len = c;
+        if extended {
+            h.cont[c..c + 4].copy_from_slice(&ts_field.to_be_bytes());
+            h.cont_len += 4;
         }
 
         if m.csid as usize >= self.streams.len() {
@@ -129,6 +163,7 @@ impl ChunkWriter {
             type_id: m.type_id,
             stream_id: m.stream_id,
         };
+        h
     }
 
     /// The last header sent on each chunk stream: (csid, timestamp, length, type, stream id).

@@ -8,7 +8,7 @@
 //! UnpublishNotify, stream EOF) at once instead of after the receive timeout.
 
 use super::{lf, msg, readflag, Message, PacketKind, Session};
-use crate::conn::ConnError;
+use crate::conn::{Assembled, ConnError};
 use crate::flv;
 
 /// How many messages a resume may ignore while looking for its keyframe before giving up.
@@ -142,7 +142,14 @@ impl Session {
                     None => return Step::End(readflag::EOF),
                 }
             };
-            if !c.complete || c.message.length == 0 {
+            if !c.complete {
+                // A large audio or video message: the rest of it goes straight to the caller.
+                match self.read_media_into(&c, out, blocking) {
+                    Some(step) => return step,
+                    None => continue,
+                }
+            }
+            if c.message.length == 0 {
                 continue;
             }
             let (type_id, csid, ts, sid) = (c.message.type_id, c.csid, c.message.timestamp, c.message.stream_id);
@@ -194,6 +201,37 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// The message `c` began is an audio or video message whose tag fits in `out`: the
+    /// connection reads the rest of its body into place (`Connection::assemble_into`) and the tag
+    /// is framed around it, so its bytes are never copied. None: it goes the usual way.
+    fn read_media_into(&mut self, c: &crate::chunk::Chunk, out: &mut [u8], blocking: bool) -> Option<Step> {
+        let len = c.message.length as usize;
+        if !matches!(c.message.type_id, msg::AUDIO | msg::VIDEO)
+            || self.read.flags & (readflag::RESUME | readflag::SEEKING) != 0
+            || out.len() < flv::TAG_HEADER_LEN + len + 4
+        {
+            return None;
+        }
+        let r = self.conn.as_mut()?.assemble_into(c.csid, &mut out[flv::TAG_HEADER_LEN..flv::TAG_HEADER_LEN + len]);
+        let m = match r {
+            Ok(Assembled::Done(m)) => m,
+            Ok(Assembled::Interleaved) => return None,
+            Err(e) => {
+                let e = if blocking { self.read_failed(e) } else { self.read_failed_quiet(e) };
+                return Some(self.read_end(e));
+            }
+        };
+        if let Err(e) = self.account_bytes() {
+            return Some(self.read_end(e));
+        }
+        self.note_media_public(m.csid, m.timestamp);
+        if self.skip_while_unpausing(m.timestamp) {
+            return Some(Step::Ignore);
+        }
+        self.st.playing = true;
+        Some(frame_in_place(&mut self.read, self.link.lflags, m.type_id, m.timestamp, len, out))
     }
 
     fn release(&mut self, csid: u32) {
@@ -307,6 +345,17 @@ fn convert(read: &mut super::ReadState, lflags: i32, type_id: u8, ts: u32, body:
     let header = flv::tag_header(type_id, body.len() as u32, last_ts);
     let trailer = flv::prev_tag_size(body.len() as u32);
     place(read, out, &[&header, body, &trailer])
+}
+
+/// `convert` for a tag whose body is already in place at `out[TAG_HEADER_LEN..][..len]` (no
+/// resume or seek in progress: the caller checked).
+fn frame_in_place(read: &mut super::ReadState, lflags: i32, type_id: u8, ts: u32, len: usize, out: &mut [u8]) -> Step {
+    read.data_type |= (u8::from(type_id == msg::AUDIO) << 2) | u8::from(type_id == msg::VIDEO);
+    let last_ts = read.resume_ts.wrapping_add(ts);
+    read.timestamp = if lflags & lf::LIVE != 0 { ts } else { last_ts };
+    out[..flv::TAG_HEADER_LEN].copy_from_slice(&flv::tag_header(type_id, len as u32, last_ts));
+    out[flv::TAG_HEADER_LEN + len..flv::TAG_HEADER_LEN + len + 4].copy_from_slice(&flv::prev_tag_size(len as u32));
+    Step::Bytes(flv::TAG_HEADER_LEN + len + 4)
 }
 
 /// Copies `parts` to `out`, what does not fit to the pending buffer.

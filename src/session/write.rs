@@ -16,8 +16,9 @@ impl Session {
     pub fn write_flv(&mut self, data: &[u8]) -> i32 {
         let stream_id = self.st.stream_id.max(0) as u32;
         // Larger chunks cost far fewer headers and syscalls (OBS and FFmpeg announce 4096 too);
-        // a caller that set m_outChunkSize itself has announced its own size.
-        if self.st.out_chunk_size == crate::session::DEFAULT_CHUNK_SIZE && self.is_connected() {
+        // an application that sent its own Set Chunk Size keeps the size it chose.
+        let announced = self.conn.as_ref().is_some_and(|c| c.chunk_size_announced);
+        if self.st.out_chunk_size == crate::session::DEFAULT_CHUNK_SIZE && !announced && self.is_connected() {
             if let Err(e) = self.send_chunk_size(PUBLISH_CHUNK_SIZE) {
                 log::error!("RTMP_Write: cannot set the chunk size: {e}");
                 return -1;

@@ -13,8 +13,21 @@ pub trait Transport: Send {
     /// Reads what is available (blocking up to the receive timeout). `Ok(0)` is end of stream; a
     /// timeout is an error of kind `TimedOut`.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize>;
+    /// Reads into several buffers in order, in one call where the transport can (readv): how a
+    /// message's payload lands in its destination without passing through the read buffer.
+    fn read_vectored(&mut self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
+        match bufs.iter_mut().find(|b| !b.is_empty()) {
+            Some(b) => self.read(b),
+            None => Ok(0),
+        }
+    }
     /// Writes all of `bufs` in order, as one vectored send where possible.
-    fn write_all(&mut self, bufs: &[&[u8]]) -> io::Result<()>;
+    fn write_all(&mut self, bufs: &[&[u8]]) -> io::Result<()> {
+        let mut slices: Vec<io::IoSlice<'_>> = bufs.iter().map(|b| io::IoSlice::new(b)).collect();
+        self.write_vectored_all(&mut slices)
+    }
+    /// Writes all of `bufs` in order with as few sends as the system allows (`bufs` is used up).
+    fn write_vectored_all(&mut self, bufs: &mut [io::IoSlice<'_>]) -> io::Result<()>;
     /// Sets the send and receive timeouts (`None`: block forever).
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()>;
     /// Wakes any thread blocked on this transport and makes further I/O fail.

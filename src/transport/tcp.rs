@@ -3,7 +3,7 @@
 
 use super::Transport;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
-use std::io::{self, IoSlice, Read};
+use std::io::{self, IoSlice, IoSliceMut, Read};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -170,9 +170,15 @@ impl Transport for Tcp {
         (&self.sock).read(buf)
     }
 
-    fn write_all(&mut self, bufs: &[&[u8]]) -> io::Result<()> {
-        let mut slices: Vec<IoSlice<'_>> = bufs.iter().filter(|b| !b.is_empty()).map(|b| IoSlice::new(b)).collect();
-        let mut rest: &mut [IoSlice<'_>] = &mut slices;
+    fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        (&self.sock).read_vectored(bufs)
+    }
+
+    fn write_vectored_all(&mut self, bufs: &mut [IoSlice<'_>]) -> io::Result<()> {
+        let mut rest = bufs;
+        while !rest.is_empty() && rest[0].is_empty() {
+            rest = &mut rest[1..];
+        }
         while !rest.is_empty() {
             // sendmsg with MSG_NOSIGNAL: a peer that went away is an EPIPE error, never a signal.
             let n = match self.sock.send_vectored_with_flags(&rest[..rest.len().min(1024)], libc::MSG_NOSIGNAL) {
