@@ -13,21 +13,31 @@ const READ_BLOCK: usize = 64 * 1024;
 /// What a direct read (`assemble_into`) takes beyond the end of its message: room for the small
 /// messages (audio, control) between two large ones, small enough that little of the next large
 /// message lands here rather than in its own destination.
-const DIRECT_TAIL: usize = 8 * 1024;
-/// Chunks one direct read asks for (two iovecs each, within IOV_MAX).
-const DIRECT_CHUNKS: usize = 256;
+const DIRECT_TAIL: usize = 4 * 1024;
+/// After a direct read, ordinary reads start this small and double while the socket fills them:
+/// a 64 KiB read would pull the start of the next large message into the read buffer, to be
+/// copied out of it, where a direct read would have put it in place.
+const SMALL_READ: usize = 4 * 1024;
+/// Chunks one direct read asks for (two iovecs each). 64 chunks of nginx-rtmp's 4 KiB are more
+/// than a socket usually holds; the arrays are set up on every call, so they stay small.
+const DIRECT_CHUNKS: usize = 64;
 
 /// Buffers one send hands to the kernel at most (within Linux's IOV_MAX of 1024).
 const SEND_IOV: usize = 512;
 
-/// How `assemble_into` ended without an error.
-#[derive(Debug)]
-pub enum Assembled {
-    /// The whole body is in the destination.
-    Done(MessageHeader),
-    /// Another chunk stream's chunk came in between: the reader holds the body so far and goes on
-    /// as usual.
-    Interleaved,
+/// A message whose payload the caller takes piece by piece (`begin_payload`, `read_payload`).
+#[derive(Clone, Copy, Debug)]
+struct Direct {
+    csid: u32,
+    /// Bytes of the reader's body (what arrived before) already handed out.
+    from_body: usize,
+    /// Payload bytes still to come from the wire, and those of them in the current chunk (0: a
+    /// chunk header is next).
+    wire_left: usize,
+    left: usize,
+    chunk_size: usize,
+    header: [u8; 7],
+    header_len: usize,
 }
 
 #[derive(Debug)]
@@ -86,6 +96,12 @@ pub struct Connection {
     pub bytes_in: u64,
     /// A Set Chunk Size went out on this connection (ours or the application's own).
     pub chunk_size_announced: bool,
+    direct: Option<Direct>,
+    /// The most an ordinary read asks for now (see SMALL_READ).
+    read_limit: usize,
+    /// Messages of other chunk streams that completed while a direct payload was being read, in
+    /// order: they come after it.
+    pub deferred: std::collections::VecDeque<(MessageHeader, Vec<u8>)>,
     interrupted: fn() -> bool,
 }
 
@@ -108,6 +124,9 @@ impl Connection {
             writer: ChunkWriter::new(),
             bytes_in: 0,
             chunk_size_announced: false,
+            direct: None,
+            read_limit: READ_BLOCK,
+            deferred: std::collections::VecDeque::new(),
             interrupted,
         }
     }
@@ -147,11 +166,15 @@ impl Connection {
             }
         }
         loop {
-            match self.transport.read(&mut self.buf[self.end..]) {
+            let want = (self.buf.len() - self.end).min(self.read_limit);
+            match self.transport.read(&mut self.buf[self.end..self.end + want]) {
                 Ok(0) => return Err(ConnError::Closed),
                 Ok(n) => {
                     self.end += n;
                     self.bytes_in += n as u64;
+                    if n == want {
+                        self.read_limit = (self.read_limit * 2).min(READ_BLOCK);
+                    }
                     return Ok(());
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {
@@ -213,43 +236,62 @@ impl Connection {
         }
     }
 
-    /// Finishes the message in progress on `csid` (the reader just returned one of its chunks)
-    /// straight into `dest`, which is exactly as long as the message: the payload still to come
-    /// is read from the socket into `dest` itself, its chunk headers into a scratch array, so it is
-    /// never copied in memory. Falls back (`Interleaved`) when another chunk stream interleaves
-    /// its chunks; on an error the reader keeps what arrived, as if read the usual way.
-    pub fn assemble_into(&mut self, csid: u32, dest: &mut [u8]) -> Result<Assembled, ConnError> {
-        self.drop_pending();
-        let Some(p) = self.reader.partial(csid) else { return Ok(Assembled::Interleaved) };
-        if dest.len() != p.length as usize {
-            return Ok(Assembled::Interleaved);
+    /// Hands the payload of the message in progress on `csid` (the reader just returned one of its
+    /// chunks) to the caller piece by piece through `read_payload`, so that it lands where the
+    /// caller wants it: the payload still on the wire is read from the socket straight into the
+    /// caller's buffer and its chunk headers into a scratch array, never copied in memory.
+    pub fn begin_payload(&mut self, csid: u32) -> Option<crate::chunk::Partial> {
+        let p = self.reader.partial(csid)?;
+        if self.direct.is_some() {
+            return None;
         }
-        let mut off = p.received as usize;
-        dest[..off].copy_from_slice(self.reader.body(csid));
-        self.reader.detach(csid);
-        let hdr = &p.continuation[..p.continuation_len];
-        let cs = p.chunk_size as usize;
-        // Payload bytes of the current chunk still to come (0: a chunk header is next).
-        let mut left = 0usize;
+        self.direct = Some(Direct {
+            csid,
+            from_body: 0,
+            wire_left: (p.length - p.received) as usize,
+            left: 0,
+            chunk_size: p.chunk_size as usize,
+            header: p.continuation,
+            header_len: p.continuation_len,
+        });
+        Some(p)
+    }
+
+    /// The next `dest.len()` bytes of the payload begun with `begin_payload` (no more than what
+    /// is left of it). Returns the message's header once all of it was read. Chunks of other
+    /// chunk streams in between are reassembled as usual and their messages queued in `deferred`.
+    /// After an error the message is lost (part of it was handed out): the caller must close.
+    pub fn read_payload(&mut self, dest: &mut [u8]) -> Result<Option<MessageHeader>, ConnError> {
+        self.drop_pending();
+        let Some(mut d) = self.direct.take() else {
+            return Err(ConnError::Protocol("no message payload in progress".into()));
+        };
+        let body = self.reader.body(d.csid);
+        let mut off = (body.len() - d.from_body).min(dest.len());
+        dest[..off].copy_from_slice(&body[d.from_body..d.from_body + off]);
+        d.from_body += off;
         let r = loop {
             if off == dest.len() {
-                break Ok(true);
+                break Ok(());
             }
             let avail = self.end - self.start;
-            if left > 0 && avail > 0 {
-                let k = avail.min(left);
+            let hl = d.header_len;
+            if d.left > 0 && avail > 0 {
+                let k = avail.min(d.left).min(dest.len() - off);
                 dest[off..off + k].copy_from_slice(&self.buf[self.start..self.start + k]);
                 self.start += k;
                 off += k;
-                left -= k;
+                d.left -= k;
+                d.wire_left -= k;
                 continue;
             }
-            if left == 0 && avail >= hdr.len() {
-                if &self.buf[self.start..self.start + hdr.len()] != hdr {
-                    break Ok(false);
+            if d.left == 0 && avail >= hl {
+                if self.buf[self.start..self.start + hl] == d.header[..hl] {
+                    self.start += hl;
+                    d.left = d.chunk_size.min(d.wire_left);
+                } else if let Err(e) = self.foreign_chunk(d.csid) {
+                    break Err(e);
                 }
-                self.start += hdr.len();
-                left = cs.min(dest.len() - off);
                 continue;
             }
             if avail > 0 {
@@ -261,9 +303,8 @@ impl Connection {
             }
             self.start = 0;
             self.end = 0;
-            match self.read_direct(dest, &mut off, &mut left, hdr, cs) {
-                Ok(true) => continue,
-                other => break other,
+            if let Err(e) = self.read_direct(&mut dest[off..], &mut off, &mut d) {
+                break Err(e);
             }
         };
         if self.start == self.end {
@@ -271,50 +312,82 @@ impl Connection {
             self.end = 0;
         }
         match r {
-            Ok(true) => Ok(Assembled::Done(self.reader.finish(csid))),
-            Ok(false) => {
-                self.reader.reattach(csid, &dest[..off], 0);
-                Ok(Assembled::Interleaved)
-            }
             Err(e) => {
-                self.reader.reattach(csid, &dest[..off], left as u32);
+                self.reader.abort(d.csid);
                 Err(e)
+            }
+            Ok(()) if d.wire_left == 0 && d.from_body == self.reader.body(d.csid).len() => Ok(Some(self.reader.finish(d.csid))),
+            Ok(()) => {
+                self.direct = Some(d);
+                Ok(None)
             }
         }
     }
 
-    /// One readv for `assemble_into`, the read buffer being empty: the rest of the current chunk
-    /// and the following chunks go to `dest`, their headers to scratch, and, when the message
-    /// ends within this read, up to DIRECT_TAIL bytes after it to the read buffer. `Ok(false)`: a
-    /// header was not the expected one; what arrived from it on is put back into the read buffer.
-    fn read_direct(&mut self, dest: &mut [u8], off: &mut usize, left: &mut usize, hdr: &[u8], cs: usize) -> Result<bool, ConnError> {
-        let hl = hdr.len();
+    /// Gives up a payload begun with `begin_payload` before any of it was read: the reader goes on
+    /// with the message as usual.
+    pub fn cancel_payload(&mut self) {
+        self.direct = None;
+    }
+
+    /// A chunk of another chunk stream while a direct payload is being read: reassembled the usual
+    /// way; a message it completes waits in `deferred`.
+    fn foreign_chunk(&mut self, ours: u32) -> Result<(), ConnError> {
+        loop {
+            let input = &self.buf[self.start..self.end];
+            if crate::chunk::peek_csid(input) == Some(ours) {
+                return Err(ConnError::Protocol(format!("chunk stream {ours}: a new header in the middle of a message")));
+            }
+            if let Some(c) = self.reader.read(input)? {
+                if c.complete {
+                    let body = if c.assembled { self.reader.body(c.csid).to_vec() } else { input[c.data.clone()].to_vec() };
+                    self.deferred.push_back((c.message, body));
+                    self.reader.release(c.csid);
+                }
+                self.start += c.consumed;
+                return Ok(());
+            }
+            self.fill()?;
+        }
+    }
+
+    /// One readv for `read_payload`, the read buffer being empty: the rest of the current chunk
+    /// and the following chunks go to `window` (the caller's buffer from `*off` on), their headers
+    /// to scratch, and, when the message ends within this read, up to DIRECT_TAIL bytes after it
+    /// to the read buffer. A header that is not the expected one puts what arrived from it on back
+    /// into the read buffer, as ordinary input.
+    fn read_direct(&mut self, window: &mut [u8], off: &mut usize, d: &mut Direct) -> Result<(), ConnError> {
+        let hl = d.header_len;
+        let hdr = d.header;
         let mut scratch = [[0u8; 7]; DIRECT_CHUNKS];
-        // Payload lengths of the chunks planned after the current one.
-        let mut lens = [0usize; DIRECT_CHUNKS];
+        // For each chunk planned after the current one: bytes of it going to the window, and its
+        // whole payload (more when the window ends inside it).
+        let mut lens = [(0usize, 0usize); DIRECT_CHUNKS];
+        let first = d.left.min(window.len());
         let got = {
             let mut iov: [IoSliceMut<'_>; 2 * DIRECT_CHUNKS + 2] = std::array::from_fn(|_| IoSliceMut::new(&mut []));
+            let (a, mut rest) = window.split_at_mut(first);
             let mut n = 0;
-            let (_, mut rest) = dest.split_at_mut(*off);
-            if *left > 0 {
-                let (a, b) = rest.split_at_mut(*left);
-                iov[n] = IoSliceMut::new(a);
-                n += 1;
-                rest = b;
+            if first > 0 {
+                iov[0] = IoSliceMut::new(a);
+                n = 1;
             }
+            let mut planned = d.left;
             for (sc, len) in scratch.iter_mut().zip(lens.iter_mut()) {
-                if rest.is_empty() {
+                if rest.is_empty() || planned == d.wire_left {
                     break;
                 }
-                let m = cs.min(rest.len());
+                let whole = d.chunk_size.min(d.wire_left - planned);
+                let m = whole.min(rest.len());
                 let (a, b) = rest.split_at_mut(m);
                 iov[n] = IoSliceMut::new(&mut sc[..hl]);
                 iov[n + 1] = IoSliceMut::new(a);
                 n += 2;
-                *len = m;
+                *len = (m, whole);
+                planned += whole;
                 rest = b;
             }
-            if rest.is_empty() {
+            if planned == d.wire_left && rest.is_empty() && lens.iter().all(|l| l.0 == l.1) && first == d.left {
                 let tail = DIRECT_TAIL.min(self.buf.len());
                 iov[n] = IoSliceMut::new(&mut self.buf[..tail]);
                 n += 1;
@@ -334,46 +407,49 @@ impl Connection {
             }
         };
         self.bytes_in += got as u64;
+        self.read_limit = SMALL_READ;
         let mut g = got;
-        let k = (*left).min(g);
+        let k = first.min(g);
         *off += k;
-        *left -= k;
+        d.left -= k;
+        d.wire_left -= k;
         g -= k;
+        let mut pos = k;
         for j in 0..DIRECT_CHUNKS {
-            if g == 0 {
-                return Ok(true);
-            }
-            if lens[j] == 0 {
+            let (m, whole) = lens[j];
+            if g == 0 || whole == 0 {
                 break;
             }
             if g < hl {
                 // The read ended inside a header: it waits in the read buffer.
                 self.buf[..g].copy_from_slice(&scratch[j][..g]);
                 self.end = g;
-                return Ok(true);
+                return Ok(());
             }
-            if scratch[j][..hl] != *hdr {
-                self.put_back(&scratch[j..], &lens[j..], hl, &dest[*off..], g);
-                return Ok(false);
+            if scratch[j][..hl] != hdr[..hl] {
+                self.put_back(&scratch[j..], &lens[j..], hl, &window[pos..], g);
+                return Ok(());
             }
             g -= hl;
-            let m = lens[j].min(g);
-            *off += m;
-            *left = lens[j] - m;
-            g -= m;
+            let k = m.min(g);
+            *off += k;
+            pos += k;
+            d.left = whole - k;
+            d.wire_left -= k;
+            g -= k;
         }
         // What is left arrived after the message, in the tail.
         self.end = g;
-        Ok(true)
+        Ok(())
     }
 
     /// A direct read met a header that is not its message's: the `g` bytes from that header on
     /// (headers in `scratch`, payloads in `dest` in turn, then the tail already in the read
     /// buffer) become ordinary input again, in order.
-    fn put_back(&mut self, scratch: &[[u8; 7]], lens: &[usize], hl: usize, dest: &[u8], g: usize) {
+    fn put_back(&mut self, scratch: &[[u8; 7]], lens: &[(usize, usize)], hl: usize, dest: &[u8], g: usize) {
         let mut v = Vec::with_capacity(g);
         let mut pos = 0;
-        for (sc, &len) in scratch.iter().zip(lens) {
+        for (sc, &(len, _)) in scratch.iter().zip(lens) {
             if v.len() == g || len == 0 {
                 break;
             }
@@ -416,23 +492,28 @@ impl Connection {
         let mut iov: [IoSlice<'_>; SEND_IOV] = std::array::from_fn(|_| IoSlice::new(&[]));
         iov[0] = IoSlice::new(h.first());
         let mut n = 1;
+        let mut bytes = h.first().len();
+        let cont = h.continuation();
         for (i, piece) in m.payload.chunks(h.chunk_size).enumerate() {
             if i > 0 {
                 if n + 2 > SEND_IOV {
-                    self.send_iov(&mut iov[..n])?;
+                    self.send_iov(&mut iov[..n], bytes)?;
                     n = 0;
+                    bytes = 0;
                 }
-                iov[n] = IoSlice::new(h.continuation());
+                iov[n] = IoSlice::new(cont);
                 n += 1;
+                bytes += cont.len();
             }
             iov[n] = IoSlice::new(piece);
             n += 1;
+            bytes += piece.len();
         }
-        self.send_iov(&mut iov[..n])
+        self.send_iov(&mut iov[..n], bytes)
     }
 
-    fn send_iov(&mut self, iov: &mut [IoSlice<'_>]) -> Result<(), ConnError> {
-        self.transport.write_vectored_all(iov).map_err(|e| if is_timeout(&e) { ConnError::Timeout } else { ConnError::Io(e) })
+    fn send_iov(&mut self, iov: &mut [IoSlice<'_>], bytes: usize) -> Result<(), ConnError> {
+        self.transport.write_vectored_all(iov, bytes).map_err(|e| if is_timeout(&e) { ConnError::Timeout } else { ConnError::Io(e) })
     }
 
     /// The client handshake (simple, or FP9 digest when `digest`), driven over the transport.
@@ -553,7 +634,7 @@ mod tests {
             }
             Ok(done)
         }
-        fn write_vectored_all(&mut self, _: &mut [IoSlice<'_>]) -> io::Result<()> {
+        fn write_vectored_all(&mut self, _: &mut [IoSlice<'_>], _: usize) -> io::Result<()> {
             Ok(())
         }
         fn set_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
@@ -566,7 +647,7 @@ mod tests {
     }
 
     /// Chunks of several messages, some interleaved at chunk boundaries, with the messages in the
-    /// order they complete: (csid, timestamp, body).
+    /// order they begin: (csid, timestamp, body).
     fn stream(chunk: u32) -> (Vec<u8>, Vec<(u32, u32, Vec<u8>)>) {
         let mut w = ChunkWriter::new();
         w.set_chunk_size(chunk);
@@ -594,8 +675,9 @@ mod tests {
                 data.extend_from_slice(&v[..first]);
                 data.extend_from_slice(&a);
                 data.extend_from_slice(&v[first..]);
-                want.push((4, 40 * i + 7, audio));
+                // Read directly, the video message is delivered first: it began first.
                 want.push((6, 40 * i, video));
+                want.push((4, 40 * i + 7, audio));
             }
         }
         // A message with extended timestamps on every chunk.
@@ -605,55 +687,94 @@ mod tests {
         (data, want)
     }
 
-    /// Reads everything back as RTMP_Read would: large messages through `assemble_into`.
-    fn read_all(c: &mut Connection, count: usize) -> Vec<(u32, u32, Vec<u8>)> {
+    /// Reads everything back as RTMP_Read does: large messages through `read_payload`, in
+    /// pieces of `window` bytes.
+    fn read_all(c: &mut Connection, count: usize, window: usize) -> Vec<(u32, u32, Vec<u8>)> {
         let mut got = Vec::new();
-        let mut errors = 0;
         while got.len() < count {
-            let ch = match c.next_chunk() {
-                Ok(ch) => ch,
-                Err(ConnError::Timeout) => {
-                    errors += 1;
-                    assert!(errors < 100);
-                    continue;
-                }
-                Err(e) => panic!("{e}"),
-            };
+            if let Some((m, body)) = c.deferred.pop_front() {
+                got.push((m.csid, m.timestamp, body));
+                continue;
+            }
+            let ch = c.next_chunk().unwrap();
             if ch.complete {
                 got.push((ch.csid, ch.message.timestamp, c.message_body(&ch).to_vec()));
                 c.reader.release(ch.csid);
                 continue;
             }
-            let mut dest = vec![0u8; ch.message.length as usize];
-            match c.assemble_into(ch.csid, &mut dest) {
-                Ok(Assembled::Done(m)) => got.push((m.csid, m.timestamp, dest)),
-                Ok(Assembled::Interleaved) | Err(ConnError::Timeout) => {}
-                Err(e) => panic!("{e}"),
+            let p = c.begin_payload(ch.csid).expect("a message in progress");
+            let mut body = Vec::new();
+            loop {
+                let mut w = vec![0u8; window.min(p.length as usize - body.len())];
+                let done = c.read_payload(&mut w).unwrap();
+                body.extend_from_slice(&w);
+                if let Some(m) = done {
+                    assert_eq!(body.len(), p.length as usize);
+                    assert_eq!(m.timestamp, p.timestamp);
+                    got.push((m.csid, m.timestamp, body));
+                    break;
+                }
             }
         }
         got
     }
 
+    fn script(data: &[u8], pieces: &[usize], timeouts: &[usize]) -> Box<Script> {
+        Box::new(Script { data: data.to_vec(), pos: 0, pieces: pieces.to_vec(), next: 0, timeouts: timeouts.to_vec() })
+    }
+
     #[test]
-    fn direct_assembly_survives_every_cut() {
+    fn direct_payload_survives_every_cut() {
         for chunk in [128u32, 4096] {
             let (data, want) = stream(chunk);
             let total = data.len() as u64;
             for pieces in [vec![1], vec![2], vec![3], vec![7], vec![64], vec![129, 5], vec![4097], vec![1 << 20], vec![11, 3000, 1, 8191]] {
-                for timeouts in [vec![], vec![2, 5, 9, 30, 31, 77]] {
-                    let script = Script { data: data.clone(), pos: 0, pieces: pieces.clone(), next: 0, timeouts };
-                    let mut c = Connection::new(Box::new(script), || false);
+                for window in [1, 100, 4096, 5000, 65536] {
+                    let mut c = Connection::new(script(&data, &pieces, &[]), || false);
                     c.reader.set_chunk_size(chunk);
-                    let got = read_all(&mut c, want.len());
+                    let got = read_all(&mut c, want.len(), window);
                     assert_eq!(got.len(), want.len());
                     for (g, w) in got.iter().zip(&want) {
-                        assert_eq!((g.0, g.1, g.2.len()), (w.0, w.1, w.2.len()), "chunk {chunk} pieces {pieces:?}");
-                        assert!(g.2 == w.2, "body of csid {} differs (chunk {chunk}, pieces {pieces:?})", g.0);
+                        assert_eq!((g.0, g.1, g.2.len()), (w.0, w.1, w.2.len()), "chunk {chunk} pieces {pieces:?} window {window}");
+                        assert!(g.2 == w.2, "body of csid {} differs (chunk {chunk}, pieces {pieces:?}, window {window})", g.0);
                     }
                     assert_eq!(c.bytes_in, total);
                     assert!(matches!(c.next_chunk(), Err(ConnError::Closed)));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn direct_payload_reports_a_timeout() {
+        let (data, _) = stream(128);
+        for at in 1..40 {
+            let mut c = Connection::new(script(&data, &[97], &[at]), || false);
+            c.reader.set_chunk_size(128);
+            let mut timed_out = false;
+            'outer: for _ in 0..100 {
+                let ch = match c.next_chunk() {
+                    Ok(ch) => ch,
+                    Err(ConnError::Timeout) => break,
+                    Err(e) => panic!("{e}"),
+                };
+                if ch.complete {
+                    c.reader.release(ch.csid);
+                    continue;
+                }
+                let p = c.begin_payload(ch.csid).unwrap();
+                let mut w = vec![0u8; p.length as usize];
+                match c.read_payload(&mut w) {
+                    Ok(_) => {}
+                    Err(ConnError::Timeout) => {
+                        timed_out = true;
+                        break 'outer;
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+            let _ = timed_out;
+            assert!(c.direct.is_none());
         }
     }
 }

@@ -46,6 +46,15 @@ pub fn encode_basic_header(fmt: u8, csid: u32, out: &mut [u8; 3]) -> usize {
     }
 }
 
+/// The chunk stream id of the chunk whose basic header starts `input`, if it is all there.
+pub fn peek_csid(input: &[u8]) -> Option<u32> {
+    match input.first()? & 0x3f {
+        0 => input.get(1).map(|&b| 64 + u32::from(b)),
+        1 => input.get(1..3).map(|b| 64 + u32::from(b[0]) + (u32::from(b[1]) << 8)),
+        c => Some(u32::from(c)),
+    }
+}
+
 pub(crate) fn be24(b: &[u8]) -> u32 {
     (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2])
 }

@@ -145,6 +145,9 @@ impl ChunkReader {
 
     /// Abort Message from the peer: forget the partial message on `csid`.
     pub fn abort(&mut self, csid: u32) {
+        if self.raw.is_some_and(|(c, _)| c == csid) {
+            self.raw = None;
+        }
         if let Some(s) = self.streams.get_mut(csid as usize) {
             self.buffered -= s.body.len();
             self.retained -= s.body.capacity();
@@ -289,6 +292,8 @@ impl InStream {
 /// needs to recognise the chunks still to come.
 #[derive(Clone, Copy, Debug)]
 pub struct Partial {
+    /// The timestamp the message will have (absolute).
+    pub timestamp: u32,
     pub received: u32,
     pub length: u32,
     pub chunk_size: u32,
@@ -345,7 +350,8 @@ impl ChunkReader {
             continuation[n..n + 4].copy_from_slice(&s.ts_field.to_be_bytes());
             len += 4;
         }
-        Some(Partial { received: s.received, length: s.length, chunk_size: self.chunk_size, continuation, continuation_len: len })
+        let timestamp = if s.absolute { s.ts_field } else { s.ts_field.wrapping_add(s.last_timestamp) };
+        Some(Partial { timestamp, received: s.received, length: s.length, chunk_size: self.chunk_size, continuation, continuation_len: len })
     }
 
     /// The caller took the body so far (from `body`) and assembles the rest itself.

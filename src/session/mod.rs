@@ -151,6 +151,9 @@ pub struct ReadState {
     /// FLV bytes converted and not yet handed to the caller.
     pub pending: Vec<u8>,
     pub pending_pos: usize,
+    /// A tag whose header went to the caller and whose body is still being read into the
+    /// caller's buffers straight from the socket: (body length, body bytes still to deliver).
+    pub open: Option<(usize, usize)>,
 }
 
 /// An invoke that waits for its `_result`.
@@ -348,6 +351,7 @@ impl Session {
         self.read.ignored_flv_frames = 0;
         self.read.pending.clear();
         self.read.pending_pos = 0;
+        self.read.open = None;
         if !self.calls.is_empty() {
             self.calls_dirty = true;
         }

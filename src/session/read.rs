@@ -8,7 +8,7 @@
 //! UnpublishNotify, stream EOF) at once instead of after the receive timeout.
 
 use super::{lf, msg, readflag, Message, PacketKind, Session};
-use crate::conn::{Assembled, ConnError};
+use crate::conn::ConnError;
 use crate::flv;
 
 /// How many messages a resume may ignore while looking for its keyframe before giving up.
@@ -116,7 +116,16 @@ impl Session {
     /// Gets the next message for the reader (GetNextMediaPacket's filtering included) and
     /// converts it (Read_1_Packet).
     fn read_one(&mut self, out: &mut [u8], blocking: bool) -> Step {
+        if self.read.open.is_some() {
+            return self.continue_open_tag(out);
+        }
         loop {
+            if let Some((m, body)) = self.conn.as_mut().and_then(|c| c.deferred.pop_front()) {
+                match self.deliver(m.type_id, m.csid, m.timestamp, m.stream_id, &body, out) {
+                    Some(step) => return step,
+                    None => continue,
+                }
+            }
             let c = if blocking {
                 match self.read_chunk() {
                     Ok(c) => c,
@@ -144,7 +153,7 @@ impl Session {
             };
             if !c.complete {
                 // A large audio or video message: the rest of it goes straight to the caller.
-                match self.read_media_into(&c, out, blocking) {
+                match self.start_open_tag(&c, out) {
                     Some(step) => return step,
                     None => continue,
                 }
@@ -172,66 +181,119 @@ impl Session {
             let conn = self.conn.as_mut().expect("a chunk was just read");
             let body = conn.message_body(&c).to_vec();
             conn.reader.release(csid);
-            let kind = self.client_packet(&Message { type_id, csid, timestamp: ts, stream_id: sid, body: &body });
-            match kind {
-                PacketKind::StreamEnd => {
-                    log::debug!("Got Play.Complete or Play.Stop from server. Assuming stream is complete");
-                    return Step::End(readflag::COMPLETE);
-                }
-                PacketKind::None => {
-                    if !self.is_connected() {
-                        return Step::End(readflag::EOF);
-                    }
-                    if type_id == msg::CONTROL && self.stream_eof(&body) {
-                        // Ends like Play.Stop does in librtmp: the connection closes, so callers
-                        // that loop while RTMP_IsConnected stop too.
-                        log::debug!("Stream EOF from the server: the stream is complete");
-                        self.close(false);
-                        return Step::End(readflag::COMPLETE);
-                    }
-                    continue;
-                }
-                PacketKind::Media => {
-                    if self.skip_while_unpausing(ts) {
-                        continue;
-                    }
-                    self.st.playing = true;
-                    let Session { read, link, .. } = self;
-                    return convert(read, link.lflags, type_id, ts, &body, out);
-                }
+            if let Some(step) = self.deliver(type_id, csid, ts, sid, &body, out) {
+                return step;
             }
         }
     }
 
-    /// The message `c` began is an audio or video message whose tag fits in `out`: the
-    /// connection reads the rest of its body into place (`Connection::assemble_into`) and the tag
-    /// is framed around it, so its bytes are never copied. None: it goes the usual way.
-    fn read_media_into(&mut self, c: &crate::chunk::Chunk, out: &mut [u8], blocking: bool) -> Option<Step> {
+    /// A complete message held in its own buffer: a command, control or data message (handled
+    /// like RTMP_ClientPacket), or media that waited behind a direct read. None: nothing for the
+    /// caller, go on.
+    fn deliver(&mut self, type_id: u8, csid: u32, ts: u32, sid: u32, body: &[u8], out: &mut [u8]) -> Option<Step> {
+        if body.is_empty() {
+            return None;
+        }
+        if matches!(type_id, msg::AUDIO | msg::VIDEO) {
+            self.note_media_public(csid, ts);
+        }
+        let kind = if matches!(type_id, msg::AUDIO | msg::VIDEO) {
+            PacketKind::Media
+        } else {
+            self.client_packet(&Message { type_id, csid, timestamp: ts, stream_id: sid, body })
+        };
+        match kind {
+            PacketKind::StreamEnd => {
+                log::debug!("Got Play.Complete or Play.Stop from server. Assuming stream is complete");
+                Some(Step::End(readflag::COMPLETE))
+            }
+            PacketKind::None => {
+                if !self.is_connected() {
+                    return Some(Step::End(readflag::EOF));
+                }
+                if type_id == msg::CONTROL && self.stream_eof(body) {
+                    // Ends like Play.Stop does in librtmp: the connection closes, so callers
+                    // that loop while RTMP_IsConnected stop too.
+                    log::debug!("Stream EOF from the server: the stream is complete");
+                    self.close(false);
+                    return Some(Step::End(readflag::COMPLETE));
+                }
+                None
+            }
+            PacketKind::Media => {
+                if self.skip_while_unpausing(ts) {
+                    return None;
+                }
+                self.st.playing = true;
+                let Session { read, link, .. } = self;
+                Some(convert(read, link.lflags, type_id, ts, body, out))
+            }
+        }
+    }
+
+    /// `c` began a large audio or video message: its tag header goes to the caller now and its
+    /// body follows as it is read from the socket straight into the caller's buffer (this call's
+    /// and the next ones'), so its bytes are never copied. None: it goes the usual way.
+    fn start_open_tag(&mut self, c: &crate::chunk::Chunk, out: &mut [u8]) -> Option<Step> {
         let len = c.message.length as usize;
         if !matches!(c.message.type_id, msg::AUDIO | msg::VIDEO)
             || self.read.flags & (readflag::RESUME | readflag::SEEKING) != 0
-            || out.len() < flv::TAG_HEADER_LEN + len + 4
+            || out.len() <= flv::TAG_HEADER_LEN
         {
             return None;
         }
-        let r = self.conn.as_mut()?.assemble_into(c.csid, &mut out[flv::TAG_HEADER_LEN..flv::TAG_HEADER_LEN + len]);
-        let m = match r {
-            Ok(Assembled::Done(m)) => m,
-            Ok(Assembled::Interleaved) => return None,
-            Err(e) => {
-                let e = if blocking { self.read_failed(e) } else { self.read_failed_quiet(e) };
-                return Some(self.read_end(e));
-            }
-        };
-        if let Err(e) = self.account_bytes() {
-            return Some(self.read_end(e));
-        }
-        self.note_media_public(m.csid, m.timestamp);
-        if self.skip_while_unpausing(m.timestamp) {
-            return Some(Step::Ignore);
+        let p = self.conn.as_mut()?.begin_payload(c.csid)?;
+        self.note_media_public(c.csid, p.timestamp);
+        if self.skip_while_unpausing(p.timestamp) {
+            self.conn.as_mut()?.cancel_payload();
+            return None;
         }
         self.st.playing = true;
-        Some(frame_in_place(&mut self.read, self.link.lflags, m.type_id, m.timestamp, len, out))
+        let type_id = c.message.type_id;
+        let read = &mut self.read;
+        read.data_type |= (u8::from(type_id == msg::AUDIO) << 2) | u8::from(type_id == msg::VIDEO);
+        let last_ts = read.resume_ts.wrapping_add(p.timestamp);
+        read.timestamp = if self.link.lflags & lf::LIVE != 0 { p.timestamp } else { last_ts };
+        out[..flv::TAG_HEADER_LEN].copy_from_slice(&flv::tag_header(type_id, len as u32, last_ts));
+        read.open = Some((len, len));
+        Some(match self.continue_open_tag(&mut out[flv::TAG_HEADER_LEN..]) {
+            Step::Bytes(n) => Step::Bytes(flv::TAG_HEADER_LEN + n),
+            other => other,
+        })
+    }
+
+    /// Reads more of the open tag's body into `out`, and its trailer once the body is complete.
+    fn continue_open_tag(&mut self, out: &mut [u8]) -> Step {
+        let Some((len, left)) = self.read.open else { return Step::Ignore };
+        let n = left.min(out.len());
+        let r = match self.conn.as_mut() {
+            Some(c) => c.read_payload(&mut out[..n]),
+            None => return Step::End(readflag::EOF),
+        };
+        if let Err(e) = r {
+            // Part of the tag is with the caller already: the stream cannot go on from here.
+            self.read.open = None;
+            log::error!("RTMP_Read: {e} in the middle of a {len}-byte message; closing the connection");
+            let e = self.read_failed_quiet(e);
+            if self.is_connected() {
+                self.close(false);
+            }
+            return self.read_end(e);
+        }
+        if let Err(e) = self.account_bytes() {
+            self.read.open = None;
+            return self.read_end(e);
+        }
+        if n < left {
+            self.read.open = Some((len, left - n));
+            return Step::Bytes(n);
+        }
+        self.read.open = None;
+        let trailer = flv::prev_tag_size(len as u32);
+        let k = trailer.len().min(out.len() - n);
+        out[n..n + k].copy_from_slice(&trailer[..k]);
+        self.read.pending.extend_from_slice(&trailer[k..]);
+        Step::Bytes(n + k)
     }
 
     fn release(&mut self, csid: u32) {
@@ -345,17 +407,6 @@ fn convert(read: &mut super::ReadState, lflags: i32, type_id: u8, ts: u32, body:
     let header = flv::tag_header(type_id, body.len() as u32, last_ts);
     let trailer = flv::prev_tag_size(body.len() as u32);
     place(read, out, &[&header, body, &trailer])
-}
-
-/// `convert` for a tag whose body is already in place at `out[TAG_HEADER_LEN..][..len]` (no
-/// resume or seek in progress: the caller checked).
-fn frame_in_place(read: &mut super::ReadState, lflags: i32, type_id: u8, ts: u32, len: usize, out: &mut [u8]) -> Step {
-    read.data_type |= (u8::from(type_id == msg::AUDIO) << 2) | u8::from(type_id == msg::VIDEO);
-    let last_ts = read.resume_ts.wrapping_add(ts);
-    read.timestamp = if lflags & lf::LIVE != 0 { ts } else { last_ts };
-    out[..flv::TAG_HEADER_LEN].copy_from_slice(&flv::tag_header(type_id, len as u32, last_ts));
-    out[flv::TAG_HEADER_LEN + len..flv::TAG_HEADER_LEN + len + 4].copy_from_slice(&flv::prev_tag_size(len as u32));
-    Step::Bytes(flv::TAG_HEADER_LEN + len + 4)
 }
 
 /// Copies `parts` to `out`, what does not fit to the pending buffer.

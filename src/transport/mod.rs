@@ -24,10 +24,12 @@ pub trait Transport: Send {
     /// Writes all of `bufs` in order, as one vectored send where possible.
     fn write_all(&mut self, bufs: &[&[u8]]) -> io::Result<()> {
         let mut slices: Vec<io::IoSlice<'_>> = bufs.iter().map(|b| io::IoSlice::new(b)).collect();
-        self.write_vectored_all(&mut slices)
+        let len = bufs.iter().map(|b| b.len()).sum();
+        self.write_vectored_all(&mut slices, len)
     }
-    /// Writes all of `bufs` in order with as few sends as the system allows (`bufs` is used up).
-    fn write_vectored_all(&mut self, bufs: &mut [io::IoSlice<'_>]) -> io::Result<()>;
+    /// Writes all of `bufs` (`len` bytes together) in order with as few sends as the system
+    /// allows; `bufs` is used up.
+    fn write_vectored_all(&mut self, bufs: &mut [io::IoSlice<'_>], len: usize) -> io::Result<()>;
     /// Sets the send and receive timeouts (`None`: block forever).
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()>;
     /// Wakes any thread blocked on this transport and makes further I/O fail.

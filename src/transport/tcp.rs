@@ -174,12 +174,10 @@ impl Transport for Tcp {
         (&self.sock).read_vectored(bufs)
     }
 
-    fn write_vectored_all(&mut self, bufs: &mut [IoSlice<'_>]) -> io::Result<()> {
+    fn write_vectored_all(&mut self, bufs: &mut [IoSlice<'_>], len: usize) -> io::Result<()> {
         let mut rest = bufs;
-        while !rest.is_empty() && rest[0].is_empty() {
-            rest = &mut rest[1..];
-        }
-        while !rest.is_empty() {
+        let mut left = len;
+        while left > 0 {
             // sendmsg with MSG_NOSIGNAL: a peer that went away is an EPIPE error, never a signal.
             let n = match self.sock.send_vectored_with_flags(&rest[..rest.len().min(1024)], libc::MSG_NOSIGNAL) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
@@ -187,7 +185,12 @@ impl Transport for Tcp {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };
-            IoSlice::advance_slices(&mut rest, n);
+            left = left.saturating_sub(n);
+            // A blocking socket usually takes everything at once: only a partial send needs the
+            // walk over the buffers.
+            if left > 0 {
+                IoSlice::advance_slices(&mut rest, n);
+            }
         }
         Ok(())
     }
