@@ -10,6 +10,7 @@
 #   BENCH_REPS=5        repetitions of the throughput runs (medians are reported)
 #   BENCH_SIZE_S=80     seconds of 25 Mbit/s video in the big file (80 s = 252 MB)
 #   BENCH_CONC="100 1000"  session counts of the concurrency runs; BENCH_CONC_S=10 their length
+#   BENCH_CALLGRIND=0   skip the instruction counts (the slowest part)
 #   BENCH_OUT=DIR       where the raw log and the report go (default target/bench)
 # shellcheck source=tests/interop/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../tests/interop/lib.sh"
@@ -67,7 +68,7 @@ BIG_BYTES=$(stat -c %s "$MEDIA/big.flv")
 echo "inputs: big.flv $BIG_BYTES bytes; cg-small.flv $(stat -c %s "$MEDIA/cg-small.flv"); cg-large.flv $(stat -c %s "$MEDIA/cg-large.flv"); live.flv $(stat -c %s "$MEDIA/live.flv")" | tee -a "$OUT/machine.txt"
 cat "$MEDIA"/*.flv >/dev/null   # into the page cache
 
-nginx_start bench "$MEDIA" >"$RUN/logs/nginx-start.log" 2>&1 || { cat "$RUN/logs/nginx-start.log"; die "nginx did not start"; }
+NGINX_WORKER_CONNECTIONS=4096 nginx_start bench "$MEDIA" >"$RUN/logs/nginx-start.log" 2>&1 || { cat "$RUN/logs/nginx-start.log"; die "nginx did not start"; }
 URL=rtmp://$HOST:$RTMP_PORT
 echo "server: nginx pid $NGX_PID on $URL"
 
@@ -80,7 +81,12 @@ run_one() {
   local label=$1 which=$2 line rc; shift 2
   line=$(env -u LD_LIBRARY_PATH -u LD_PRELOAD "$(lib_env "$which")" timeout -s KILL 600 "$@" 2>>"$RUN/logs/$label.$which.err")
   rc=$?
-  [ $rc = 0 ] || { echo "bench: $label ($which) failed with rc $rc:"; tail -3 "$RUN/logs/$label.$which.err"; echo "label=$label which=$which failed=1" >>"$RAW"; return 1; }
+  # A player that ran but lost sessions still reports (the report shows how many played).
+  if [ $rc != 0 ] && [[ $line != *" ok="* ]]; then
+    echo "bench: $label ($which) failed with rc $rc:"; tail -3 "$RUN/logs/$label.$which.err"
+    echo "label=$label which=$which failed=1" >>"$RAW"; return 1
+  fi
+  [ $rc = 0 ] || echo "bench: $label ($which): not every session played (rc $rc)"
   echo "label=$label which=$which $line" >>"$RAW"
 }
 
@@ -110,21 +116,21 @@ cg() { # cg LABEL LIB SIZE CMD...
     || { echo "bench: callgrind $label $which $size failed"; tail -3 "$RUN/logs/cg.$label.$which.$size.err"; return 1; }
   echo "label=cg_$label which=$which size=$size bytes=$(sed -n 's/.*bytes=\([0-9]*\).*/\1/p' "$RUN/logs/cg.$label.$which.$size.out") Ir=$(ir "$f")" >>"$RAW"
 }
-for which in orig ours; do
+[ "${BENCH_CALLGRIND:-1}" = 0 ] || for which in orig ours; do
   for size in small large; do
     cg play "$which" $size "$OUT/bin/bench-play" "$URL/vod/cg-$size.flv"
     cg pub128 "$which" $size "$OUT/bin/bench-pub" "$URL/live/cg128-$which-$size" "$MEDIA/cg-$size.flv" -c 128
     cg pub4096 "$which" $size "$OUT/bin/bench-pub" "$URL/live/cg4096-$which-$size" "$MEDIA/cg-$size.flv" -c 4096
   done
 done
-for size in small large; do   # the receiving process of a plain TCP transfer
+[ "${BENCH_CALLGRIND:-1}" = 0 ] || for size in small large; do   # the receiving process of a plain TCP transfer
   f=$OUT/callgrind/tcp.none.$size.out
   valgrind --tool=callgrind --callgrind-out-file="$f.%p" "$OUT/bin/bench-tcp" "$MEDIA/cg-$size.flv" >"$RUN/logs/cg.tcp.$size.out" 2>&1 &
   vpid=$!; wait $vpid
   mv -f "$f.$vpid" "$f"; rm -f "$f".*
   echo "label=cg_tcp which=none size=$size bytes=$(sed -n 's/.*bytes=\([0-9]*\).*/\1/p' "$RUN/logs/cg.tcp.$size.out") Ir=$(ir "$f")" >>"$RAW"
 done
-for which in orig ours; do
+[ "${BENCH_CALLGRIND:-1}" = 0 ] || for which in orig ours; do
   echo "-- where the instructions go: play, $which (cg-large)" >>"$OUT/profile.txt"
   callgrind_annotate --inclusive=no "$OUT/callgrind/play.$which.large.out" 2>/dev/null | sed -n '/file:function/,$p' | sed -n 2,9p >>"$OUT/profile.txt"
   echo "-- where the instructions go: publish at 128, $which (cg-large)" >>"$OUT/profile.txt"

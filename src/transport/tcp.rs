@@ -16,7 +16,14 @@ const POLL_INTERVAL: Duration = Duration::from_millis(100);
 #[derive(Debug)]
 pub struct Tcp {
     sock: Socket,
+    /// Reads left that acknowledge at once (see `read`).
+    quick_acks: u8,
 }
+
+/// The first reads of a connection (handshake, connect, createStream, play) ask for an immediate
+/// ACK: servers such as nginx-rtmp send their replies in several small writes with Nagle on, so
+/// each waits for the ACK of the last, which a client with nothing to send delays by 40 ms.
+const QUICK_ACK_READS: u8 = 32;
 
 fn timed_out(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::TimedOut, what.to_string())
@@ -138,7 +145,7 @@ impl Tcp {
             let wake = if next < addrs.len() { next_start.min(deadline) } else { deadline };
             let wait = wake.saturating_duration_since(Instant::now()).min(POLL_INTERVAL);
             match rx.recv_timeout(wait) {
-                Ok(Ok(sock)) => return Ok(Tcp { sock }),
+                Ok(Ok(sock)) => return Ok(Tcp { sock, quick_acks: QUICK_ACK_READS }),
                 Ok(Err(e)) => {
                     log::debug!("connect attempt failed: {e}");
                     running -= 1;
@@ -156,7 +163,15 @@ impl Tcp {
         // curl hands over a blocking socket; make sure, and set what the library relies on.
         sock.set_nonblocking(false)?;
         let _ = configure(&sock);
-        Ok(Tcp { sock })
+        Ok(Tcp { sock, quick_acks: QUICK_ACK_READS })
+    }
+
+    fn quick_ack(&mut self) {
+        if self.quick_acks > 0 {
+            self.quick_acks -= 1;
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            let _ = self.sock.set_quickack(true);
+        }
     }
 
     /// Gives the socket back without closing it.
@@ -167,10 +182,12 @@ impl Tcp {
 
 impl Transport for Tcp {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.quick_ack();
         (&self.sock).read(buf)
     }
 
     fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        self.quick_ack();
         (&self.sock).read_vectored(bufs)
     }
 

@@ -279,6 +279,7 @@ nginx_start() {
     sed -e "s#@PREFIX@#$dir#g; s#@TLS@#$RUN/tls#g; s#@MEDIA@#$media#g; s#@USER@#$user#g; s#@LISTEN6@#$listen6#g" \
         -e "s#@RTMP_PORT@#$RTMP_PORT#g; s#@RTMPS_PORT@#$RTMPS_PORT#g; s#@RTMPS13_PORT@#$RTMPS13_PORT#g" \
         -e "s#@RTMPS_BADHOST_PORT@#$RTMPS_BADHOST_PORT#g; s#@HTTP_PORT@#$HTTP_PORT#g" \
+        -e "s#@WORKER_CONNECTIONS@#${NGINX_WORKER_CONNECTIONS:-512}#g" \
         "$INTEROP_DIR/nginx.conf.in" >"$dir/nginx.conf"
     daemon_start "nginx-$name" nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log"
     NGX_PID=$DAEMON_PID NGX_DIR=$dir STAT_URL="http://$HOST:$HTTP_PORT/stat"
