@@ -1,11 +1,13 @@
 /* bench-play: N sessions, one thread each, play URL with RTMP_Read into a 64 KiB buffer until the
  * stream ends (or for -t seconds), and report throughput, CPU, connect cost and memory.
  *
- *   bench-play URL [-n SESSIONS] [-t SECONDS] [-l] [-w]
+ *   bench-play URL [-n SESSIONS] [-t SECONDS] [-l] [-w] [-s MS]
  *     -l  live stream (appends " live=1" to the URL, 1 s client buffer)
  *     -w  warm up first: one session that connects, reads and closes before anything is
  *         measured, so that one-time costs (the library's lazy initialisation, the first pages of
  *         its code) are not counted as memory per session
+ *     -s  start the sessions MS milliseconds apart (a burst of 1,000 connects overflows the
+ *         server's listen queue and some wait seconds for a SYN retransmission, with any library)
  *
  * Prints one line of key=value pairs: lib (the librtmp.so.1 actually loaded), sessions, ok
  * (sessions that connected and read data), bytes (all sessions), min_bytes (the poorest session),
@@ -31,7 +33,7 @@
 #define READ_SIZE (64 * 1024)
 
 static const char *url;
-static int live, sessions = 1, warmup;
+static int live, sessions = 1, warmup, stagger_ms;
 static double limit;
 static atomic_int reading; /* sessions that have read their first bytes */
 
@@ -116,6 +118,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "-t") && i + 1 < argc) limit = atof(argv[++i]);
     else if (!strcmp(argv[i], "-l")) live = 1;
     else if (!strcmp(argv[i], "-w")) warmup = 1;
+    else if (!strcmp(argv[i], "-s") && i + 1 < argc) stagger_ms = atoi(argv[++i]);
     else { fprintf(stderr, "bench-play: unknown argument %s\n", argv[i]); return 2; }
   }
   if (sessions < 1) sessions = 1;
@@ -138,8 +141,10 @@ int main(int argc, char **argv) {
   struct rusage r0, r1;
   getrusage(RUSAGE_SELF, &r0);
   double t0 = now();
-  for (int i = 0; i < sessions; i++)
+  for (int i = 0; i < sessions; i++) {
     if (pthread_create(&s[i].thread, &attr, play, &s[i]) != 0) { fprintf(stderr, "bench-play: pthread_create failed at %d\n", i); return 1; }
+    if (stagger_ms > 0) usleep((useconds_t)stagger_ms * 1000);
+  }
   /* Sample the resident size once every session is reading (and, when timed, halfway through). */
   while (atomic_load(&reading) < sessions && now() - t0 < 30) usleep(2000);
   if (limit > 0)
