@@ -65,6 +65,10 @@ pub enum Target {
     Timeout,
     PubUser,
     PubPasswd,
+    /// rtmps certificate checks (kept outside the struct): on unless set to a false word.
+    TlsVerify,
+    TlsCaFile,
+    TlsCaPath,
 }
 
 /// One row of the option table.
@@ -109,6 +113,10 @@ pub static OPTIONS: &[OptSpec] = &[
     opt("timeout", OptType::Int, Target::Timeout, "Network timeout, in seconds"),
     opt("pubUser", OptType::Str, Target::PubUser, "User name for publishing authentication"),
     opt("pubPasswd", OptType::Str, Target::PubPasswd, "Password for publishing authentication"),
+    // Ours, not the original's: rtmps verifies the server's certificate.
+    opt("tlsVerify", OptType::Bool, Target::TlsVerify, "Check the rtmps server's certificate (default 1; 0 is insecure)"),
+    opt("cafile", OptType::Str, Target::TlsCaFile, "PEM file of trusted CAs for rtmps, instead of the system store"),
+    opt("capath", OptType::Str, Target::TlsCaPath, "Directory of trusted CAs (c_rehash) for rtmps"),
 ];
 
 /// Words that switch a boolean option on, matched case-insensitively and whole.
@@ -418,7 +426,8 @@ mod tests {
 
     #[test]
     fn table_is_the_originals() {
-        assert_eq!(OPTIONS.len(), 21);
+        // The original's 21, in its order, then ours.
+        assert_eq!(OPTIONS.len(), 24);
         let names: Vec<_> = OPTIONS.iter().map(|o| o.name).collect();
         assert_eq!(
             names,
@@ -443,7 +452,10 @@ mod tests {
                 "buffer",
                 "timeout",
                 "pubUser",
-                "pubPasswd"
+                "pubPasswd",
+                "tlsVerify",
+                "cafile",
+                "capath"
             ]
         );
         let kinds: String = OPTIONS
@@ -455,9 +467,10 @@ mod tests {
                 OptType::Amf => 'a',
             })
             .collect();
-        assert_eq!(kinds, "ssssssasbbsssbiiiiiss");
+        assert_eq!(kinds, "ssssssasbbsssbiiiiissbss");
         for o in OPTIONS {
-            assert_eq!(o.kind == OptType::Bool, matches!(o.target, Target::LinkFlag(_)), "{}", o.name);
+            let flag_or_ours = matches!(o.target, Target::LinkFlag(_) | Target::TlsVerify);
+            assert_eq!(o.kind == OptType::Bool, flag_or_ours, "{}", o.name);
             assert!(!o.help.is_empty());
         }
     }
@@ -481,7 +494,7 @@ mod tests {
     #[test]
     fn usage_has_a_line_per_option() {
         let lines = usage_lines();
-        assert_eq!(lines.len(), 22);
+        assert_eq!(lines.len(), 25);
         assert_eq!(&lines[1][..19], "     socks string  ");
         assert!(lines[7].starts_with("      conn AMF      "));
         assert!(lines[21].starts_with(" pubPasswd string  "));

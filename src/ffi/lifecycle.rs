@@ -36,6 +36,7 @@ pub unsafe extern "C" fn RTMP_Free(r: *mut RTMP) {
         // Freed without RTMP_Close (python-librtmp's garbage collection can do that): the
         // connection ends here instead of staying in the registry forever.
         super::handle::discard(r as usize);
+        super::side::forget(r as usize);
         // SAFETY: per the contract, `r` is a calloc'd RTMP.
         super::net::close_pending(unsafe { &mut *r });
         // SAFETY: per the contract, `r` is a calloc'd RTMP.
@@ -61,6 +62,7 @@ pub unsafe extern "C" fn RTMP_Init(r: *mut RTMP) {
         // here; so does a socket RTMP_Connect0 left for a RTMP_Connect1 that never came.
         super::handle::discard(r as usize);
         super::net::forget_pending(r as usize);
+        super::side::forget(r as usize);
         // SAFETY: `r` points to sizeof(RTMP) writable bytes; all-zero is a valid RTMP.
         let r = unsafe {
             core::ptr::write_bytes(r as *mut u8, 0, core::mem::size_of::<RTMP>());

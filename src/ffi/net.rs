@@ -231,7 +231,7 @@ pub unsafe extern "C" fn RTMP_Connect1(r: *mut RTMP, cp: *mut RTMPPacket) -> c_i
                 return 0;
             }
         };
-        connect_with(r, cp, |s, own| s.attach(Box::new(tcp), own).is_ok())
+        connect_with(r, cp, |s, own| s.attach(tcp, own).is_ok())
     })
 }
 

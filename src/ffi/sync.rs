@@ -78,6 +78,7 @@ pub fn pull_link(r: &RTMP, s: &mut Session) {
         swf_hash: l.SWFHash,
         #[cfg(not(feature = "crypto"))]
         swf_hash: [0; 32],
+        tls: super::side::tls(r as *const RTMP as usize),
     };
 }
 

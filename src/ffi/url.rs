@@ -227,9 +227,18 @@ fn set_option(r: &mut RTMP, name: &[u8], arg: AVal, value: Value) -> bool {
             return false;
         }
     };
-    // An option stored outside the struct (a TLS setting, say) gets an arm of its own here, ahead
-    // of the member lookups.
+    // Options stored outside the struct come first; the rest go to members.
+    let key = r as *const RTMP as usize;
     match setting {
+        Setting::Bool(Target::TlsVerify, on) => super::side::update_tls(key, |t| t.verify = on),
+        Setting::Text(Target::TlsCaFile) => {
+            let path = lossy(value.text()).into_owned();
+            super::side::update_tls(key, |t| t.ca_file = Some(path));
+        }
+        Setting::Text(Target::TlsCaPath) => {
+            let path = lossy(value.text()).into_owned();
+            super::side::update_tls(key, |t| t.ca_path = Some(path));
+        }
         Setting::Text(target) => match text_member(r, target) {
             Some(slot) => *slot = arg,
             None => return misfiled(spec.name),

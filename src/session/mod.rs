@@ -99,6 +99,8 @@ pub struct Link {
     pub timeout: i32,
     pub swf_size: u32,
     pub swf_hash: [u8; 32],
+    /// Certificate checks for rtmps (options with no member in the C struct).
+    pub tls: crate::transport::TlsConfig,
 }
 
 impl Link {
@@ -251,7 +253,7 @@ impl Session {
             ConnError::Io(e)
         })?;
         self.st.send_counter = true;
-        self.attach(Box::new(tcp), own_connect)
+        self.attach(tcp, own_connect)
     }
 
     /// RTMP_Connect0 with an address the caller resolved.
@@ -264,24 +266,46 @@ impl Session {
             })
     }
 
-    /// RTMP_Connect1 on a connected transport: SOCKS negotiation if configured, timeouts, then the
-    /// handshake and connect command.
-    pub fn attach(&mut self, mut transport: Box<dyn crate::transport::Transport>, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
+    /// RTMP_Connect1 on a connected socket: SOCKS negotiation if configured, TLS for rtmps,
+    /// timeouts, then the handshake and connect command.
+    pub fn attach(&mut self, tcp: crate::transport::Tcp, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
+        use crate::transport::Transport;
         if !self.link.sockshost.is_empty() {
             log::error!("RTMP_Connect1: SOCKS proxies are not supported by this build yet");
-            transport.shutdown();
+            tcp.shutdown();
             return Err(ConnError::Protocol("SOCKS not supported yet".into()));
         }
-        if self.link.protocol & (feature::SSL | feature::HTTP) != 0 {
-            log::error!("RTMP_Connect1: rtmps and rtmpt are not supported by this build yet");
-            transport.shutdown();
+        if self.link.protocol & feature::HTTP != 0 {
+            log::error!("RTMP_Connect1: rtmpt is not supported by this build yet");
+            tcp.shutdown();
             return Err(ConnError::Protocol("transport not supported yet".into()));
         }
+        let mut transport: Box<dyn Transport> = if self.link.protocol & feature::SSL != 0 { self.tls(tcp)? } else { Box::new(tcp) };
         if let Err(e) = transport.set_timeout(self.io_timeout()) {
             log::warn!("cannot set the socket timeouts: {e}");
         }
         let conn = Connection::new(transport, self.interrupted);
         self.start(conn, own_connect)
+    }
+
+    #[cfg(feature = "crypto")]
+    fn tls(&mut self, tcp: crate::transport::Tcp) -> Result<Box<dyn crate::transport::Transport>, ConnError> {
+        let host = String::from_utf8_lossy(&self.link.hostname).into_owned();
+        match crate::transport::Tls::connect(tcp, &host, &self.link.tls, self.io_timeout()) {
+            Ok(t) => Ok(Box::new(t)),
+            Err(e) => {
+                log::error!("RTMP_Connect1, TLS: {e}");
+                Err(ConnError::Io(e))
+            }
+        }
+    }
+
+    #[cfg(not(feature = "crypto"))]
+    fn tls(&mut self, tcp: crate::transport::Tcp) -> Result<Box<dyn crate::transport::Transport>, ConnError> {
+        use crate::transport::Transport;
+        log::error!("RTMP_Connect1: rtmps needs TLS, and this librtmp was built without it (CRYPTO=)");
+        tcp.shutdown();
+        Err(ConnError::Protocol("no TLS in this build".into()))
     }
 
     /// Starts the session on a connected transport: handshake, then the connect command (or the

@@ -1,9 +1,30 @@
-//! Byte transports under the RTMP connection. Plain TCP now; TLS, the HTTP tunnel and SOCKS4 are
-//! further variants of the same interface (issue #4), so the connection code has one path.
+//! Byte transports under the RTMP connection: plain TCP and TLS over it (rtmps); the HTTP tunnel
+//! and SOCKS4 are further variants of the same interface, so the connection code has one path.
 
 mod tcp;
+#[cfg(feature = "crypto")]
+mod tls;
 
 pub use tcp::{resolve, Tcp};
+#[cfg(feature = "crypto")]
+pub use tls::Tls;
+
+/// How an rtmps connection checks the server's certificate (the `tlsVerify`, `cafile` and
+/// `capath` options).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsConfig {
+    pub verify: bool,
+    /// A PEM file of trusted certificates instead of the system store.
+    pub ca_file: Option<String>,
+    /// A directory of hashed certificates (c_rehash) instead of the system store.
+    pub ca_path: Option<String>,
+}
+
+impl Default for TlsConfig {
+    fn default() -> Self {
+        TlsConfig { verify: true, ca_file: None, ca_path: None }
+    }
+}
 
 use std::io;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CRYPTO= build (no OpenSSL at all; make CRYPTO= BUILD=build/nocrypto): it plays plain rtmp
 # from nginx-rtmp (its rtmp-play example, byte-identical to the source), its librtmp.pc needs no
-# OpenSSL, and a program links statically against its librtmp.a with pkg-config --static.
+# OpenSSL, rtmps fails cleanly, and a program links statically against its librtmp.a with pkg-config --static.
 B=${1:-build/nocrypto}
 LIB=ours
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,6 +13,14 @@ c_play() {
   "$B/rtmp-play" "$U/vod/small.flv" -o "$OUT/out.flv" || { fail "rtmp-play (CRYPTO=) failed"; return 1; }
   ldd "$B/rtmp-play" | grep -q "$REPO/$B/librtmp.so.1" || { fail "rtmp-play did not use $B/librtmp.so.1"; return 1; }
   same_file "$OUT/out.flv" "$SMALL" "rtmp-play on the CRYPTO= library"
+}
+
+c_rtmps() {
+  local rc
+  timeout -s KILL 10 "$B/rtmp-play" "rtmps://$HOST:$RTMPS_PORT/vod/small.flv" -o "$OUT/out.flv" 2>"$OUT/err"; rc=$?
+  rc_is_error "$rc" "rtmp-play rtmps:// on the CRYPTO= library" || return 1
+  grep -q "built without it (CRYPTO=)" "$OUT/err" && ok "it says why: $(grep -m1 CRYPTO= "$OUT/err")" \
+    || { fail "no clear log line:"; tail -3 "$OUT/err"; return 1; }
 }
 
 c_static() {
@@ -34,5 +42,6 @@ SMALL=$MEDIA/small.flv
 nginx_start main "$MEDIA" >"$RUN/logs/nginx-start.log" 2>&1 || { cat "$RUN/logs/nginx-start.log"; setup_fail "nginx did not start"; }
 U=rtmp://$HOST:$RTMP_PORT
 run_case --desc "CRYPTO= build plays plain rtmp (rtmp-play, vod == source)" nocrypto-play c_play
+run_case --desc "CRYPTO= build refuses rtmps cleanly, with a log line" nocrypto-rtmps c_rtmps
 run_case --desc "CRYPTO= librtmp.pc: no OpenSSL; a program links statically against librtmp.a" nocrypto-static c_static
 summary

@@ -186,6 +186,64 @@ pub_readback() {
 c_pub_curl() { pub_readback curl; }
 c_pub_gst() { pub_readback gst; }
 
+# ------------------------------------------------------------------ rtmps (nginx's stream module terminates TLS)
+# The run's own test CA signed the terminators' certificates (localhost and 127.0.0.1; another for
+# wrong.invalid); the system store does not know it.
+rtmps_url() { echo "rtmps://${2:-localhost}:$1/vod/small.flv"; }
+c_rtmps_rtmpdump() {
+  with_lib "$CASE" env SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 20 rtmpdump -q -r "$(rtmps_url "$RTMPS_PORT")" -o "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump over rtmps (TLS 1.2, CA from SSL_CERT_FILE, name localhost)"
+}
+c_rtmps_ip() {
+  with_lib "$CASE" env SSL_CERT_DIR=/nonexistent SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 20 "$PY" "$INTEROP_DIR/py_read.py" \
+    "$(rtmps_url "$RTMPS_PORT" 127.0.0.1)" "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "py_read rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "python3-librtmp over rtmps to 127.0.0.1 (certificate names the IP address)"
+}
+c_rtmps_tls13() {
+  with_lib "$CASE" env SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 20 rtmpdump -q -r "$(rtmps_url "$RTMPS13_PORT")" -o "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump over rtmps with a TLS-1.3-only server"
+}
+c_rtmps_curl() {
+  with_lib "$CASE" env SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 40 curl -sS -o "$OUT/out.flv" "$(rtmps_url "$RTMPS_PORT")"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "curl rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "curl rtmps:// output"
+}
+# gst_rtmps URL: rtmpsrc (RTMP_SetupURL, so options ride in the location) plays one copy of the vod
+gst_rtmps() {
+  local n; n=$(stat -c %s "$EXPECT")
+  with_lib "$CASE" timeout 20 gst-launch-1.0 -q rtmpsrc location="$1" ! fdsink fd=1 2>"$OUT/gst.err" | head -c "$n" >"$OUT/out.flv"
+  check_lib "$CASE" || { cat "$OUT/gst.err"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "gst rtmpsrc over rtmps (${2})" || { tail -5 "$OUT/gst.err"; return 1; }
+}
+c_rtmps_cafile() { gst_rtmps "$(rtmps_url "$RTMPS_PORT") cafile=$RUN/tls/ca.pem" "cafile= option"; }
+c_rtmps_capath() {
+  mkdir -p "$OUT/capath" && cp "$RUN/tls/ca.pem" "$OUT/capath/" && openssl rehash "$OUT/capath" || { fail "openssl rehash"; return 1; }
+  gst_rtmps "$(rtmps_url "$RTMPS_PORT") capath=$OUT/capath" "capath= option"
+}
+c_rtmps_noverify() { gst_rtmps "$(rtmps_url "$RTMPS_BADHOST_PORT") tlsVerify=0" "tlsVerify=0 with an unknown CA and another host's certificate"; }
+# rtmps_refused PORT HOST WHY: rtmpdump fails within 5 s, with WHY in its log
+rtmps_refused() {
+  local t0 rc bad=0
+  t0=$(now_us)
+  with_lib "$CASE" env "${@:4}" timeout -s KILL 15 rtmpdump -r "$(rtmps_url "$1" "$2")" -o "$OUT/out.flv" 2>"$OUT/rtmpdump.err"; rc=$?
+  within "$t0" 5 "rtmpdump (untrusted server)" || bad=1
+  check_lib "$CASE" || bad=1
+  rc_is_error "$rc" "rtmpdump (untrusted server)" || bad=1
+  if grep -q "$3" "$OUT/rtmpdump.err"; then ok "the log says why: $(grep -m1 "$3" "$OUT/rtmpdump.err")"
+  else fail "no '$3' in rtmpdump's log:"; tail -5 "$OUT/rtmpdump.err"; bad=1; fi
+  [ ! -s "$OUT/out.flv" ] && ok "no media was written" || { fail "rtmpdump wrote $(stat -c %s "$OUT/out.flv") bytes from an untrusted server"; bad=1; }
+  return $bad
+}
+c_rtmps_untrusted() { rtmps_refused "$RTMPS_PORT" localhost "unable to get local issuer certificate" SSL_CERT_DIR=/nonexistent SSL_CERT_FILE=/nonexistent; }
+c_rtmps_wronghost() { rtmps_refused "$RTMPS_BADHOST_PORT" localhost "hostname mismatch" SSL_CERT_FILE="$RUN/tls/ca.pem"; }
+
 # ------------------------------------------------------------------ failures, in bounded time
 # client_fails TAG LIMIT URL [EXTRA]: rtmpdump and python3-librtmp (in that order) must fail
 # with an error exit code (not a signal, not our timeout) within LIMIT seconds.
@@ -481,6 +539,7 @@ selected vod-curl && run_case_bg --desc "curl rtmp:// downloads vod == reference
 selected live-rtmpdump && run_case_bg --desc "ffmpeg publishes live -> rtmpdump plays: all payloads, rc 0 at unpublish" live-rtmpdump c_live_rtmpdump
 selected live-python && run_case_bg --desc "ffmpeg publishes live -> python3-librtmp plays: all payloads, rc 0" live-python c_live_python
 selected pub-gst && run_case_bg --desc "gst rtmpsink publishes (RTMP_Write) -> ffmpeg reads back identical payloads" pub-gst c_pub_gst
+selected rtmps-curl && run_case_bg --desc "curl rtmps:// (CA via SSL_CERT_FILE) downloads vod == reference" rtmps-curl c_rtmps_curl
 selected pub-curl && run_case_bg --desc "curl -T publishes (RTMP_Write) -> ffmpeg reads back identical payloads" pub-curl c_pub_curl
 selected fail-silent-tcp && run_case_bg --desc "server accepts, never answers: rtmpdump, python give up within timeout=2 + ${MARGIN}s" fail-silent-tcp c_fail_silent_tcp
 selected fail-silent-handshake && run_case_bg --desc "server silent after the handshake: rtmpdump, python give up within timeout=2 + ${MARGIN}s" fail-silent-handshake c_fail_silent_handshake
@@ -509,6 +568,18 @@ selected packets-ipv6 && run_case --xfail-orig "RTMP_Connect0 only handles socka
 selected close-thread && run_case --desc "RTMP_Close from another thread ends a blocked RTMP_Read with 0; valgrind: no errors, no leaks" close-thread c_close_thread
 selected resume && run_case --desc "rtmpdump --resume on a cut file: same rc and file as the original's" resume c_resume
 selected pause-python && run_case --desc "python3-librtmp pauses and unpauses mid-stream: output == reference" pause-python c_pause_python
+selected rtmps-rtmpdump && run_case --desc "rtmpdump plays rtmps://localhost (TLS 1.2, CA via SSL_CERT_FILE) == reference" rtmps-rtmpdump c_rtmps_rtmpdump
+selected rtmps-ip && run_case --desc "python3-librtmp plays rtmps://127.0.0.1 (certificate's IP address) == reference" rtmps-ip c_rtmps_ip
+selected rtmps-tls13 && run_case --xfail-orig "GnuTLS client: a TLS-1.3-only server fails (GNUTLS_E_AGAIN taken as data)" \
+  --desc "rtmpdump plays rtmps from a TLS-1.3-only server == reference" rtmps-tls13 c_rtmps_tls13
+selected rtmps-cafile && run_case --xfail-orig "no cafile option" --desc "gst rtmpsrc with cafile= plays rtmps == reference" rtmps-cafile c_rtmps_cafile
+selected rtmps-capath && run_case --xfail-orig "no capath option" --desc "gst rtmpsrc with capath= plays rtmps == reference" rtmps-capath c_rtmps_capath
+selected rtmps-noverify && run_case --xfail-orig "no tlsVerify option" \
+  --desc "gst rtmpsrc with tlsVerify=0 plays from an untrusted server for another host" rtmps-noverify c_rtmps_noverify
+selected rtmps-untrusted && run_case --xfail-orig "certificates are never verified: it plays from anyone" \
+  --desc "rtmps server signed by an unknown CA: rtmpdump fails within 5 s and says why" rtmps-untrusted c_rtmps_untrusted
+selected rtmps-wronghost && run_case --xfail-orig "host names are never verified: it plays from anyone" \
+  --desc "rtmps certificate for another host: rtmpdump fails within 5 s and says why" rtmps-wronghost c_rtmps_wronghost
 selected pub-rejected && run_case --xfail-orig "NetStream.Publish.BadName is ignored: curl -T waits until it is killed" \
   --desc "publish refused by the server (name taken): curl -T fails within 5 s" pub-rejected c_pub_rejected
 wait_cases
