@@ -151,6 +151,10 @@ pub(crate) fn free_c_side(r: &mut RTMP, reconnect: bool) {
     r.m_msgCounter = 0;
     r.m_resplen = 0;
     r.m_unackd = 0;
+    if !r.m_clientID.av_val.is_null() {
+        // The HTTP tunnel's session id, libc-allocated by the mirroring (sync::mirror_http).
+        free_aval(&mut r.m_clientID);
+    }
 
     if !reconnect {
         if r.Link.lFlags & RTMP_LF_FTCU != 0 {

@@ -183,6 +183,9 @@ pub fn push(s: &mut Session, r: &mut RTMP) {
         Some(c) => {
             r.m_sb.sb_socket = c.transport().raw_fd();
             r.m_sb.sb_size = c.buffered().min(i32::MAX as usize) as c_int;
+            if let Some(h) = c.transport().http_state() {
+                mirror_http(&h, r);
+            }
             mirror_channels(s, r);
         }
         None => {
@@ -193,6 +196,27 @@ pub fn push(s: &mut Session, r: &mut RTMP) {
     if s.calls_dirty {
         mirror_calls(&s.calls, r);
         s.calls_dirty = false;
+    }
+}
+
+/// The HTTP tunnel's members (`m_clientID` is a libc string the library owns, as in the original,
+/// and freed by RTMP_Close).
+fn mirror_http(h: &crate::transport::HttpState, r: &mut RTMP) {
+    r.m_msgCounter = h.msg_counter as c_int;
+    r.m_polling = c_int::from(h.polling);
+    r.m_resplen = h.resplen.min(i32::MAX as usize) as c_int;
+    r.m_unackd = h.unackd as c_int;
+    if r.m_clientID.av_val.is_null() && !h.client_id.is_empty() {
+        // SAFETY: a fresh libc buffer for the id and its NUL.
+        let p = unsafe { libc::malloc(h.client_id.len() + 1) } as *mut c_char;
+        if !p.is_null() {
+            // SAFETY: `p` has room for the bytes and the NUL.
+            unsafe {
+                core::ptr::copy_nonoverlapping(h.client_id.as_ptr() as *const c_char, p, h.client_id.len());
+                *p.add(h.client_id.len()) = 0;
+            }
+            r.m_clientID = AVal { av_val: p, av_len: h.client_id.len() as c_int };
+        }
     }
 }
 

@@ -275,12 +275,20 @@ impl Session {
             tcp.shutdown();
             return Err(ConnError::Protocol("SOCKS not supported yet".into()));
         }
-        if self.link.protocol & feature::HTTP != 0 {
-            log::error!("RTMP_Connect1: rtmpt is not supported by this build yet");
-            tcp.shutdown();
-            return Err(ConnError::Protocol("transport not supported yet".into()));
-        }
         let mut transport: Box<dyn Transport> = if self.link.protocol & feature::SSL != 0 { self.tls(tcp)? } else { Box::new(tcp) };
+        if self.link.protocol & feature::HTTP != 0 {
+            let host = String::from_utf8_lossy(&self.link.hostname).into_owned();
+            if let Err(e) = transport.set_timeout(self.io_timeout()) {
+                log::warn!("cannot set the socket timeouts: {e}");
+            }
+            transport = match crate::transport::HttpTunnel::open(transport, &host, self.link.port, self.io_timeout()) {
+                Ok(t) => Box::new(t),
+                Err(e) => {
+                    log::error!("RTMP_Connect1, HTTP tunnel: {e}");
+                    return Err(ConnError::Io(e));
+                }
+            };
+        }
         if let Err(e) = transport.set_timeout(self.io_timeout()) {
             log::warn!("cannot set the socket timeouts: {e}");
         }
@@ -358,7 +366,8 @@ impl Session {
                 }
                 let _ = self.send_delete_stream(id);
             }
-            if let Some(c) = self.conn.take() {
+            if let Some(mut c) = self.conn.take() {
+                c.transport_mut().close_notify();
                 c.transport().shutdown();
                 self.retired = Some(c);
             }

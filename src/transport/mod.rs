@@ -1,10 +1,12 @@
 //! Byte transports under the RTMP connection: plain TCP and TLS over it (rtmps); the HTTP tunnel
 //! and SOCKS4 are further variants of the same interface, so the connection code has one path.
 
+mod http;
 mod tcp;
 #[cfg(feature = "crypto")]
 mod tls;
 
+pub use http::{HttpState, HttpTunnel};
 pub use tcp::{resolve, Tcp};
 #[cfg(feature = "crypto")]
 pub use tls::Tls;
@@ -57,6 +59,12 @@ pub trait Transport: Send {
     fn shutdown(&self);
     /// The socket underneath (what `RTMP_Socket` reports).
     fn raw_fd(&self) -> i32;
+    /// Tells the peer the session ends, where the transport has a way (the HTTP tunnel's /close).
+    fn close_notify(&mut self) {}
+    /// The HTTP tunnel's state, for a tunnel.
+    fn http_state(&self) -> Option<HttpState> {
+        None
+    }
 }
 
 /// Whether an I/O error is a timeout (SO_RCVTIMEO/SO_SNDTIMEO report EAGAIN).

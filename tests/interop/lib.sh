@@ -262,7 +262,8 @@ make_tls() {
 # ------------------------------------------------------------------ nginx
 # nginx_start NAME MEDIA_DIR: an nginx (Debian's, rtmp + stream modules) with its own prefix
 # $RUN/nginx-NAME and config rendered from nginx.conf.in, on free loopback ports. Sets
-# RTMP_PORT RTMPS_PORT RTMPS13_PORT RTMPS_BADHOST_PORT HTTP_PORT STAT_URL NGX_DIR NGX_PID.
+# RTMP_PORT RTMPS_PORT RTMPS13_PORT RTMPS_BADHOST_PORT HTTP_PORT STAT_URL NGX_DIR NGX_PID, and
+# BRIDGE_PORT (reserved for an RTMPT bridge, see rtmpt_start) and RTMPTS_PORT (TLS in front of it).
 # Retries with other ports if one was taken meanwhile.
 nginx_start() {
   local name=$1 media=$2 attempt dir user=""
@@ -271,7 +272,7 @@ nginx_start() {
   for attempt in 1 2 3; do
     dir=$RUN/nginx-$name
     rm -rf "$dir"; mkdir -p "$dir/tmp"
-    read -r RTMP_PORT RTMPS_PORT RTMPS13_PORT RTMPS_BADHOST_PORT HTTP_PORT < <(free_ports 5)
+    read -r RTMP_PORT RTMPS_PORT RTMPS13_PORT RTMPS_BADHOST_PORT HTTP_PORT BRIDGE_PORT RTMPTS_PORT < <(free_ports 7)
     [ -n "${HTTP_PORT:-}" ] || { echo "nginx_start: no free ports"; return 1; }
     # The same RTMP port on the IPv6 loopback too, where the machine has one.
     local listen6=""
@@ -280,11 +281,12 @@ nginx_start() {
         -e "s#@RTMP_PORT@#$RTMP_PORT#g; s#@RTMPS_PORT@#$RTMPS_PORT#g; s#@RTMPS13_PORT@#$RTMPS13_PORT#g" \
         -e "s#@RTMPS_BADHOST_PORT@#$RTMPS_BADHOST_PORT#g; s#@HTTP_PORT@#$HTTP_PORT#g" \
         -e "s#@WORKER_CONNECTIONS@#${NGINX_WORKER_CONNECTIONS:-512}#g" \
+        -e "s#@BRIDGE_PORT@#$BRIDGE_PORT#g; s#@RTMPTS_PORT@#$RTMPTS_PORT#g" \
         "$INTEROP_DIR/nginx.conf.in" >"$dir/nginx.conf"
     daemon_start "nginx-$name" nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log"
     NGX_PID=$DAEMON_PID NGX_DIR=$dir STAT_URL="http://$HOST:$HTTP_PORT/stat"
     local p ok=1
-    for p in "$RTMP_PORT" "$RTMPS_PORT" "$RTMPS13_PORT" "$RTMPS_BADHOST_PORT" "$HTTP_PORT"; do
+    for p in "$RTMP_PORT" "$RTMPS_PORT" "$RTMPS13_PORT" "$RTMPS_BADHOST_PORT" "$HTTP_PORT" "$RTMPTS_PORT"; do
       wait_port "$p" 10 "nginx-$name" "$NGX_PID" || { ok=0; break; }
     done
     if [ $ok = 1 ]; then
@@ -303,6 +305,12 @@ nginx_start() {
   return 1
 }
 nginx_stop() { daemon_stop "nginx-$1"; }
+
+# rtmpt_start: the RTMPT bridge (HTTP tunnel -> nginx's rtmp port) on BRIDGE_PORT
+rtmpt_start() {
+  daemon_start rtmpt-bridge "$PY" "$INTEROP_DIR/rtmpt_bridge.py" "$BRIDGE_PORT" "$HOST" "$RTMP_PORT"
+  wait_port "$BRIDGE_PORT" 10 "rtmpt bridge" "$DAEMON_PID"
+}
 
 # listen_check PID...: every TCP socket these processes (and their children) listen on is bound
 # to 127.0.0.1; prints them.

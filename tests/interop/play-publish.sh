@@ -53,6 +53,8 @@ echo "setup: $(grep '^nginx-main' "$RUN/logs/nginx-start.log") ($(secs_since "$t
 listen_check "$NGX_PID" >"$RUN/logs/listen-check.log" 2>&1 || { cat "$RUN/logs/listen-check.log"; setup_fail "nginx listens beyond loopback"; }
 echo "setup: nginx listens only on loopback: $(grep -c '^listening' "$RUN/logs/listen-check.log") sockets"
 U=rtmp://$HOST:$RTMP_PORT
+rtmpt_start >"$RUN/logs/rtmpt-start.log" 2>&1 || { cat "$RUN/logs/rtmpt-start.log"; setup_fail "the RTMPT bridge did not start"; }
+echo "setup: RTMPT bridge on $BRIDGE_PORT (rtmpts through nginx on $RTMPTS_PORT) -> rtmp $RTMP_PORT"
 
 # GStreamer: private registry, scanned once here under the selected library
 t0=$(now_us)
@@ -243,6 +245,69 @@ rtmps_refused() {
 }
 c_rtmps_untrusted() { rtmps_refused "$RTMPS_PORT" localhost "unable to get local issuer certificate" SSL_CERT_DIR=/nonexistent SSL_CERT_FILE=/nonexistent; }
 c_rtmps_wronghost() { rtmps_refused "$RTMPS_BADHOST_PORT" localhost "hostname mismatch" SSL_CERT_FILE="$RUN/tls/ca.pem"; }
+
+# ------------------------------------------------------------------ rtmpt, rtmpts (tests/interop/rtmpt_bridge.py)
+# The bridge turns the HTTP tunnel into a plain connection to nginx-rtmp; nginx's stream module
+# puts TLS in front of the bridge for rtmpts.
+c_rtmpt_rtmpdump() {
+  with_lib "$CASE" timeout 30 rtmpdump -q -r "rtmpt://$HOST:$BRIDGE_PORT/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump over rtmpt"
+}
+c_rtmpt_python() {
+  with_lib "$CASE" timeout 30 "$PY" "$INTEROP_DIR/py_read.py" "rtmpt://$HOST:$BRIDGE_PORT/vod/small.flv" "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "py_read rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "python3-librtmp over rtmpt"
+}
+c_rtmpts_rtmpdump() {
+  with_lib "$CASE" env SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 30 rtmpdump -q -r "rtmpts://localhost:$RTMPTS_PORT/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump over rtmpts (HTTP tunnel in TLS)"
+}
+c_rtmpt_publish() {
+  daemon_start reader timeout 60 "${FF[@]}" -i "$U/live/$CASE" -c copy -f flv "$OUT/readback.flv"
+  local rd=$DAEMON_PID rc
+  stat_wait live "$CASE" --players 1 --timeout 10 || { show reader; return 1; }
+  with_lib "$CASE" timeout 60 "${GSTPUB[@]}" "rtmpt://$HOST:$BRIDGE_PORT/live/$CASE"; rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "gst rtmpsink over rtmpt rc=$rc"; return 1; }
+  ok "gst rtmpsink published over rtmpt, rc 0"
+  wait_exit "$rd" 15 || { fail "ffmpeg reader did not end within 15 s of the publisher leaving"; show reader; return 1; }
+  wait "$rd"; rc=$?
+  [ "$rc" = 0 ] || { fail "ffmpeg reader rc=$rc"; show reader; return 1; }
+  flvcmp "$SMALL" "$OUT/readback.flv"
+}
+c_rtmpt_fields() {
+  # The tunnel's public members are live: a C program reads m_clientID, m_msgCounter, m_polling.
+  cat >"$OUT/fields.c" <<'CEOF'
+#include <librtmp/rtmp.h>
+#include <stdio.h>
+int main(int argc, char **argv) {
+  RTMP *r = RTMP_Alloc(); char buf[65536]; long total = 0; int n;
+  RTMP_Init(r);
+  if (!RTMP_SetupURL(r, argv[1]) || !RTMP_Connect(r, NULL) || !RTMP_ConnectStream(r, 0)) return 1;
+  printf("connected clientID=%.*s msgCounter=%d\n", r->m_clientID.av_len, r->m_clientID.av_val ? r->m_clientID.av_val : "", r->m_msgCounter);
+  while ((n = RTMP_Read(r, buf, sizeof buf)) > 0) total += n;
+  printf("read %ld msgCounter=%d unackd=%d\n", total, r->m_msgCounter, r->m_unackd);
+  RTMP_Close(r);
+  printf("closed clientID=%p msgCounter=%d\n", (void *)r->m_clientID.av_val, r->m_msgCounter);
+  RTMP_Free(r);
+  return 0;
+}
+CEOF
+  gcc -O1 -Wall -I"$REPO/include" -o "$OUT/fields" "$OUT/fields.c" -L"$REPO/build" -lrtmp || { fail "cannot build fields.c"; return 1; }
+  with_lib "$CASE" timeout 30 "$OUT/fields" "rtmpt://$HOST:$BRIDGE_PORT/vod/small.flv" >"$OUT/fields.out"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "fields rc=$rc"; return 1; }
+  local bad=0
+  grep -Eq '^connected clientID=/[0-9a-f]{16} msgCounter=([5-9]|[1-9][0-9]+)$' "$OUT/fields.out" && ok "$(head -1 "$OUT/fields.out")" || { fail "after connect: $(head -1 "$OUT/fields.out")"; bad=1; }
+  grep -Eq "^read $(stat -c %s "$EXPECT") msgCounter=[0-9]+ unackd=[0-9]+$" "$OUT/fields.out" && ok "$(sed -n 2p "$OUT/fields.out")" || { fail "after reading: $(sed -n 2p "$OUT/fields.out")"; bad=1; }
+  grep -Eq '^closed clientID=\(nil\) msgCounter=0$' "$OUT/fields.out" && ok "RTMP_Close freed m_clientID and reset the counter" || { fail "after close: $(sed -n 3p "$OUT/fields.out")"; bad=1; }
+  return $bad
+}
 
 # ------------------------------------------------------------------ failures, in bounded time
 # client_fails TAG LIMIT URL [EXTRA]: rtmpdump and python3-librtmp (in that order) must fail
@@ -540,6 +605,7 @@ selected live-rtmpdump && run_case_bg --desc "ffmpeg publishes live -> rtmpdump 
 selected live-python && run_case_bg --desc "ffmpeg publishes live -> python3-librtmp plays: all payloads, rc 0" live-python c_live_python
 selected pub-gst && run_case_bg --desc "gst rtmpsink publishes (RTMP_Write) -> ffmpeg reads back identical payloads" pub-gst c_pub_gst
 selected rtmps-curl && run_case_bg --desc "curl rtmps:// (CA via SSL_CERT_FILE) downloads vod == reference" rtmps-curl c_rtmps_curl
+selected rtmpt-publish && run_case_bg --desc "gst rtmpsink publishes over rtmpt (RTMP_Write through the tunnel) -> ffmpeg reads back identical payloads" rtmpt-publish c_rtmpt_publish
 selected pub-curl && run_case_bg --desc "curl -T publishes (RTMP_Write) -> ffmpeg reads back identical payloads" pub-curl c_pub_curl
 selected fail-silent-tcp && run_case_bg --desc "server accepts, never answers: rtmpdump, python give up within timeout=2 + ${MARGIN}s" fail-silent-tcp c_fail_silent_tcp
 selected fail-silent-handshake && run_case_bg --desc "server silent after the handshake: rtmpdump, python give up within timeout=2 + ${MARGIN}s" fail-silent-handshake c_fail_silent_handshake
@@ -580,6 +646,11 @@ selected rtmps-untrusted && run_case --xfail-orig "certificates are never verifi
   --desc "rtmps server signed by an unknown CA: rtmpdump fails within 5 s and says why" rtmps-untrusted c_rtmps_untrusted
 selected rtmps-wronghost && run_case --xfail-orig "host names are never verified: it plays from anyone" \
   --desc "rtmps certificate for another host: rtmpdump fails within 5 s and says why" rtmps-wronghost c_rtmps_wronghost
+selected rtmpt-rtmpdump && run_case --desc "rtmpdump plays rtmpt:// through the HTTP tunnel bridge == reference" rtmpt-rtmpdump c_rtmpt_rtmpdump
+selected rtmpt-python && run_case --desc "python3-librtmp plays rtmpt:// == reference" rtmpt-python c_rtmpt_python
+selected rtmpts && run_case --xfail-orig "rtmpts through nginx's TLS (1.3): rtmpdump dies of SIGSEGV (rc 139)" \
+  --desc "rtmpdump plays rtmpts:// (tunnel in TLS, CA via SSL_CERT_FILE) == reference" rtmpts c_rtmpts_rtmpdump
+selected rtmpt-fields && run_case --desc "m_clientID, m_msgCounter, m_unackd are live for C callers; RTMP_Close frees the id" rtmpt-fields c_rtmpt_fields
 selected pub-rejected && run_case --xfail-orig "NetStream.Publish.BadName is ignored: curl -T waits until it is killed" \
   --desc "publish refused by the server (name taken): curl -T fails within 5 s" pub-rejected c_pub_rejected
 wait_cases

@@ -1,0 +1,324 @@
+//! RTMPT: RTMP tunnelled through HTTP POSTs on one keep-alive connection, as Flash Player and
+//! librtmp speak it: `/open/1` gets a session id, every write is a `/send/<id>/<n>`, and a
+//! reader with nothing outstanding asks with `/idle/<id>/<n>`; each answer's body is one polling
+//! byte and then RTMP bytes. `/close/<id>/<n>` ends the session. Over TLS it is rtmpts.
+//!
+//! Unlike the original, a server that answers idle requests at once with nothing is polled with
+//! a growing pause (not in a busy loop), a reader with no data for the receive timeout gets a
+//! timeout, and a publisher keeps at most MAX_UNACKED sends unanswered, so the answers it never
+//! reads cannot fill the socket and stall the server.
+
+use super::Transport;
+use std::io::{self, IoSlice};
+use std::time::{Duration, Instant};
+
+/// Answers a writer may leave unread before it reads one (keeping what it carries for later).
+const MAX_UNACKED: u32 = 16;
+/// The pauses between idle polls that brought nothing: from the first to the last, doubling.
+const FIRST_PAUSE: Duration = Duration::from_millis(5);
+const LAST_PAUSE: Duration = Duration::from_millis(200);
+/// An answer's header may not be larger than this.
+const MAX_HEADER: usize = 16 * 1024;
+/// Nor its body (FMS and Wowza answer with at most some hundred kilobytes).
+const MAX_BODY: usize = 16 << 20;
+
+/// The tunnel's state, which librtmp keeps in public members of `RTMP`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HttpState {
+    /// `m_clientID`: "/" and the session id.
+    pub client_id: Vec<u8>,
+    /// `m_msgCounter`: the number of the next request.
+    pub msg_counter: u32,
+    /// `m_polling`: the polling byte of the last answer.
+    pub polling: u8,
+    /// `m_resplen`: RTMP bytes received and not yet read.
+    pub resplen: usize,
+    /// `m_unackd`: requests not answered yet.
+    pub unackd: u32,
+}
+
+pub struct HttpTunnel {
+    inner: Box<dyn Transport>,
+    /// What the Host header says.
+    host: String,
+    state: HttpState,
+    /// Raw bytes from the connection not parsed yet.
+    rx: Vec<u8>,
+    /// RTMP bytes from answers' bodies, from `data_pos` on not read yet.
+    data: Vec<u8>,
+    data_pos: usize,
+    timeout: Option<Duration>,
+}
+
+fn bad(what: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what)
+}
+
+impl HttpTunnel {
+    /// Opens a tunnel session over a connected transport (TCP, or TLS for rtmpts).
+    pub fn open(inner: Box<dyn Transport>, host: &str, port: u16, timeout: Option<Duration>) -> io::Result<HttpTunnel> {
+        let host = if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
+        let mut t = HttpTunnel {
+            inner,
+            host,
+            state: HttpState { msg_counter: 1, ..Default::default() },
+            rx: Vec::new(),
+            data: Vec::new(),
+            data_pos: 0,
+            timeout,
+        };
+        t.post("open", &mut [IoSlice::new(&[0])], 1)?;
+        t.answer()?;
+        if t.state.client_id.len() < 2 {
+            return Err(bad("the server's answer to /open carries no session id".into()));
+        }
+        log::debug!("RTMPT: session {}", String::from_utf8_lossy(&t.state.client_id[1..]));
+        Ok(t)
+    }
+
+    pub fn state(&self) -> HttpState {
+        HttpState { resplen: self.data.len() - self.data_pos, ..self.state.clone() }
+    }
+
+    fn post(&mut self, cmd: &str, body: &mut [IoSlice<'_>], len: usize) -> io::Result<()> {
+        let head = format!(
+            "POST /{cmd}{}/{} HTTP/1.1\r\nHost: {}\r\nAccept: */*\r\nUser-Agent: Shockwave Flash\r\nConnection: Keep-Alive\r\nCache-Control: no-cache\r\nContent-type: application/x-fcs\r\nContent-length: {len}\r\n\r\n",
+            String::from_utf8_lossy(&self.state.client_id),
+            self.state.msg_counter,
+            self.host
+        );
+        self.state.msg_counter = self.state.msg_counter.wrapping_add(1);
+        self.state.unackd += 1;
+        if body.len() < 8 {
+            let mut all: Vec<IoSlice<'_>> = Vec::with_capacity(body.len() + 1);
+            all.push(IoSlice::new(head.as_bytes()));
+            all.extend(body.iter().map(|b| IoSlice::new(b)));
+            self.inner.write_vectored_all(&mut all, head.len() + len)
+        } else {
+            self.inner.write_all(&[head.as_bytes()])?;
+            self.inner.write_vectored_all(body, len)
+        }
+    }
+
+    /// More raw bytes from the connection.
+    fn fill(&mut self) -> io::Result<()> {
+        let mut buf = [0u8; 16 * 1024];
+        let n = self.inner.read(&mut buf)?;
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the HTTP tunnel connection was closed"));
+        }
+        self.rx.extend_from_slice(&buf[..n]);
+        Ok(())
+    }
+
+    /// Reads the next answer: the session id for /open, otherwise the polling byte and the RTMP
+    /// bytes it carries (appended to `data`). Returns how many RTMP bytes it brought.
+    fn answer(&mut self) -> io::Result<usize> {
+        let end = loop {
+            if let Some(p) = self.rx.windows(4).position(|w| w == b"\r\n\r\n") {
+                break p;
+            }
+            if self.rx.len() > MAX_HEADER {
+                return Err(bad(format!("an HTTP answer header longer than {MAX_HEADER} bytes")));
+            }
+            self.fill()?;
+        };
+        let head = String::from_utf8_lossy(&self.rx[..end]).into_owned();
+        let status = head.lines().next().unwrap_or("");
+        let mut words = status.split_whitespace();
+        let (proto, code) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        if !proto.starts_with("HTTP/1.") || code != "200" {
+            return Err(bad(format!("the server answered \"{status}\"")));
+        }
+        let len = head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+            .ok_or_else(|| bad("an HTTP answer without a valid Content-Length".into()))?;
+        if len > MAX_BODY {
+            return Err(bad(format!("an HTTP answer of {len} bytes")));
+        }
+        self.rx.drain(..end + 4);
+        while self.rx.len() < len {
+            self.fill()?;
+        }
+        self.state.unackd = self.state.unackd.saturating_sub(1);
+        let body: Vec<u8> = self.rx.drain(..len).collect();
+        if self.state.client_id.is_empty() {
+            let id = body.split(|&b| b == b'\n' || b == b'\r' || b == 0).next().unwrap_or(&[]);
+            self.state.client_id = [b"/".as_slice(), id].concat();
+            return Ok(0);
+        }
+        let Some((&polling, rtmp)) = body.split_first() else { return Ok(0) };
+        self.state.polling = polling;
+        if self.data_pos == self.data.len() {
+            self.data.clear();
+            self.data_pos = 0;
+        }
+        self.data.extend_from_slice(rtmp);
+        Ok(rtmp.len())
+    }
+}
+
+impl Transport for HttpTunnel {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let start = Instant::now();
+        let mut pause = FIRST_PAUSE;
+        while self.data_pos == self.data.len() {
+            if self.state.unackd == 0 {
+                self.post("idle", &mut [IoSlice::new(&[0])], 1)?;
+            }
+            if self.answer()? > 0 {
+                break;
+            }
+            if self.state.unackd == 0 {
+                // Nothing came: the server has nothing now. Ask again after a pause, within the
+                // receive timeout.
+                if self.timeout.is_some_and(|t| start.elapsed() + pause > t) {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "no data through the HTTP tunnel"));
+                }
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(LAST_PAUSE);
+            }
+        }
+        let n = buf.len().min(self.data.len() - self.data_pos);
+        buf[..n].copy_from_slice(&self.data[self.data_pos..self.data_pos + n]);
+        self.data_pos += n;
+        Ok(n)
+    }
+
+    fn write_vectored_all(&mut self, bufs: &mut [IoSlice<'_>], len: usize) -> io::Result<()> {
+        while self.state.unackd >= MAX_UNACKED {
+            self.answer()?;
+        }
+        self.post("send", bufs, len)
+    }
+
+    fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        self.timeout = timeout.filter(|d| !d.is_zero());
+        self.inner.set_timeout(timeout)
+    }
+
+    fn shutdown(&self) {
+        self.inner.shutdown();
+    }
+
+    fn raw_fd(&self) -> i32 {
+        self.inner.raw_fd()
+    }
+
+    fn close_notify(&mut self) {
+        // Tells the server the session is over; its answer is not waited for.
+        let _ = self.post("close", &mut [IoSlice::new(&[0])], 1);
+    }
+
+    fn http_state(&self) -> Option<HttpState> {
+        Some(self.state())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// Answers from a script, in pieces of `piece` bytes; what the client sends is recorded.
+    struct Peer {
+        input: Vec<u8>,
+        pos: usize,
+        piece: usize,
+        sent: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Transport for Peer {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.pos == self.input.len() {
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            let n = buf.len().min(self.piece).min(self.input.len() - self.pos);
+            buf[..n].copy_from_slice(&self.input[self.pos..self.pos + n]);
+            self.pos += n;
+            Ok(n)
+        }
+        fn write_vectored_all(&mut self, bufs: &mut [IoSlice<'_>], len: usize) -> io::Result<()> {
+            let mut s = self.sent.lock().unwrap();
+            let before = s.len();
+            for b in bufs.iter() {
+                s.extend_from_slice(b);
+            }
+            assert_eq!(s.len() - before, len);
+            Ok(())
+        }
+        fn set_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
+            Ok(())
+        }
+        fn shutdown(&self) {}
+        fn raw_fd(&self) -> i32 {
+            -1
+        }
+    }
+
+    fn answer(body: &[u8]) -> Vec<u8> {
+        let mut v = format!("HTTP/1.1 200 OK\r\nContent-Type: application/x-fcs\r\ncontent-LENGTH: {}\r\n\r\n", body.len()).into_bytes();
+        v.extend_from_slice(body);
+        v
+    }
+
+    fn tunnel(script: &[u8], piece: usize) -> (io::Result<HttpTunnel>, Arc<Mutex<Vec<u8>>>) {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let peer = Peer { input: script.to_vec(), pos: 0, piece, sent: sent.clone() };
+        (HttpTunnel::open(Box::new(peer), "example.com", 80, Some(Duration::from_secs(1))), sent)
+    }
+
+    #[test]
+    fn open_send_idle_as_flash_player_does() {
+        for piece in [1, 7, 1 << 16] {
+            let mut script = answer(b"s3ss10n\n");
+            script.extend(answer(b"\x01"));
+            script.extend(answer(b"\x00hello"));
+            script.extend(answer(b"\x02"));
+            script.extend(answer(b"\x00world"));
+            let (t, sent) = tunnel(&script, piece);
+            let mut t = t.unwrap();
+            assert_eq!(t.state().client_id, b"/s3ss10n");
+            t.write_all(&[b"abc"]).unwrap();
+            let mut buf = [0u8; 64];
+            let n = t.read(&mut buf).unwrap();
+            assert_eq!(&buf[..n], b"hello");
+            let n = t.read(&mut buf).unwrap();
+            assert_eq!(&buf[..n], b"world");
+            let st = t.state();
+            assert_eq!((st.msg_counter, st.unackd, st.polling, st.resplen), (6, 0, 0, 0));
+            let sent = String::from_utf8_lossy(&sent.lock().unwrap()).into_owned();
+            let lines: Vec<String> = sent.split("POST ").skip(1).map(|r| format!("POST {}", r.split("\r\n").next().unwrap())).collect();
+            // The answer to the send brought nothing: an idle asks for "hello"; the next read's idle
+            // brings nothing, so another follows (after a pause) and brings "world".
+            let want = ["POST /open/1", "POST /send/s3ss10n/2", "POST /idle/s3ss10n/3", "POST /idle/s3ss10n/4", "POST /idle/s3ss10n/5"];
+            assert_eq!(lines, want.map(|l| format!("{l} HTTP/1.1")));
+            assert!(sent.contains("Host: example.com:80\r\n") && sent.contains("Content-length: 3\r\n\r\nabc"));
+        }
+    }
+
+    #[test]
+    fn broken_answers_are_errors() {
+        let cases: [&[u8]; 5] = [
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n",
+            b"SSH-2.0-OpenSSH\r\n\r\n",
+        ];
+        for c in cases {
+            let (t, _) = tunnel(c, 1 << 16);
+            let e = t.err().expect("refused");
+            assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
+        }
+        // A header that never ends.
+        let endless = vec![b'a'; 4 * MAX_HEADER];
+        assert_eq!(tunnel(&endless, 4096).0.err().unwrap().kind(), io::ErrorKind::InvalidData);
+        // An /open answer with no id.
+        assert!(tunnel(&answer(b"\n"), 100).0.is_err());
+    }
+}
