@@ -16,7 +16,7 @@ PKGS=(
   valgrind python3
   nginx libnginx-mod-rtmp libnginx-mod-stream ffmpeg
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-  python3-librtmp
+  python3-librtmp dante-server
 )
 
 missing=()

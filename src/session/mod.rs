@@ -268,12 +268,17 @@ impl Session {
 
     /// RTMP_Connect1 on a connected socket: SOCKS negotiation if configured, TLS for rtmps,
     /// timeouts, then the handshake and connect command.
-    pub fn attach(&mut self, tcp: crate::transport::Tcp, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
+    pub fn attach(&mut self, mut tcp: crate::transport::Tcp, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
         use crate::transport::Transport;
         if !self.link.sockshost.is_empty() {
-            log::error!("RTMP_Connect1: SOCKS proxies are not supported by this build yet");
-            tcp.shutdown();
-            return Err(ConnError::Protocol("SOCKS not supported yet".into()));
+            let host = String::from_utf8_lossy(&self.link.hostname).into_owned();
+            let _ = tcp.set_timeout(Some(self.connect_timeout()));
+            if let Err(e) = crate::transport::socks4_connect(&mut tcp, &host, self.link.port, self.connect_timeout(), &self.interrupted) {
+                log::error!("RTMP_Connect1, SOCKS negotiation failed: {e}");
+                tcp.shutdown();
+                return Err(ConnError::Io(e));
+            }
+            log::debug!("SOCKS proxy {}:{} connected us to {host}:{}", String::from_utf8_lossy(&self.link.sockshost), self.link.socksport, self.link.port);
         }
         let mut transport: Box<dyn Transport> = if self.link.protocol & feature::SSL != 0 { self.tls(tcp)? } else { Box::new(tcp) };
         if self.link.protocol & feature::HTTP != 0 {

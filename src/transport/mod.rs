@@ -2,11 +2,13 @@
 //! and SOCKS4 are further variants of the same interface, so the connection code has one path.
 
 mod http;
+mod socks;
 mod tcp;
 #[cfg(feature = "crypto")]
 mod tls;
 
 pub use http::{HttpState, HttpTunnel};
+pub use socks::socks4_connect;
 pub use tcp::{resolve, Tcp};
 #[cfg(feature = "crypto")]
 pub use tls::Tls;

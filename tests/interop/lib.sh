@@ -306,6 +306,18 @@ nginx_start() {
 }
 nginx_stop() { daemon_stop "nginx-$1"; }
 
+# socks_start BLOCKED_PORT: Debian's dante (danted) as a SOCKS4 proxy on loopback, refusing
+# connections to BLOCKED_PORT. Sets SOCKS_PORT and SOCKS_LOG.
+socks_start() {
+  local conf=$RUN/danted.conf users=""
+  SOCKS_PORT=$(free_ports 1) SOCKS_LOG=$RUN/logs/danted.log
+  [ "$(id -u)" = 0 ] && users='user.privileged: root\nuser.unprivileged: nobody'
+  sed -e "s#@PORT@#$SOCKS_PORT#; s#@LOG@#$SOCKS_LOG#; s#@BLOCKED_PORT@#$1#" "$INTEROP_DIR/danted.conf.in" \
+    | awk -v u="$users" '{ if ($0 == "@USERS@") print u; else print }' >"$conf"
+  daemon_start danted danted -f "$conf" -N 1 -p "$RUN/danted.pid"
+  wait_port "$SOCKS_PORT" 10 "danted" "$DAEMON_PID"
+}
+
 # rtmpt_start: the RTMPT bridge (HTTP tunnel -> nginx's rtmp port) on BRIDGE_PORT
 rtmpt_start() {
   daemon_start rtmpt-bridge "$PY" "$INTEROP_DIR/rtmpt_bridge.py" "$BRIDGE_PORT" "$HOST" "$RTMP_PORT"

@@ -24,7 +24,7 @@ MARGIN=3     # seconds a client may take beyond its own timeout to give up
 echo "== interop play-publish: LIB=$LIB ($EXPECT_LIBRTMP), run dir $RUN"
 
 # ------------------------------------------------------------------ setup
-for tool in nginx ffmpeg rtmpdump curl gst-launch-1.0 gst-inspect-1.0 openssl "$PY"; do
+for tool in nginx ffmpeg rtmpdump curl gst-launch-1.0 gst-inspect-1.0 openssl danted "$PY"; do
   command -v "$tool" >/dev/null || setup_fail "$tool not found (run scripts/install-deps.sh)"
 done
 [ -n "$ORIG_LIBRTMP" ] || setup_fail "Debian's librtmp.so.1 not found (ldd /usr/bin/rtmpdump)"
@@ -55,6 +55,8 @@ echo "setup: nginx listens only on loopback: $(grep -c '^listening' "$RUN/logs/l
 U=rtmp://$HOST:$RTMP_PORT
 rtmpt_start >"$RUN/logs/rtmpt-start.log" 2>&1 || { cat "$RUN/logs/rtmpt-start.log"; setup_fail "the RTMPT bridge did not start"; }
 echo "setup: RTMPT bridge on $BRIDGE_PORT (rtmpts through nginx on $RTMPTS_PORT) -> rtmp $RTMP_PORT"
+socks_start "$HTTP_PORT" >"$RUN/logs/socks-start.log" 2>&1 || { cat "$RUN/logs/socks-start.log" "$RUN/logs/danted.log" 2>/dev/null | tail; setup_fail "danted did not start"; }
+echo "setup: dante SOCKS proxy on $SOCKS_PORT (refuses connections to $HTTP_PORT)"
 
 # GStreamer: private registry, scanned once here under the selected library
 t0=$(now_us)
@@ -306,6 +308,41 @@ CEOF
   grep -Eq '^connected clientID=/[0-9a-f]{16} msgCounter=([5-9]|[1-9][0-9]+)$' "$OUT/fields.out" && ok "$(head -1 "$OUT/fields.out")" || { fail "after connect: $(head -1 "$OUT/fields.out")"; bad=1; }
   grep -Eq "^read $(stat -c %s "$EXPECT") msgCounter=[0-9]+ unackd=[0-9]+$" "$OUT/fields.out" && ok "$(sed -n 2p "$OUT/fields.out")" || { fail "after reading: $(sed -n 2p "$OUT/fields.out")"; bad=1; }
   grep -Eq '^closed clientID=\(nil\) msgCounter=0$' "$OUT/fields.out" && ok "RTMP_Close freed m_clientID and reset the counter" || { fail "after close: $(sed -n 3p "$OUT/fields.out")"; bad=1; }
+  return $bad
+}
+
+# ------------------------------------------------------------------ SOCKS4 through Debian's dante
+# through_socks N: dante's log shows more connections passed on to nginx's rtmp port than N
+socks_passes() { grep -cE "pass\([0-9]+\): tcp/connect \[: .* 127\.0\.0\.1\.$RTMP_PORT\$" "$SOCKS_LOG" 2>/dev/null || true; }
+through_socks() {
+  local now; now=$(socks_passes)
+  [ "$now" -gt "$1" ] && ok "dante passed the connection on to 127.0.0.1.$RTMP_PORT ($now so far)" \
+    || { fail "dante's log shows no new connection to the rtmp port:"; tail -3 "$SOCKS_LOG"; return 1; }
+}
+c_socks_rtmpdump() {
+  local before; before=$(socks_passes)
+  with_lib "$CASE" timeout 20 rtmpdump -q -S "$HOST:$SOCKS_PORT" -r "$U/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump -S (SOCKS4)" && through_socks "$before"
+}
+c_socks_option() {
+  local before; before=$(socks_passes)
+  with_lib "$CASE" timeout 20 "$PY" "$INTEROP_DIR/py_read.py" "$U/vod/small.flv socks=$HOST:$SOCKS_PORT" "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "py_read rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "python3-librtmp with socks= in the URL" && through_socks "$before"
+}
+c_socks_refused() {
+  local t0 rc bad=0
+  t0=$(now_us)
+  with_lib "$CASE" timeout -s KILL 15 rtmpdump -S "$HOST:$SOCKS_PORT" -r "rtmp://$HOST:$HTTP_PORT/vod/small.flv" -o "$OUT/out.flv" 2>"$OUT/err"; rc=$?
+  within "$t0" 5 "rtmpdump through a proxy that refuses" || bad=1
+  check_lib "$CASE" || bad=1
+  rc_is_error "$rc" "rtmpdump through a proxy that refuses" || bad=1
+  if [ "$LIB" = ours ]; then
+    grep -q "SOCKS proxy answered 91" "$OUT/err" && ok "the log says why: $(grep -m1 SOCKS "$OUT/err")" || { fail "no reason in the log:"; tail -3 "$OUT/err"; bad=1; }
+  fi
   return $bad
 }
 
@@ -651,6 +688,9 @@ selected rtmpt-python && run_case --desc "python3-librtmp plays rtmpt:// == refe
 selected rtmpts && run_case --xfail-orig "rtmpts through nginx's TLS (1.3): rtmpdump dies of SIGSEGV (rc 139)" \
   --desc "rtmpdump plays rtmpts:// (tunnel in TLS, CA via SSL_CERT_FILE) == reference" rtmpts c_rtmpts_rtmpdump
 selected rtmpt-fields && run_case --desc "m_clientID, m_msgCounter, m_unackd are live for C callers; RTMP_Close frees the id" rtmpt-fields c_rtmpt_fields
+selected socks-rtmpdump && run_case --desc "rtmpdump -S through dante (SOCKS4) plays vod == reference" socks-rtmpdump c_socks_rtmpdump
+selected socks-option && run_case --desc "python3-librtmp with socks= in the URL plays through dante == reference" socks-option c_socks_option
+selected socks-refused && run_case --desc "the proxy refuses the destination: rtmpdump fails within 5 s (and ours says why)" socks-refused c_socks_refused
 selected pub-rejected && run_case --xfail-orig "NetStream.Publish.BadName is ignored: curl -T waits until it is killed" \
   --desc "publish refused by the server (name taken): curl -T fails within 5 s" pub-rejected c_pub_rejected
 wait_cases
