@@ -11,6 +11,7 @@ pub mod flv;
 pub mod handshake;
 pub mod options;
 pub mod session;
+pub mod swf;
 pub mod transport;
 pub mod url;
 

@@ -45,6 +45,40 @@ pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     out
 }
 
+/// HMAC-SHA256 fed piece by piece (a SWF as it downloads), built on OpenSSL's SHA-256 as
+/// RFC 2104 defines it.
+#[cfg(feature = "crypto")]
+pub struct HmacSha256 {
+    inner: openssl::sha::Sha256,
+    outer_key: [u8; 64],
+}
+
+#[cfg(feature = "crypto")]
+impl HmacSha256 {
+    pub fn new(key: &[u8]) -> HmacSha256 {
+        let mut k = [0u8; 64];
+        if key.len() > 64 {
+            k[..32].copy_from_slice(&openssl::sha::sha256(key));
+        } else {
+            k[..key.len()].copy_from_slice(key);
+        }
+        let mut inner = openssl::sha::Sha256::new();
+        inner.update(&k.map(|b| b ^ 0x36));
+        HmacSha256 { inner, outer_key: k.map(|b| b ^ 0x5c) }
+    }
+
+    pub fn update(&mut self, data: &[u8]) {
+        self.inner.update(data);
+    }
+
+    pub fn finish(self) -> [u8; 32] {
+        let mut outer = openssl::sha::Sha256::new();
+        outer.update(&self.outer_key);
+        outer.update(&self.inner.finish());
+        outer.finish()
+    }
+}
+
 #[cfg(all(test, feature = "crypto"))]
 mod tests {
     #[test]
@@ -52,6 +86,10 @@ mod tests {
         let d = super::hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
         assert_eq!(d[..4], [0x5b, 0xdc, 0xc1, 0x46]);
         assert_eq!(d[28..], [0x64, 0xec, 0x38, 0x43]);
+        let mut h = super::HmacSha256::new(b"Jefe");
+        h.update(b"what do ya want ");
+        h.update(b"for nothing?");
+        assert_eq!(h.finish(), d);
     }
 }
 

@@ -1,4 +1,4 @@
-//! SWF verification (`RTMP_HashSWF`): fetch a player SWF, inflate it, HMAC it. Network part in #4.
+//! SWF verification (`RTMP_HashSWF`): fetch a player SWF, inflate it, HMAC it (crate::swf).
 #![allow(non_snake_case)]
 
 use super::guard::guard;
@@ -7,9 +7,24 @@ use core::ffi::{c_char, c_int, c_uchar, c_uint};
 /// The SWF size and its HMAC-SHA256 for `url`, as `RTMP_HashSWF` computes them, or `None` with a
 /// log line when it cannot be had.
 pub fn hash_swf(url: &[u8], age_days: c_int) -> Option<(u32, [u8; 32])> {
-    let _ = age_days;
-    log::error!("SWF verification of {} is not available in this build yet", String::from_utf8_lossy(url));
-    None
+    let url = String::from_utf8_lossy(url);
+    #[cfg(feature = "crypto")]
+    match crate::swf::hash_swf(&url, age_days) {
+        Ok((size, hash)) => {
+            log::debug!("RTMP_HashSWF: {url}: size {size}, hash {}", hash.iter().map(|b| format!("{b:02x}")).collect::<String>());
+            Some((size, hash))
+        }
+        Err(e) => {
+            log::error!("RTMP_HashSWF: {e}");
+            None
+        }
+    }
+    #[cfg(not(feature = "crypto"))]
+    {
+        let _ = age_days;
+        log::error!("RTMP_HashSWF: SWF verification of {url} needs HMAC, and this librtmp was built without OpenSSL (CRYPTO=)");
+        None
+    }
 }
 
 /// Size and HMAC-SHA256 of the SWF at `url` (cached for `age` days in ~/.swfinfo); 0 or -1.

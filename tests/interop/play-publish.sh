@@ -346,6 +346,43 @@ c_socks_refused() {
   return $bad
 }
 
+# ------------------------------------------------------------------ SWF verification's hash
+# A player SWF (zlib-compressed, CWS) on a local HTTP server (python's http.server): RTMP_HashSWF
+# and HTTP_get print the same through both libraries, and each library reads the other's cache.
+c_swf_hash() {
+  local d=$OUT/www port bad=0
+  mkdir -p "$d" "$OUT/home-orig" "$OUT/home-ours"
+  "$PY" - "$d/player.swf" <<'PYEOF' || { fail "cannot make the SWF"; return 1; }
+import sys, zlib, struct, random
+rnd = random.Random(7)
+body = bytes(rnd.getrandbits(8) for _ in range(200000)) + bytes(100000)
+open(sys.argv[1], 'wb').write(b'CWS\x0a' + struct.pack('<I', 8 + len(body)) + zlib.compress(body))
+PYEOF
+  port=$(free_ports 1)
+  daemon_start www "$PY" -m http.server --bind "$HOST" --directory "$d" "$port"
+  wait_port "$port" 10 "http.server" "$DAEMON_PID" || return 1
+  gcc -O1 -Wall -I"$REPO/include" -o "$OUT/swf_hash" "$INTEROP_DIR/swf_hash.c" -L"$REPO/build" -lrtmp || { fail "cannot build swf_hash.c"; return 1; }
+  local url="http://$HOST:$port/player.swf"
+  env -u LD_LIBRARY_PATH HOME="$OUT/home-orig" "$OUT/swf_hash" "$url" 0 >"$OUT/orig.txt" 2>"$OUT/orig.err"
+  with_lib "$CASE" env HOME="$OUT/home-$LIB" "$OUT/swf_hash" "$url" 0 >"$OUT/lib.txt" 2>"$OUT/lib.err"
+  check_lib "$CASE" || return 1
+  grep -q '^RTMP_HashSWF rc=0 size=300008 ' "$OUT/orig.txt" || { fail "the original: $(head -1 "$OUT/orig.txt")"; return 1; }
+  if cmp -s "$OUT/orig.txt" "$OUT/lib.txt"; then ok "RTMP_HashSWF and HTTP_get print the same as the original's:"; sed 's/^/    /' "$OUT/lib.txt"
+  else fail "output differs from the original's:"; diff "$OUT/orig.txt" "$OUT/lib.txt"; bad=1; fi
+  daemon_stop www
+  # The server is gone: age 30 days takes the hash from the cache the other library wrote.
+  local other; [ "$LIB" = ours ] && other=orig || other=ours
+  with_lib "$CASE.cache" env HOME="$OUT/home-orig" "$OUT/swf_hash" "$url" 30 2>/dev/null | head -1 >"$OUT/cached.txt"
+  if [ "$(cat "$OUT/cached.txt")" = "$(head -1 "$OUT/orig.txt")" ]; then ok "with the server gone, the hash comes from the original's ~/.swfinfo"
+  else fail "from the original's cache: $(cat "$OUT/cached.txt")"; bad=1; fi
+  if [ "$LIB" = ours ]; then
+    env -u LD_LIBRARY_PATH HOME="$OUT/home-ours" "$OUT/swf_hash" "$url" 30 2>/dev/null | head -1 >"$OUT/cached2.txt"
+    if [ "$(cat "$OUT/cached2.txt")" = "$(head -1 "$OUT/orig.txt")" ]; then ok "and the original reads ours"
+    else fail "the original reading our ~/.swfinfo: $(cat "$OUT/cached2.txt")"; sed 's/^/    /' "$OUT/home-ours/.swfinfo"; bad=1; fi
+  fi
+  return $bad
+}
+
 # ------------------------------------------------------------------ failures, in bounded time
 # client_fails TAG LIMIT URL [EXTRA]: rtmpdump and python3-librtmp (in that order) must fail
 # with an error exit code (not a signal, not our timeout) within LIMIT seconds.
@@ -691,6 +728,7 @@ selected rtmpt-fields && run_case --desc "m_clientID, m_msgCounter, m_unackd are
 selected socks-rtmpdump && run_case --desc "rtmpdump -S through dante (SOCKS4) plays vod == reference" socks-rtmpdump c_socks_rtmpdump
 selected socks-option && run_case --desc "python3-librtmp with socks= in the URL plays through dante == reference" socks-option c_socks_option
 selected socks-refused && run_case --desc "the proxy refuses the destination: rtmpdump fails within 5 s (and ours says why)" socks-refused c_socks_refused
+selected swf-hash && run_case --desc "RTMP_HashSWF of a compressed SWF over HTTP, HTTP_get, ~/.swfinfo: same as the original's, caches shared" swf-hash c_swf_hash
 selected pub-rejected && run_case --xfail-orig "NetStream.Publish.BadName is ignored: curl -T waits until it is killed" \
   --desc "publish refused by the server (name taken): curl -T fails within 5 s" pub-rejected c_pub_rejected
 wait_cases
