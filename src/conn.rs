@@ -532,6 +532,13 @@ impl Connection {
         s2.copy_from_slice(s2b);
         hs.verify_s2(&s2)?;
         self.drop_pending();
+        if let Some((mut rx, tx)) = hs.take_rc4() {
+            // RTMPE from here on: what was read past S2 is already cipher text.
+            rx.apply(&mut self.buf[self.start..self.end]);
+            let plain = std::mem::replace(&mut self.transport, Box::new(crate::transport::Closed));
+            self.transport = Box::new(crate::transport::Rc4Transport::new(plain, rx, tx));
+            log::debug!("RTMPE: RC4 encryption on");
+        }
         Ok(outcome)
     }
 

@@ -174,3 +174,164 @@ mod tea_tests {
         assert_eq!(super::secure_token_decrypt(&key, hex.as_bytes()), plain);
     }
 }
+
+/// RC4, the stream cipher of RTMPE (OpenSSL 3 keeps it in the legacy provider only).
+#[derive(Clone)]
+pub struct Rc4 {
+    s: [u8; 256],
+    i: u8,
+    j: u8,
+}
+
+impl core::fmt::Debug for Rc4 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Rc4 { .. }")
+    }
+}
+
+impl Rc4 {
+    pub fn new(key: &[u8]) -> Rc4 {
+        let mut s = [0u8; 256];
+        for (i, b) in s.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        let mut j = 0u8;
+        for i in 0..256 {
+            j = j.wrapping_add(s[i]).wrapping_add(key[i % key.len()]);
+            s.swap(i, j as usize);
+        }
+        Rc4 { s, i: 0, j: 0 }
+    }
+
+    /// Encrypts or decrypts `data` in place (the same operation), advancing the key stream.
+    pub fn apply(&mut self, data: &mut [u8]) {
+        let (mut i, mut j) = (self.i, self.j);
+        for b in data.iter_mut() {
+            i = i.wrapping_add(1);
+            j = j.wrapping_add(self.s[i as usize]);
+            self.s.swap(i as usize, j as usize);
+            *b ^= self.s[self.s[i as usize].wrapping_add(self.s[j as usize]) as usize];
+        }
+        self.i = i;
+        self.j = j;
+    }
+
+    /// Advances the key stream by `n` bytes (RTMPE discards the first 1536).
+    pub fn skip(&mut self, n: usize) {
+        let mut buf = [0u8; 512];
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(buf.len());
+            self.apply(&mut buf[..k]);
+            left -= k;
+        }
+    }
+}
+
+/// RTMPE's Diffie-Hellman exchange in the 1024-bit MODP group of RFC 2409 (generator 2), the
+/// big numbers done by OpenSSL.
+#[cfg(feature = "crypto")]
+pub struct Dh1024 {
+    private: openssl::bn::BigNum,
+    /// Our public key, big-endian, left-padded to 128 bytes.
+    pub public: [u8; 128],
+}
+
+#[cfg(feature = "crypto")]
+const MODP1024_P: &str = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF";
+
+#[cfg(feature = "crypto")]
+fn padded128(n: &openssl::bn::BigNumRef) -> Option<[u8; 128]> {
+    let v = n.to_vec();
+    if v.len() > 128 {
+        return None;
+    }
+    let mut out = [0u8; 128];
+    out[128 - v.len()..].copy_from_slice(&v);
+    Some(out)
+}
+
+#[cfg(feature = "crypto")]
+impl Dh1024 {
+    pub fn generate() -> Result<Dh1024, openssl::error::ErrorStack> {
+        use openssl::bn::{BigNum, BigNumContext};
+        let p = BigNum::from_hex_str(MODP1024_P)?;
+        let g = BigNum::from_u32(2)?;
+        let mut private = BigNum::new()?;
+        // 1023 random bits: well below p, never zero in practice, as large as the group allows.
+        private.rand(1023, openssl::bn::MsbOption::MAYBE_ZERO, true)?;
+        let mut public = BigNum::new()?;
+        let mut ctx = BigNumContext::new()?;
+        public.mod_exp(&g, &private, &p, &mut ctx)?;
+        let public = padded128(&public).expect("a residue mod a 1024-bit prime fits in 128 bytes");
+        Ok(Dh1024 { private, public })
+    }
+
+    /// The shared secret with the peer's public key, left-padded to 128 bytes, or None when the
+    /// key is not a valid element of the group's prime-order subgroup (1 < y < p-1, y^q = 1).
+    pub fn shared_secret(&self, peer: &[u8; 128]) -> Option<[u8; 128]> {
+        use openssl::bn::{BigNum, BigNumContext};
+        let compute = || -> Result<Option<[u8; 128]>, openssl::error::ErrorStack> {
+            let mut ctx = BigNumContext::new()?;
+            let p = BigNum::from_hex_str(MODP1024_P)?;
+            let y = BigNum::from_slice(peer)?;
+            let one = BigNum::from_u32(1)?;
+            let mut p1 = BigNum::new()?;
+            p1.checked_sub(&p, &one)?;
+            if y <= one || y >= p1 {
+                return Ok(None);
+            }
+            let mut q = BigNum::new()?;
+            q.rshift1(&p1)?;
+            let mut t = BigNum::new()?;
+            t.mod_exp(&y, &q, &p, &mut ctx)?;
+            if t != one {
+                return Ok(None);
+            }
+            let mut s = BigNum::new()?;
+            s.mod_exp(&y, &self.private, &p, &mut ctx)?;
+            Ok(padded128(&s))
+        };
+        compute().ok().flatten()
+    }
+}
+
+#[cfg(all(test, feature = "crypto"))]
+mod rtmpe_tests {
+    use super::*;
+
+    #[test]
+    fn rc4_known_answers() {
+        // RFC 6229, key 0x0102030405, the first 16 bytes of key stream.
+        let mut c = Rc4::new(&[1, 2, 3, 4, 5]);
+        let mut ks = [0u8; 16];
+        c.apply(&mut ks);
+        assert_eq!(ks, [0xb2, 0x39, 0x63, 0x05, 0xf0, 0x3d, 0xc0, 0x27, 0xcc, 0xc3, 0x52, 0x4a, 0x0a, 0x11, 0x18, 0xa8]);
+        // The classic "Key"/"Plaintext" vector.
+        let mut c = Rc4::new(b"Key");
+        let mut m = *b"Plaintext";
+        c.apply(&mut m);
+        assert_eq!(m, [0xbb, 0xf3, 0x16, 0xe8, 0xd9, 0x40, 0xaf, 0x0a, 0xd3]);
+        // skip == apply to a dummy buffer
+        let (mut a, mut b) = (Rc4::new(b"k"), Rc4::new(b"k"));
+        a.skip(1536);
+        b.apply(&mut [0u8; 1536]);
+        let (mut x, mut y) = ([7u8; 9], [7u8; 9]);
+        a.apply(&mut x);
+        b.apply(&mut y);
+        assert_eq!(x, y);
+    }
+
+    #[test]
+    fn dh_agrees_and_checks_keys() {
+        let (a, b) = (Dh1024::generate().unwrap(), Dh1024::generate().unwrap());
+        let (sa, sb) = (a.shared_secret(&b.public).unwrap(), b.shared_secret(&a.public).unwrap());
+        assert_eq!(sa, sb);
+        assert_ne!(a.public, b.public);
+        let mut one = [0u8; 128];
+        one[127] = 1;
+        assert!(a.shared_secret(&one).is_none());
+        assert!(a.shared_secret(&[0xff; 128]).is_none());
+        assert!(a.shared_secret(&[0; 128]).is_none());
+    }
+}

@@ -26,8 +26,7 @@ pub fn digest_offset(sig: &[u8; SIG_SIZE], scheme: usize) -> usize {
     }
 }
 
-/// Position of the 128-byte DH public key (RTMPE, which arrives with issue #4): scheme 0 from bytes 1532..1535, 1 from 768..771.
-#[allow(dead_code)]
+/// Position of the 128-byte DH public key (RTMPE): scheme 0 from bytes 1532..1535, 1 from 768..771.
 pub fn dh_offset(sig: &[u8; SIG_SIZE], scheme: usize) -> usize {
     if scheme == 0 {
         sum4(&sig[1532..]) % 632 + 772
@@ -50,10 +49,57 @@ pub fn sign_c1(c1: &mut [u8; SIG_SIZE], scheme: usize) -> usize {
     pos
 }
 
+/// RTMPE type 8 (Flash Player 10) encrypts the 32-byte handshake signatures with XTEA, eight
+/// bytes at a time, the key chosen by a byte of the digest key: 16 fixed 128-bit keys.
+const RTMPE8_KEYS: [[u32; 4]; 16] = [
+    [0xbff0_34b2, 0x11d9_081f, 0xccdf_b795, 0x748d_e732],
+    [0x086a_5eb6, 0x1743_090e, 0x6ef0_5ab8, 0xfe5a_39e2],
+    [0x7b10_956f, 0x76ce_0521, 0x2388_a73a, 0x4401_49a1],
+    [0xa943_f317, 0xebf1_1bb2, 0xa691_a5ee, 0x17f3_6339],
+    [0x7a30_e00a, 0xb529_e22c, 0xa087_aea5, 0xc0cb_79ac],
+    [0xbdce_0c23, 0x2feb_deff, 0x1cfa_ae16, 0x1123_239d],
+    [0x55dd_3f7b, 0x77e7_e62e, 0x9bb8_c499, 0xc948_1ee4],
+    [0x407b_b6b4, 0x71e8_9136, 0xa7ae_bf55, 0xca33_b839],
+    [0xfcf6_bdc3, 0xb63c_3697, 0x7ce4_f825, 0x04d9_59b2],
+    [0x28e0_91fd, 0x4195_4c4c, 0x7fb7_db00, 0xe3a0_66f8],
+    [0x5784_5b76, 0x4f25_1b03, 0x46d4_5bcd, 0xa2c3_0d29],
+    [0x0acc_eef8, 0xda55_b546, 0x0347_3452, 0x5863_713b],
+    [0xb820_75dc, 0xa75f_1fee, 0xd842_68e8, 0xa72a_44cc],
+    [0x07cf_6e9e, 0xa16d_7b25, 0x9fa7_ae6c, 0xd92f_5629],
+    [0xfeb1_eae4, 0x8c8c_3ce1, 0x4e00_64a7, 0x6a38_7c2a],
+    [0x893a_9427, 0xcc30_13a2, 0xf106_385b, 0xa829_f927],
+];
+
+/// XTEA encryption (32 rounds) of one 8-byte block, its two words little-endian.
+fn xtea_block(block: &mut [u8], key: &[u32; 4]) {
+    const DELTA: u32 = 0x9E37_79B9;
+    let mut v0 = u32::from_le_bytes([block[0], block[1], block[2], block[3]]);
+    let mut v1 = u32::from_le_bytes([block[4], block[5], block[6], block[7]]);
+    let mut sum = 0u32;
+    for _ in 0..32 {
+        v0 = v0.wrapping_add((((v1 << 4) ^ (v1 >> 5)).wrapping_add(v1)) ^ sum.wrapping_add(key[(sum & 3) as usize]));
+        sum = sum.wrapping_add(DELTA);
+        v1 = v1.wrapping_add((((v0 << 4) ^ (v0 >> 5)).wrapping_add(v0)) ^ sum.wrapping_add(key[((sum >> 11) & 3) as usize]));
+    }
+    block[..4].copy_from_slice(&v0.to_le_bytes());
+    block[4..8].copy_from_slice(&v1.to_le_bytes());
+}
+
+/// What handshake type `kind` does to a 32-byte signature signed with `key`: type 8 XTEA-encrypts
+/// each 8-byte block with the fixed key `key[i] % 15`; the other types leave it as it is.
+pub fn protect_signature(kind: u8, sig: &mut [u8], key: &[u8; 32]) {
+    if kind == 8 {
+        for i in (0..32).step_by(8) {
+            xtea_block(&mut sig[i..i + 8], &RTMPE8_KEYS[usize::from(key[i] % 15)]);
+        }
+    }
+}
+
 /// Finds the server's digest (our scheme first, then the other) and builds C2: random bytes whose
-/// last 32 are signed with a key derived from that digest. Returns C2 and the scheme the server used.
+/// last 32 are signed with a key derived from that digest (and protected as handshake type `kind`
+/// wants). Returns C2 and the scheme the server used.
 #[cfg(feature = "crypto")]
-pub fn respond(s1: &[u8; SIG_SIZE], scheme: usize) -> Result<(Box<[u8; SIG_SIZE]>, usize), HandshakeError> {
+pub fn respond(s1: &[u8; SIG_SIZE], scheme: usize, kind: u8) -> Result<(Box<[u8; SIG_SIZE]>, usize), HandshakeError> {
     let found = [scheme, scheme ^ 1].into_iter().find(|&sc| {
         let pos = digest_offset(s1, sc);
         digest_of(s1, pos, &GENUINE_FMS_KEY[..36])[..] == s1[pos..pos + 32]
@@ -66,16 +112,19 @@ pub fn respond(s1: &[u8; SIG_SIZE], scheme: usize) -> Result<(Box<[u8; SIG_SIZE]
     let key = crate::crypto::hmac_sha256(&GENUINE_FP_KEY, &[&s1[pos..pos + 32]]);
     let mut c2 = Box::new([0u8; SIG_SIZE]);
     crate::crypto::random_bytes(&mut c2[..]);
-    let sig = crate::crypto::hmac_sha256(&key, &[&c2[..SIG_SIZE - 32]]);
+    let mut sig = crate::crypto::hmac_sha256(&key, &[&c2[..SIG_SIZE - 32]]);
+    protect_signature(kind, &mut sig, &key);
     c2[SIG_SIZE - 32..].copy_from_slice(&sig);
     Ok((c2, sc))
 }
 
-/// S2's last 32 bytes must be HMAC(HMAC(FMS key, our C1 digest), S2 without them).
+/// S2's last 32 bytes must be HMAC(HMAC(FMS key, our C1 digest), S2 without them), protected as
+/// handshake type `kind` wants.
 #[cfg(feature = "crypto")]
-pub fn verify_s2(s2: &[u8; SIG_SIZE], c1_digest: &[u8]) -> Result<(), HandshakeError> {
+pub fn verify_s2(s2: &[u8; SIG_SIZE], c1_digest: &[u8], kind: u8) -> Result<(), HandshakeError> {
     let key = crate::crypto::hmac_sha256(&GENUINE_FMS_KEY, &[c1_digest]);
-    let sig = crate::crypto::hmac_sha256(&key, &[&s2[..SIG_SIZE - 32]]);
+    let mut sig = crate::crypto::hmac_sha256(&key, &[&s2[..SIG_SIZE - 32]]);
+    protect_signature(kind, &mut sig, &key);
     if sig[..] == s2[SIG_SIZE - 32..] {
         log::debug!("handshake: genuine Adobe Flash Media Server");
         Ok(())
@@ -103,10 +152,14 @@ pub fn swf_verification_response(_swf_size: u32, _swf_hash: &[u8; 32], _s1_tail:
 
 /// Server side of the digest handshake, for tests: S1 signed with the FMS key, S2 signing C1's digest.
 #[cfg(all(test, feature = "crypto"))]
-pub fn test_server(c1: &[u8; SIG_SIZE], scheme: usize) -> ([u8; SIG_SIZE], [u8; SIG_SIZE]) {
+pub fn test_server(c1: &[u8; SIG_SIZE], scheme: usize, dh_public: Option<&[u8; 128]>) -> ([u8; SIG_SIZE], [u8; SIG_SIZE]) {
     let mut s1 = [0u8; SIG_SIZE];
     crate::crypto::random_bytes(&mut s1);
     s1[4..8].copy_from_slice(&[3, 5, 1, 1]);
+    if let Some(k) = dh_public {
+        let p = dh_offset(&s1, scheme);
+        s1[p..p + 128].copy_from_slice(k);
+    }
     let pos = digest_offset(&s1, scheme);
     let d = digest_of(&s1, pos, &GENUINE_FMS_KEY[..36]);
     s1[pos..pos + 32].copy_from_slice(&d);

@@ -19,6 +19,12 @@ pub enum HandshakeError {
     ServerSignature,
     /// The handshake variant needs OpenSSL and this build has none.
     NoCrypto,
+    /// RTMPE: the server's Diffie-Hellman public key is not a valid group element.
+    DhKey,
+    /// RTMPE: the server answered with a handshake type we do not speak.
+    Type(u8),
+    /// RTMPE was asked for and the server answered unencrypted.
+    NotEncrypted,
 }
 
 impl core::fmt::Display for HandshakeError {
@@ -27,6 +33,9 @@ impl core::fmt::Display for HandshakeError {
             HandshakeError::ServerDigest => write!(f, "couldn't verify the server digest"),
             HandshakeError::ServerSignature => write!(f, "server not genuine Adobe (S2 signature mismatch)"),
             HandshakeError::NoCrypto => write!(f, "this handshake needs crypto support, absent from this build (CRYPTO=)"),
+            HandshakeError::DhKey => write!(f, "RTMPE: the server's Diffie-Hellman public key is invalid"),
+            HandshakeError::Type(t) => write!(f, "RTMPE: the server answered with handshake type {t}, which this build does not speak"),
+            HandshakeError::NotEncrypted => write!(f, "RTMPE: the server answered with an unencrypted handshake"),
         }
     }
 }
@@ -42,7 +51,6 @@ pub struct HandshakeOutcome {
     pub fell_back_to_simple: bool,
 }
 
-#[derive(Debug)]
 #[cfg_attr(not(feature = "crypto"), allow(dead_code))]
 pub struct ClientHandshake {
     c0: u8,
@@ -51,26 +59,59 @@ pub struct ClientHandshake {
     /// Digest offset scheme (0: bytes 8..11, 1: bytes 772..775) and our digest position in C1.
     scheme: usize,
     digest_pos: usize,
+    /// RTMPE: our Diffie-Hellman key (its public half sits at `dh_pos` in C1), then the RC4
+    /// streams (in, out) the exchange gave.
+    #[cfg(feature = "crypto")]
+    dh: Option<crate::crypto::Dh1024>,
+    dh_pos: usize,
+    rc4: Option<(crate::crypto::Rc4, crate::crypto::Rc4)>,
+    /// The handshake type the server answered with (S0): 3, or 6 and 8 for RTMPE.
+    kind: u8,
+}
+
+impl core::fmt::Debug for ClientHandshake {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientHandshake").field("c0", &self.c0).field("digest", &self.digest).field("scheme", &self.scheme).finish()
+    }
 }
 
 impl ClientHandshake {
     /// `digest`: use the FP9 handshake; `encrypted` selects RTMPE's C0 and version bytes.
     /// `uptime`: milliseconds for C1's first field.
     pub fn new(digest: bool, encrypted: bool, uptime: u32) -> Result<Self, HandshakeError> {
-        if digest && !cfg!(feature = "crypto") {
-            return Err(HandshakeError::NoCrypto);
-        }
         let mut c1 = Box::new([0u8; SIG_SIZE]);
         crate::crypto::random_bytes(&mut c1[8..]);
         c1[0..4].copy_from_slice(&uptime.to_be_bytes());
         let (c0, scheme) = if encrypted { (6, 1) } else { (3, 0) };
-        let mut hs = ClientHandshake { c0, c1, digest, scheme, digest_pos: 0 };
+        // RTMPE always takes the digest handshake.
+        let digest = digest || encrypted;
+        if digest && !cfg!(feature = "crypto") {
+            return Err(HandshakeError::NoCrypto);
+        }
+        let mut hs = ClientHandshake {
+            c0,
+            c1,
+            digest,
+            scheme,
+            digest_pos: 0,
+            #[cfg(feature = "crypto")]
+            dh: None,
+            dh_pos: 0,
+            rc4: None,
+            kind: c0,
+        };
         if digest {
             // At least Flash Player 9.0.115: the version the digest handshake came with.
             let version = if encrypted { [128, 0, 3, 2] } else { [10, 0, 45, 2] };
             hs.c1[4..8].copy_from_slice(&version);
             #[cfg(feature = "crypto")]
             {
+                if encrypted {
+                    let dh = crate::crypto::Dh1024::generate().map_err(|_| HandshakeError::NoCrypto)?;
+                    hs.dh_pos = digest::dh_offset(&hs.c1, scheme);
+                    hs.c1[hs.dh_pos..hs.dh_pos + 128].copy_from_slice(&dh.public);
+                    hs.dh = Some(dh);
+                }
                 hs.digest_pos = digest::sign_c1(&mut hs.c1, scheme);
             }
         } else {
@@ -97,6 +138,15 @@ impl ClientHandshake {
             log::warn!("handshake: type mismatch: client sent {}, server answered {s0}", self.c0);
         }
         log::debug!("handshake: server uptime {}, version {}.{}.{}.{}", u32::from_be_bytes([s1[0], s1[1], s1[2], s1[3]]), s1[4], s1[5], s1[6], s1[7]);
+        if self.c0 == 6 {
+            // 8 is RTMPE as well (Flash Player 10: XTEA on the signatures); 9 (Blowfish) is not
+            // spoken here.
+            match s0 {
+                6 | 8 => self.kind = s0,
+                3 => return Err(HandshakeError::NotEncrypted),
+                t => return Err(HandshakeError::Type(t)),
+            }
+        }
         if self.digest && s0 == 3 && s1[4] == 0 {
             log::debug!("handshake: the server answered with a simple handshake");
             self.digest = false;
@@ -108,8 +158,19 @@ impl ClientHandshake {
         }
         #[cfg(feature = "crypto")]
         {
-            let (c2, scheme) = digest::respond(s1, self.scheme)?;
+            let (c2, scheme) = digest::respond(s1, self.scheme, self.kind)?;
             self.scheme = scheme;
+            if let Some(dh) = self.dh.as_ref() {
+                // The server's key sits where its scheme puts it; each direction's RC4 key is an
+                // HMAC of the other side's public key under the shared secret.
+                let pos = digest::dh_offset(s1, scheme);
+                let mut peer = [0u8; 128];
+                peer.copy_from_slice(&s1[pos..pos + 128]);
+                let secret = dh.shared_secret(&peer).ok_or(HandshakeError::DhKey)?;
+                let out_key = crate::crypto::hmac_sha256(&secret, &[&peer]);
+                let in_key = crate::crypto::hmac_sha256(&secret, &[&self.c1[self.dh_pos..self.dh_pos + 128]]);
+                self.rc4 = Some((crate::crypto::Rc4::new(&in_key[..16]), crate::crypto::Rc4::new(&out_key[..16])));
+            }
             let mut tail = [0u8; 32];
             tail.copy_from_slice(&s1[SIG_SIZE - 32..]);
             outcome.s1_tail = Some(tail);
@@ -117,6 +178,15 @@ impl ClientHandshake {
         }
         #[cfg(not(feature = "crypto"))]
         Err(HandshakeError::NoCrypto)
+    }
+
+    /// RTMPE's RC4 streams (in, out) once S2 was verified, both past the 1536 bytes the protocol
+    /// discards.
+    pub fn take_rc4(&mut self) -> Option<(crate::crypto::Rc4, crate::crypto::Rc4)> {
+        let (mut i, mut o) = self.rc4.take()?;
+        i.skip(SIG_SIZE);
+        o.skip(SIG_SIZE);
+        Some((i, o))
     }
 
     /// Checks S2: with the digest handshake it must sign our C1 digest; a simple S2 that differs
@@ -130,7 +200,7 @@ impl ClientHandshake {
         }
         #[cfg(feature = "crypto")]
         {
-            digest::verify_s2(s2, &self.c1[self.digest_pos..self.digest_pos + 32])
+            digest::verify_s2(s2, &self.c1[self.digest_pos..self.digest_pos + 32], self.kind)
         }
         #[cfg(not(feature = "crypto"))]
         Err(HandshakeError::NoCrypto)
@@ -166,10 +236,31 @@ mod tests {
             let c0c1 = c.c0c1();
             let mut c1 = [0u8; SIG_SIZE];
             c1.copy_from_slice(&c0c1[1..]);
-            // A genuine server: S1 signed with the FMS key, S2 signing the client's digest.
-            let (s1, s2) = digest::test_server(&c1, if encrypted { 1 } else { 0 });
+            // A genuine server: S1 signed with the FMS key, S2 signing the client's digest; for
+            // RTMPE, S1 carries the server's DH key.
+            let scheme = if encrypted { 1 } else { 0 };
+            let server_dh = crate::crypto::Dh1024::generate().unwrap();
+            let (s1, s2) = digest::test_server(&c1, scheme, encrypted.then_some(&server_dh.public));
             let mut o = HandshakeOutcome::default();
             let c2 = c.respond(c0c1[0], &s1, &mut o).unwrap();
+            if encrypted {
+                // Both ends derive the same keys: what one side's out stream encrypts, the other's
+                // in stream decrypts.
+                let cpos = digest::dh_offset(&c1, 1);
+                let mut client_pub = [0u8; 128];
+                client_pub.copy_from_slice(&c1[cpos..cpos + 128]);
+                let secret = server_dh.shared_secret(&client_pub).unwrap();
+                let server_out = crate::crypto::hmac_sha256(&secret, &[&client_pub]);
+                let mut server_out = crate::crypto::Rc4::new(&server_out[..16]);
+                server_out.skip(SIG_SIZE);
+                c.verify_s2(&s2).unwrap();
+                let (mut client_in, _) = c.take_rc4().unwrap();
+                let mut m = *b"connect";
+                server_out.apply(&mut m);
+                assert_ne!(&m, b"connect");
+                client_in.apply(&mut m);
+                assert_eq!(&m, b"connect");
+            }
             assert_eq!(o.s1_tail.unwrap()[..], s1[SIG_SIZE - 32..]);
             assert!(digest::c2_is_signed(&c2, &s1, 0).is_ok() || digest::c2_is_signed(&c2, &s1, 1).is_ok());
             c.verify_s2(&s2).unwrap();

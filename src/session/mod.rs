@@ -341,10 +341,7 @@ impl Session {
 
     fn start_inner(&mut self, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
         let encrypted = self.link.protocol & feature::ENC != 0;
-        if encrypted {
-            return Err(ConnError::Protocol("RTMPE is not supported by this build yet".into()));
-        }
-        let digest = self.link.swf_size != 0;
+        let digest = self.link.swf_size != 0 || encrypted;
         let uptime = crate::clock::now_ms();
         let conn = self.conn.as_mut().ok_or(ConnError::Closed)?;
         let outcome = conn.client_handshake(digest, encrypted, uptime)?;

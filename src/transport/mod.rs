@@ -2,12 +2,14 @@
 //! and SOCKS4 are further variants of the same interface, so the connection code has one path.
 
 mod http;
+mod rc4;
 mod socks;
 mod tcp;
 #[cfg(feature = "crypto")]
 mod tls;
 
 pub use http::{HttpState, HttpTunnel};
+pub use rc4::Rc4Transport;
 pub use socks::socks4_connect;
 pub use tcp::{resolve, Tcp};
 #[cfg(feature = "crypto")]
@@ -66,6 +68,25 @@ pub trait Transport: Send {
     /// The HTTP tunnel's state, for a tunnel.
     fn http_state(&self) -> Option<HttpState> {
         None
+    }
+}
+
+/// A placeholder while a transport is being wrapped in another: every call fails.
+pub struct Closed;
+
+impl Transport for Closed {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Err(io::ErrorKind::NotConnected.into())
+    }
+    fn write_vectored_all(&mut self, _: &mut [io::IoSlice<'_>], _: usize) -> io::Result<()> {
+        Err(io::ErrorKind::NotConnected.into())
+    }
+    fn set_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
+        Ok(())
+    }
+    fn shutdown(&self) {}
+    fn raw_fd(&self) -> i32 {
+        -1
     }
 }
 

@@ -24,7 +24,7 @@ MARGIN=3     # seconds a client may take beyond its own timeout to give up
 echo "== interop play-publish: LIB=$LIB ($EXPECT_LIBRTMP), run dir $RUN"
 
 # ------------------------------------------------------------------ setup
-for tool in nginx ffmpeg rtmpdump curl gst-launch-1.0 gst-inspect-1.0 openssl danted "$PY"; do
+for tool in nginx ffmpeg rtmpdump rtmpsuck curl gst-launch-1.0 gst-inspect-1.0 openssl danted ip "$PY"; do
   command -v "$tool" >/dev/null || setup_fail "$tool not found (run scripts/install-deps.sh)"
 done
 [ -n "$ORIG_LIBRTMP" ] || setup_fail "Debian's librtmp.so.1 not found (ldd /usr/bin/rtmpdump)"
@@ -383,6 +383,53 @@ PYEOF
   return $bad
 }
 
+# ------------------------------------------------------------------ rtmpe, rtmpte through rtmpsuck
+# Debian's rtmpsuck (the original's server-side RTMPE) decrypts and proxies to the server the
+# client's tcUrl names. It binds 0.0.0.0:1935, so it runs in a network namespace of its own (only
+# loopback inside) with an nginx and an RTMPT bridge of its own; the clients run in there too.
+ns_wait_port() { # NS PORT WHAT
+  local i hex; hex=$(printf '%04X' "$2")
+  for i in $(seq 200); do
+    ip netns exec "$1" cat /proc/net/tcp | awk -v p=":$hex" '$2 ~ p"$" && $4 == "0A" {f=1} END {exit !f}' && return 0
+    sleep 0.05
+  done
+  fail "$3 is not listening on $2 in namespace $1 after 10 s"
+}
+rtmpsuck_setup() {
+  NS=lrs-$CASE-$$
+  ip netns add "$NS" && ip -n "$NS" link set lo up || { fail "cannot create a network namespace (needs root and ip netns)"; return 1; }
+  mkdir -p "$OUT/nginx-ns/tmp" "$OUT/suck"
+  sed "s#$NGX_DIR#$OUT/nginx-ns#g" "$NGX_DIR/nginx.conf" >"$OUT/nginx-ns/nginx.conf"
+  daemon_start nginx-ns ip netns exec "$NS" nginx -p "$OUT/nginx-ns/" -c "$OUT/nginx-ns/nginx.conf" -e "$OUT/nginx-ns/error.log"
+  daemon_start rtmpsuck bash -c "cd '$OUT/suck' && exec ip netns exec '$NS' rtmpsuck -z < <(exec sleep 100000)"
+  daemon_start bridge-ns ip netns exec "$NS" "$PY" "$INTEROP_DIR/rtmpt_bridge.py" "$BRIDGE_PORT" 127.0.0.1 1935
+  ns_wait_port "$NS" "$RTMP_PORT" nginx && ns_wait_port "$NS" 1935 rtmpsuck && ns_wait_port "$NS" "$BRIDGE_PORT" "rtmpt bridge"
+}
+rtmpsuck_teardown() { daemons_stop_matching "$CASE."; ip netns del "$NS" 2>/dev/null; }
+# suck_play SCHEME PORT: rtmpdump in the namespace plays through rtmpsuck == the reference
+suck_play() {
+  with_lib "$CASE" ip netns exec "$NS" timeout 30 rtmpdump -q -r "$1://127.0.0.1:$2/vod/small.flv" -t "rtmp://127.0.0.1:$RTMP_PORT/vod" -o "$OUT/out.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump $1:// through rtmpsuck: rc=$rc, the original's was $(cat "$REF_RC")"; show rtmpsuck; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump $1:// through rtmpsuck"
+}
+c_rtmpe() {
+  rtmpsuck_setup || { rtmpsuck_teardown; return 1; }
+  local bad=0
+  suck_play rtmpe 1935 || bad=1
+  grep -q 'Type Requested : 06' "$RUN/logs/$CASE.rtmpsuck.log" && ok "rtmpsuck saw an RTMPE (type 6) handshake" || { fail "rtmpsuck did not log an RTMPE handshake"; show rtmpsuck; bad=1; }
+  rtmpsuck_teardown
+  return $bad
+}
+c_rtmpte() {
+  rtmpsuck_setup || { rtmpsuck_teardown; return 1; }
+  local bad=0
+  suck_play rtmpte "$BRIDGE_PORT" || bad=1
+  grep -q 'Type Requested : 06' "$RUN/logs/$CASE.rtmpsuck.log" && ok "rtmpsuck saw an RTMPE (type 6) handshake through the HTTP tunnel" || { fail "no RTMPE handshake at rtmpsuck"; show rtmpsuck; bad=1; }
+  rtmpsuck_teardown
+  return $bad
+}
+
 # ------------------------------------------------------------------ failures, in bounded time
 # client_fails TAG LIMIT URL [EXTRA]: rtmpdump and python3-librtmp (in that order) must fail
 # with an error exit code (not a signal, not our timeout) within LIMIT seconds.
@@ -729,6 +776,8 @@ selected socks-rtmpdump && run_case --desc "rtmpdump -S through dante (SOCKS4) p
 selected socks-option && run_case --desc "python3-librtmp with socks= in the URL plays through dante == reference" socks-option c_socks_option
 selected socks-refused && run_case --desc "the proxy refuses the destination: rtmpdump fails within 5 s (and ours says why)" socks-refused c_socks_refused
 selected swf-hash && run_case --desc "RTMP_HashSWF of a compressed SWF over HTTP, HTTP_get, ~/.swfinfo: same as the original's, caches shared" swf-hash c_swf_hash
+selected rtmpe && run_case --desc "rtmpdump rtmpe:// (DH, RC4, type-8 XTEA signatures) through Debian's rtmpsuck to nginx == reference" rtmpe c_rtmpe
+selected rtmpte && run_case --desc "rtmpdump rtmpte:// (RTMPE in the HTTP tunnel) through the bridge and rtmpsuck == reference" rtmpte c_rtmpte
 selected pub-rejected && run_case --xfail-orig "NetStream.Publish.BadName is ignored: curl -T waits until it is killed" \
   --desc "publish refused by the server (name taken): curl -T fails within 5 s" pub-rejected c_pub_rejected
 wait_cases
