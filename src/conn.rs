@@ -99,6 +99,10 @@ pub struct Connection {
     direct: Option<Direct>,
     /// The most an ordinary read asks for now (see SMALL_READ).
     read_limit: usize,
+    /// How long a chunk (or the handshake) that has begun to arrive may take to complete: a
+    /// peer trickling bytes must not hold a call longer than the timeout. None: no limit.
+    stall_limit: Option<std::time::Duration>,
+    stalled_since: Option<std::time::Instant>,
     /// Messages of other chunk streams that completed while a direct payload was being read, in
     /// order: they come after it.
     pub deferred: std::collections::VecDeque<(MessageHeader, Vec<u8>)>,
@@ -126,6 +130,8 @@ impl Connection {
             chunk_size_announced: false,
             direct: None,
             read_limit: READ_BLOCK,
+            stall_limit: None,
+            stalled_since: None,
             deferred: std::collections::VecDeque::new(),
             interrupted,
         }
@@ -188,11 +194,34 @@ impl Connection {
         }
     }
 
+    /// Sets how long a chunk that has begun to arrive may take (the receive timeout).
+    pub fn set_stall_limit(&mut self, limit: Option<std::time::Duration>) {
+        self.stall_limit = limit.filter(|d| !d.is_zero());
+    }
+
+    /// After a read that did not complete what the caller waits for: a timeout once the first of
+    /// its bytes came longer ago than the stall limit. `done`: it completed; the clock stops.
+    fn stall(&mut self, done: bool) -> Result<(), ConnError> {
+        let Some(limit) = self.stall_limit else { return Ok(()) };
+        if done {
+            self.stalled_since = None;
+            return Ok(());
+        }
+        let now = std::time::Instant::now();
+        if now.duration_since(*self.stalled_since.get_or_insert(now)) > limit {
+            log::error!("the peer sends too slowly: part of a chunk has waited more than {} s for the rest", limit.as_secs());
+            return Err(ConnError::Timeout);
+        }
+        Ok(())
+    }
+
     /// Reads exactly `n` raw bytes (the handshake) and returns them.
     pub fn read_exact(&mut self, n: usize) -> Result<&[u8], ConnError> {
         self.drop_pending();
+        self.stalled_since = None;
         while self.end - self.start < n {
             self.fill()?;
+            self.stall(false)?;
         }
         self.pending = n;
         Ok(&self.buf[self.start..self.start + n])
@@ -201,12 +230,14 @@ impl Connection {
     /// Parses the next chunk, reading from the transport as needed.
     pub fn next_chunk(&mut self) -> Result<Chunk, ConnError> {
         self.drop_pending();
+        self.stalled_since = None;
         loop {
             if let Some(c) = self.reader.read(&self.buf[self.start..self.end])? {
                 self.pending = c.consumed;
                 return Ok(c);
             }
             self.fill()?;
+            self.stall(false)?;
         }
     }
 
@@ -266,6 +297,7 @@ impl Connection {
         let Some(mut d) = self.direct.take() else {
             return Err(ConnError::Protocol("no message payload in progress".into()));
         };
+        self.stalled_since = None;
         let body = self.reader.body(d.csid);
         let mut off = (body.len() - d.from_body).min(dest.len());
         dest[..off].copy_from_slice(&body[d.from_body..d.from_body + off]);
@@ -296,14 +328,19 @@ impl Connection {
             }
             if avail > 0 {
                 // Part of a chunk header: wait for the rest the usual way.
-                if let Err(e) = self.fill() {
+                if let Err(e) = self.fill().and_then(|_| self.stall(false)) {
                     break Err(e);
                 }
                 continue;
             }
             self.start = 0;
             self.end = 0;
+            let before = off;
             if let Err(e) = self.read_direct(&mut dest[off..], &mut off, &mut d) {
+                break Err(e);
+            }
+            // A chunk's worth of payload, or the end of a chunk, is progress; less is a stall.
+            if let Err(e) = self.stall(off - before >= d.chunk_size || d.left == 0) {
                 break Err(e);
             }
         };

@@ -297,7 +297,8 @@ impl Session {
         if let Err(e) = transport.set_timeout(self.io_timeout()) {
             log::warn!("cannot set the socket timeouts: {e}");
         }
-        let conn = Connection::new(transport, self.interrupted);
+        let mut conn = Connection::new(transport, self.interrupted);
+        conn.set_stall_limit(self.io_timeout());
         self.start(conn, own_connect)
     }
 
