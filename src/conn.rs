@@ -22,6 +22,12 @@ const SMALL_READ: usize = 4 * 1024;
 /// than a socket usually holds; the arrays are set up on every call, so they stay small.
 const DIRECT_CHUNKS: usize = 64;
 
+/// A read this large counts as progress for the stall clock (see `stall`).
+const MIN_PROGRESS: usize = 1024;
+/// Messages of other chunk streams that may wait behind a directly read message, and their bytes.
+const MAX_DEFERRED: usize = 256;
+const MAX_DEFERRED_BYTES: usize = 4 << 20;
+
 /// Buffers one send hands to the kernel at most (within Linux's IOV_MAX of 1024).
 const SEND_IOV: usize = 512;
 
@@ -160,7 +166,7 @@ impl Connection {
     }
 
     /// Reads more bytes into the buffer (at least one), growing it if one chunk needs more room.
-    fn fill(&mut self) -> Result<(), ConnError> {
+    fn fill(&mut self) -> Result<usize, ConnError> {
         if self.end == self.buf.len() {
             if self.start > 0 {
                 self.buf.copy_within(self.start..self.end, 0);
@@ -181,7 +187,7 @@ impl Connection {
                     if n == want {
                         self.read_limit = (self.read_limit * 2).min(READ_BLOCK);
                     }
-                    return Ok(());
+                    return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {
                     if (self.interrupted)() {
@@ -199,11 +205,13 @@ impl Connection {
         self.stall_limit = limit.filter(|d| !d.is_zero());
     }
 
-    /// After a read that did not complete what the caller waits for: a timeout once the first of
-    /// its bytes came longer ago than the stall limit. `done`: it completed; the clock stops.
-    fn stall(&mut self, done: bool) -> Result<(), ConnError> {
+    /// After a read that did not complete what the caller waits for: a timeout once the clock,
+    /// started by the first read without `progress`, shows more than the stall limit. Progress
+    /// (a read of at least MIN_PROGRESS bytes, or a chunk completed) stops the clock: a slow
+    /// link delivers packets, a trickling peer single bytes.
+    fn stall(&mut self, progress: bool) -> Result<(), ConnError> {
         let Some(limit) = self.stall_limit else { return Ok(()) };
-        if done {
+        if progress {
             self.stalled_since = None;
             return Ok(());
         }
@@ -220,8 +228,8 @@ impl Connection {
         self.drop_pending();
         self.stalled_since = None;
         while self.end - self.start < n {
-            self.fill()?;
-            self.stall(false)?;
+            let got = self.fill()?;
+            self.stall(got >= MIN_PROGRESS)?;
         }
         self.pending = n;
         Ok(&self.buf[self.start..self.start + n])
@@ -230,20 +238,37 @@ impl Connection {
     /// Parses the next chunk, reading from the transport as needed.
     pub fn next_chunk(&mut self) -> Result<Chunk, ConnError> {
         self.drop_pending();
+        self.abandon_direct();
         self.stalled_since = None;
         loop {
             if let Some(c) = self.reader.read(&self.buf[self.start..self.end])? {
                 self.pending = c.consumed;
                 return Ok(c);
             }
-            self.fill()?;
-            self.stall(false)?;
+            let got = self.fill()?;
+            self.stall(got >= MIN_PROGRESS)?;
+        }
+    }
+
+    /// A caller that reads chunks while a direct payload is unfinished (an application mixing
+    /// RTMP_ReadPacket into RTMP_Read): the reader takes the message back, the part already
+    /// handed out standing in as zeros, so the chunk stream stays in step.
+    fn abandon_direct(&mut self) {
+        if let Some(d) = self.direct.take() {
+            let delivered = self.reader.partial(d.csid).map_or(0, |p| p.length as usize - d.wire_left);
+            log::warn!("chunk stream {}: the rest of a message read directly goes back to the chunk reader", d.csid);
+            self.reader.reattach(d.csid, &vec![0u8; delivered], d.left as u32);
+            if !self.deferred.is_empty() {
+                log::warn!("dropping {} messages that waited behind it", self.deferred.len());
+                self.deferred.clear();
+            }
         }
     }
 
     /// Parses the next chunk if it is already buffered in full; never blocks.
     pub fn try_next_chunk(&mut self) -> Result<Option<Chunk>, ConnError> {
         self.drop_pending();
+        self.abandon_direct();
         match self.reader.read(&self.buf[self.start..self.end])? {
             Some(c) => {
                 self.pending = c.consumed;
@@ -321,26 +346,28 @@ impl Connection {
                 if self.buf[self.start..self.start + hl] == d.header[..hl] {
                     self.start += hl;
                     d.left = d.chunk_size.min(d.wire_left);
-                } else if let Err(e) = self.foreign_chunk(d.csid) {
+                } else if let Err(e) = self.foreign_chunk(&mut d) {
                     break Err(e);
                 }
                 continue;
             }
             if avail > 0 {
                 // Part of a chunk header: wait for the rest the usual way.
-                if let Err(e) = self.fill().and_then(|_| self.stall(false)) {
+                if let Err(e) = self.fill().and_then(|n| self.stall(n >= MIN_PROGRESS)) {
                     break Err(e);
                 }
                 continue;
             }
             self.start = 0;
             self.end = 0;
-            let before = off;
+            let in_before = self.bytes_in;
+            let left_before = (d.left, d.wire_left);
             if let Err(e) = self.read_direct(&mut dest[off..], &mut off, &mut d) {
                 break Err(e);
             }
-            // A chunk's worth of payload, or the end of a chunk, is progress; less is a stall.
-            if let Err(e) = self.stall(off - before >= d.chunk_size || d.left == 0) {
+            // Enough bytes, or a chunk completed, is progress; a few bytes are a stall.
+            let chunk_done = d.left == 0 || d.wire_left + left_before.0 < left_before.1;
+            if let Err(e) = self.stall(self.bytes_in - in_before >= MIN_PROGRESS as u64 || chunk_done) {
                 break Err(e);
             }
         };
@@ -368,8 +395,11 @@ impl Connection {
     }
 
     /// A chunk of another chunk stream while a direct payload is being read: reassembled the usual
-    /// way; a message it completes waits in `deferred`.
-    fn foreign_chunk(&mut self, ours: u32) -> Result<(), ConnError> {
+    /// way; a message it completes waits in `deferred` (bounded), except the protocol controls
+    /// that change how the chunks go on, which apply at once as librtmp applies them.
+    fn foreign_chunk(&mut self, d: &mut Direct) -> Result<(), ConnError> {
+        let ours = d.csid;
+        self.stalled_since = None;
         loop {
             let input = &self.buf[self.start..self.end];
             if crate::chunk::peek_csid(input) == Some(ours) {
@@ -378,13 +408,37 @@ impl Connection {
             if let Some(c) = self.reader.read(input)? {
                 if c.complete {
                     let body = if c.assembled { self.reader.body(c.csid).to_vec() } else { input[c.data.clone()].to_vec() };
-                    self.deferred.push_back((c.message, body));
                     self.reader.release(c.csid);
+                    self.start += c.consumed;
+                    match (c.message.type_id, body.get(..4)) {
+                        (crate::chunk::SET_CHUNK_SIZE, Some(b)) => {
+                            let size = crate::chunk::be32(b) & 0x7fff_ffff;
+                            if size == 0 {
+                                return Err(ConnError::Protocol("Set Chunk Size 0 in the middle of a message".into()));
+                            }
+                            self.reader.set_chunk_size(size);
+                            d.chunk_size = self.reader.chunk_size() as usize;
+                        }
+                        (2, Some(b)) if crate::chunk::be32(b) == ours => {
+                            return Err(ConnError::Protocol(format!("chunk stream {ours}: the message being read was aborted")));
+                        }
+                        (2, Some(b)) => self.reader.abort(crate::chunk::be32(b)),
+                        _ => {}
+                    }
+                    let held: usize = self.deferred.iter().map(|(_, b)| b.len()).sum::<usize>() + body.len();
+                    if self.deferred.len() >= MAX_DEFERRED || held > MAX_DEFERRED_BYTES {
+                        return Err(ConnError::Protocol(format!(
+                            "the peer interleaves more than {MAX_DEFERRED} messages or {MAX_DEFERRED_BYTES} bytes into one message on chunk stream {ours}"
+                        )));
+                    }
+                    self.deferred.push_back((c.message, body));
+                } else {
+                    self.start += c.consumed;
                 }
-                self.start += c.consumed;
                 return Ok(());
             }
-            self.fill()?;
+            let got = self.fill()?;
+            self.stall(got >= MIN_PROGRESS)?;
         }
     }
 
@@ -783,6 +837,9 @@ mod tests {
                         assert!(g.2 == w.2, "body of csid {} differs (chunk {chunk}, pieces {pieces:?}, window {window})", g.0);
                     }
                     assert_eq!(c.bytes_in, total);
+                    // Nothing stays counted as buffered: thousands of messages would otherwise
+                    // add up to the reader's limit.
+                    assert_eq!(c.reader.buffered_bytes(), 0, "chunk {chunk} pieces {pieces:?} window {window}");
                     assert!(matches!(c.next_chunk(), Err(ConnError::Closed)));
                 }
             }
@@ -820,5 +877,48 @@ mod tests {
             let _ = timed_out;
             assert!(c.direct.is_none());
         }
+    }
+
+    #[test]
+    fn set_chunk_size_inside_a_direct_message_applies_at_once() {
+        let body: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+        let mut data = vec![6, 0, 0, 0];
+        data.extend_from_slice(&5000u32.to_be_bytes()[1..]);
+        data.push(9);
+        data.extend_from_slice(&1u32.to_le_bytes());
+        data.extend_from_slice(&body[..128]);
+        let mut w = ChunkWriter::new();
+        w.write(&OutMessage { csid: 2, timestamp: 0, type_id: 1, stream_id: 0, payload: &256u32.to_be_bytes() }, 0, &mut data);
+        for piece in body[128..].chunks(256) {
+            data.push(0xc6);
+            data.extend_from_slice(piece);
+        }
+        for pieces in [vec![1], vec![100], vec![1 << 20]] {
+            let mut c = Connection::new(script(&data, &pieces, &[]), || false);
+            let got = read_all(&mut c, 2, 1000);
+            assert_eq!(got[0].2, body, "pieces {pieces:?}");
+            assert_eq!((got[1].0, &got[1].2[..]), (2, &256u32.to_be_bytes()[..]));
+            assert_eq!(c.reader.chunk_size(), 256);
+        }
+    }
+
+    #[test]
+    fn endless_interleaving_is_refused() {
+        // The first chunk of a large message, then small complete messages on another stream
+        // for ever: the direct read must give up, not queue them all.
+        let mut data = vec![6, 0, 0, 0];
+        data.extend_from_slice(&5000u32.to_be_bytes()[1..]);
+        data.push(9);
+        data.extend_from_slice(&1u32.to_le_bytes());
+        data.extend_from_slice(&[0u8; 128]);
+        let mut w = ChunkWriter::new();
+        for i in 0..1000u32 {
+            w.write(&OutMessage { csid: 4, timestamp: i, type_id: 8, stream_id: 1, payload: &[0xaf, 1, 2, 3] }, 0, &mut data);
+        }
+        let mut c = Connection::new(script(&data, &[1 << 20], &[]), || false);
+        let ch = c.next_chunk().unwrap();
+        let p = c.begin_payload(ch.csid).unwrap();
+        let mut dest = vec![0u8; p.length as usize];
+        assert!(matches!(c.read_payload(&mut dest), Err(ConnError::Protocol(_))));
     }
 }

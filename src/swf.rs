@@ -45,9 +45,9 @@ struct Target {
 }
 
 fn parse_url(url: &str) -> Option<Target> {
-    let (tls, rest) = if url.len() >= 7 && url[..7].eq_ignore_ascii_case("http://") {
+    let (tls, rest) = if url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://")) {
         (false, &url[7..])
-    } else if url.len() >= 8 && url[..8].eq_ignore_ascii_case("https://") {
+    } else if url.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")) {
         (true, &url[8..])
     } else {
         return None;
@@ -127,6 +127,8 @@ pub fn http_get(url: &str, since: Option<&str>, mut sink: impl FnMut(&[u8])) -> 
         let v = v.trim();
         if k.eq_ignore_ascii_case("content-length") {
             match v.parse::<usize>() {
+                // An empty body is fine for redirects and "not modified".
+                Ok(0) if (300..400).contains(&reply.status) => length = Some(0),
                 Ok(n) if n >= 1 && n <= i32::MAX as usize => length = Some(n),
                 _ => {
                     log::error!("HTTP_get: {}: bad Content-Length {v:.20}", t.host);
@@ -305,6 +307,10 @@ impl SwfHasher {
         if self.inflate.is_some() && !self.ended {
             return Err("the compressed SWF ends early".into());
         }
+        let declared = u32::from_le_bytes([self.header[4], self.header[5], self.header[6], self.header[7]]);
+        if self.size < u64::from(declared) {
+            return Err(format!("the SWF ends early: {} of the {declared} bytes its header announces", self.size));
+        }
         Ok((self.size.min(u64::from(u32::MAX)) as u32, self.hmac.finish()))
     }
 }
@@ -448,7 +454,14 @@ pub fn hash_swf(url: &str, age: i32) -> Result<(u32, [u8; 32]), String> {
                     loc
                 } else {
                     let t = parse_url(&target).ok_or("bad URL")?;
-                    format!("{}{}", t.referer.trim_end_matches('/'), if loc.starts_with('/') { loc } else { format!("/{loc}") })
+                    let base = t.referer.trim_end_matches('/');
+                    if loc.starts_with('/') {
+                        format!("{base}{loc}")
+                    } else {
+                        // Relative to the directory of the path that was asked for.
+                        let path = t.path.split('?').next().unwrap_or("/");
+                        format!("{base}{}{loc}", &path[..path.rfind('/').map_or(1, |i| i + 1)])
+                    }
                 };
                 hops += 1;
             }

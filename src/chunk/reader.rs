@@ -354,19 +354,12 @@ impl ChunkReader {
         Some(Partial { timestamp, received: s.received, length: s.length, chunk_size: self.chunk_size, continuation, continuation_len: len })
     }
 
-    /// The caller took the body so far (from `body`) and assembles the rest itself.
-    pub fn detach(&mut self, csid: u32) {
-        if let Some(s) = self.streams.get_mut(csid as usize) {
-            self.buffered -= s.body.len();
-            s.body.clear();
-        }
-    }
-
     /// The caller gives up assembling `csid` itself: `data` is the payload it received, and the
     /// next `chunk_left` bytes of input still belong to the current chunk.
     pub fn reattach(&mut self, csid: u32, data: &[u8], chunk_left: u32) {
         if let Some(s) = self.streams.get_mut(csid as usize) {
             let cap = s.body.capacity();
+            self.buffered -= s.body.len();
             s.body.clear();
             s.body.extend_from_slice(data);
             self.retained = self.retained + s.body.capacity() - cap;
@@ -380,8 +373,14 @@ impl ChunkReader {
     /// absolute.
     pub fn finish(&mut self, csid: u32) -> MessageHeader {
         let s = &mut self.streams[csid as usize];
+        self.buffered -= s.body.len();
         s.body.clear();
         s.complete(csid)
+    }
+
+    /// Bytes of unfinished messages held for all chunk streams.
+    pub fn buffered_bytes(&self) -> usize {
+        self.buffered
     }
 }
 

@@ -267,7 +267,10 @@ impl Dh1024 {
         Ok(Dh1024 { private, public })
     }
 
-    /// The shared secret with the peer's public key, left-padded to 128 bytes, or None when the
+    /// The shared secret with the peer's public key, left-padded to 128 bytes (as Debian's
+    /// GnuTLS-built librtmp and its rtmpsuck compute it; OpenSSL-built librtmp leaves a secret with
+    /// a leading zero byte unpadded, so about one handshake in 256 with such a peer derives other
+    /// RC4 keys and fails), or None when the
     /// key is not a valid element of the group's prime-order subgroup (1 < y < p-1, y^q = 1).
     pub fn shared_secret(&self, peer: &[u8; 128]) -> Option<[u8; 128]> {
         use openssl::bn::{BigNum, BigNumContext};

@@ -30,6 +30,10 @@ enum Step {
 impl Session {
     /// RTMP_Read: returns bytes written to `out`, 0 at the end (see `read.status`), -1 on error.
     pub fn read_flv(&mut self, out: &mut [u8]) -> i32 {
+        if self.read.status != 0 && self.read.pending_pos < self.read.pending.len() {
+            // The stream ended with bytes still due (the zero-filled rest of a cut tag).
+            return self.drain_pending(out) as i32;
+        }
         match self.read.status {
             readflag::EOF | readflag::COMPLETE => return 0,
             readflag::ERROR => return -1,
@@ -56,7 +60,7 @@ impl Session {
                     total += n;
                     // Once something is ready for the caller, only what is already here is added.
                     blocking = false;
-                    if !self.read.pending.is_empty() {
+                    if !self.read.pending.is_empty() || self.read.status != 0 {
                         break;
                     }
                 }
@@ -271,14 +275,28 @@ impl Session {
             None => return Step::End(readflag::EOF),
         };
         if let Err(e) = r {
-            // Part of the tag is with the caller already: the stream cannot go on from here.
+            // Part of the tag is with the caller already and the stream cannot go on from here.
+            // The tag is completed with zeros and its trailer, so that what the caller writes
+            // stays a well-formed FLV (rtmpdump's --resume reads it back tag by tag); the end of
+            // the stream is reported after them.
             self.read.open = None;
-            log::error!("RTMP_Read: {e} in the middle of a {len}-byte message; closing the connection");
+            log::error!("RTMP_Read: {e} in the middle of a {len}-byte message; the rest of its tag ({left} bytes) is zero-filled");
             let e = self.read_failed_quiet(e);
             if self.is_connected() {
                 self.close(false);
             }
-            return self.read_end(e);
+            let end = self.read_end(e);
+            if let Step::End(status) = end {
+                self.read.status = status;
+            }
+            let mut fill = vec![0u8; left];
+            fill.extend_from_slice(&flv::prev_tag_size(len as u32));
+            let k = fill.len().min(out.len());
+            out[..k].copy_from_slice(&fill[..k]);
+            self.read.pending.clear();
+            self.read.pending_pos = 0;
+            self.read.pending.extend_from_slice(&fill[k..]);
+            return Step::Bytes(k);
         }
         if let Err(e) = self.account_bytes() {
             self.read.open = None;

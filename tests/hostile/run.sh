@@ -70,7 +70,8 @@ while IFS=$'\t' read -r name what; do
   run_client "$name" origvg orig valgrind --leak-check=no
   errs=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$RUN/$name.origvg.err" | tail -1)
   case $RC in 0) [ "${errs:-0}" != 0 ] && orig="$orig; memcheck: $errs errors" ;; *) orig="$orig; under valgrind: $(outcome "$RC" "$SECS")" ;; esac
-  why=$(grep -m1 '^\(ERROR\|WARNING\):' "$RUN/$name.ours.err" | cut -c1-110)
+  # The most telling line: the first that is not the generic timeout at the end.
+  why=$( (grep '^\(ERROR\|WARNING\):' "$RUN/$name.ours.err" | grep -v 'no data within' ; grep '^ERROR:' "$RUN/$name.ours.err") | head -1 | cut -c1-110)
   if [ ${#problems[@]} = 0 ]; then
     pass=$((pass + 1))
     printf 'PASS   %-26s %5ss  %s\n' "$name" "$ours_secs" "$what"
