@@ -744,9 +744,12 @@ mod tests {
         }
     }
 
+    /// A message as the tests compare them: (csid, timestamp, body).
+    type Got = (u32, u32, Vec<u8>);
+
     /// Chunks of several messages, some interleaved at chunk boundaries, with the messages in the
-    /// order they begin: (csid, timestamp, body).
-    fn stream(chunk: u32) -> (Vec<u8>, Vec<(u32, u32, Vec<u8>)>) {
+    /// order they begin.
+    fn stream(chunk: u32) -> (Vec<u8>, Vec<Got>) {
         let mut w = ChunkWriter::new();
         w.set_chunk_size(chunk);
         let body = |n: usize, seed: u8| -> Vec<u8> { (0..n).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect() };
@@ -787,7 +790,7 @@ mod tests {
 
     /// Reads everything back as RTMP_Read does: large messages through `read_payload`, in
     /// pieces of `window` bytes.
-    fn read_all(c: &mut Connection, count: usize, window: usize) -> Vec<(u32, u32, Vec<u8>)> {
+    fn read_all(c: &mut Connection, count: usize, window: usize) -> Vec<Got> {
         let mut got = Vec::new();
         while got.len() < count {
             if let Some((m, body)) = c.deferred.pop_front() {
