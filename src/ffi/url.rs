@@ -230,7 +230,15 @@ fn set_option(r: &mut RTMP, name: &[u8], arg: AVal, value: Value) -> bool {
     // Options stored outside the struct come first; the rest go to members.
     let key = r as *const RTMP as usize;
     match setting {
-        Setting::Bool(Target::TlsVerify, on) => super::side::update_tls(key, |t| t.verify = on),
+        Setting::Bool(Target::TlsVerify, on) => {
+            // Turning verification off takes an explicit word: a typo must not do it.
+            let off = ["0", "off", "no", "false"].iter().any(|w| value.text().eq_ignore_ascii_case(w.as_bytes()));
+            if !on && !off {
+                log::error!("Invalid tlsVerify value {}: 1 (check the certificate, the default) or 0", lossy(value.text()));
+                return false;
+            }
+            super::side::update_tls(key, |t| t.verify = on);
+        }
         Setting::Text(Target::TlsCaFile) => {
             let path = lossy(value.text()).into_owned();
             super::side::update_tls(key, |t| t.ca_file = Some(path));
