@@ -200,6 +200,21 @@ impl Connection {
         }
     }
 
+    /// `fill`, but while the stall clock runs no longer than what is left of the limit: a byte
+    /// arriving just before each receive timeout cannot stretch the wait.
+    fn fill_within(&mut self) -> Result<usize, ConnError> {
+        let (Some(limit), Some(since)) = (self.stall_limit, self.stalled_since) else { return self.fill() };
+        let left = limit.saturating_sub(since.elapsed());
+        if left.is_zero() {
+            return self.stall(false).map(|_| 0);
+        }
+        let _ = self.transport.set_timeout(Some(left.max(std::time::Duration::from_millis(1))));
+        let r = self.fill();
+        // The stall limit is the receive timeout (both come from `timeout=`).
+        let _ = self.transport.set_timeout(Some(limit));
+        r
+    }
+
     /// Sets how long a chunk that has begun to arrive may take (the receive timeout).
     pub fn set_stall_limit(&mut self, limit: Option<std::time::Duration>) {
         self.stall_limit = limit.filter(|d| !d.is_zero());
@@ -228,7 +243,7 @@ impl Connection {
         self.drop_pending();
         self.stalled_since = None;
         while self.end - self.start < n {
-            let got = self.fill()?;
+            let got = self.fill_within()?;
             self.stall(got >= MIN_PROGRESS)?;
         }
         self.pending = n;
@@ -245,7 +260,7 @@ impl Connection {
                 self.pending = c.consumed;
                 return Ok(c);
             }
-            let got = self.fill()?;
+            let got = self.fill_within()?;
             self.stall(got >= MIN_PROGRESS)?;
         }
     }
@@ -353,7 +368,7 @@ impl Connection {
             }
             if avail > 0 {
                 // Part of a chunk header: wait for the rest the usual way.
-                if let Err(e) = self.fill().and_then(|n| self.stall(n >= MIN_PROGRESS)) {
+                if let Err(e) = self.fill_within().and_then(|n| self.stall(n >= MIN_PROGRESS)) {
                     break Err(e);
                 }
                 continue;
@@ -362,7 +377,16 @@ impl Connection {
             self.end = 0;
             let in_before = self.bytes_in;
             let left_before = (d.left, d.wire_left);
-            if let Err(e) = self.read_direct(&mut dest[off..], &mut off, &mut d) {
+            // While the stall clock runs, wait no longer than what is left of it (as fill_within).
+            let clock = self.stall_limit.zip(self.stalled_since).map(|(limit, since)| (limit, limit.saturating_sub(since.elapsed())));
+            if let Some((_, left)) = clock {
+                let _ = self.transport.set_timeout(Some(left.max(std::time::Duration::from_millis(1))));
+            }
+            let r = self.read_direct(&mut dest[off..], &mut off, &mut d);
+            if let Some((limit, _)) = clock {
+                let _ = self.transport.set_timeout(Some(limit));
+            }
+            if let Err(e) = r {
                 break Err(e);
             }
             // Enough bytes, or a chunk completed, is progress; a few bytes are a stall.
@@ -437,7 +461,7 @@ impl Connection {
                 }
                 return Ok(());
             }
-            let got = self.fill()?;
+            let got = self.fill_within()?;
             self.stall(got >= MIN_PROGRESS)?;
         }
     }
