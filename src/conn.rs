@@ -89,6 +89,12 @@ impl From<HandshakeError> for ConnError {
     }
 }
 
+/// The stall clock ran out (see `Connection::stall`).
+fn stalled(limit: std::time::Duration) -> ConnError {
+    log::error!("the peer sends too slowly: part of a chunk has waited more than {} s for the rest", limit.as_secs());
+    ConnError::Timeout
+}
+
 pub struct Connection {
     transport: Box<dyn Transport>,
     buf: Vec<u8>,
@@ -200,19 +206,25 @@ impl Connection {
         }
     }
 
-    /// `fill`, but while the stall clock runs no longer than what is left of the limit: a byte
-    /// arriving just before each receive timeout cannot stretch the wait.
-    fn fill_within(&mut self) -> Result<usize, ConnError> {
-        let (Some(limit), Some(since)) = (self.stall_limit, self.stalled_since) else { return self.fill() };
+    /// Runs a blocking read, but while the stall clock runs it waits no longer than what is left
+    /// of the limit: a byte arriving just before each receive timeout cannot stretch the wait.
+    fn within_stall<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T, ConnError>) -> Result<T, ConnError> {
+        let (Some(limit), Some(since)) = (self.stall_limit, self.stalled_since) else { return read(self) };
         let left = limit.saturating_sub(since.elapsed());
         if left.is_zero() {
-            return self.stall(false).map(|_| 0);
+            return Err(stalled(limit));
         }
         let _ = self.transport.set_timeout(Some(left.max(std::time::Duration::from_millis(1))));
-        let r = self.fill();
+        let r = read(self);
         // The stall limit is the receive timeout (both come from `timeout=`).
         let _ = self.transport.set_timeout(Some(limit));
         r
+    }
+
+    /// `fill` under the stall clock: for callers waiting for the rest of something begun.
+    fn fill_watched(&mut self) -> Result<(), ConnError> {
+        let got = self.within_stall(Self::fill)?;
+        self.stall(got >= MIN_PROGRESS)
     }
 
     /// Sets how long a chunk that has begun to arrive may take (the receive timeout).
@@ -232,8 +244,7 @@ impl Connection {
         }
         let now = std::time::Instant::now();
         if now.duration_since(*self.stalled_since.get_or_insert(now)) > limit {
-            log::error!("the peer sends too slowly: part of a chunk has waited more than {} s for the rest", limit.as_secs());
-            return Err(ConnError::Timeout);
+            return Err(stalled(limit));
         }
         Ok(())
     }
@@ -243,8 +254,7 @@ impl Connection {
         self.drop_pending();
         self.stalled_since = None;
         while self.end - self.start < n {
-            let got = self.fill_within()?;
-            self.stall(got >= MIN_PROGRESS)?;
+            self.fill_watched()?;
         }
         self.pending = n;
         Ok(&self.buf[self.start..self.start + n])
@@ -260,8 +270,7 @@ impl Connection {
                 self.pending = c.consumed;
                 return Ok(c);
             }
-            let got = self.fill_within()?;
-            self.stall(got >= MIN_PROGRESS)?;
+            self.fill_watched()?;
         }
     }
 
@@ -368,7 +377,7 @@ impl Connection {
             }
             if avail > 0 {
                 // Part of a chunk header: wait for the rest the usual way.
-                if let Err(e) = self.fill_within().and_then(|n| self.stall(n >= MIN_PROGRESS)) {
+                if let Err(e) = self.fill_watched() {
                     break Err(e);
                 }
                 continue;
@@ -377,16 +386,7 @@ impl Connection {
             self.end = 0;
             let in_before = self.bytes_in;
             let left_before = (d.left, d.wire_left);
-            // While the stall clock runs, wait no longer than what is left of it (as fill_within).
-            let clock = self.stall_limit.zip(self.stalled_since).map(|(limit, since)| (limit, limit.saturating_sub(since.elapsed())));
-            if let Some((_, left)) = clock {
-                let _ = self.transport.set_timeout(Some(left.max(std::time::Duration::from_millis(1))));
-            }
-            let r = self.read_direct(&mut dest[off..], &mut off, &mut d);
-            if let Some((limit, _)) = clock {
-                let _ = self.transport.set_timeout(Some(limit));
-            }
-            if let Err(e) = r {
+            if let Err(e) = self.within_stall(|c| c.read_direct(&mut dest[off..], &mut off, &mut d)) {
                 break Err(e);
             }
             // Enough bytes, or a chunk completed, is progress; a few bytes are a stall.
@@ -461,8 +461,7 @@ impl Connection {
                 }
                 return Ok(());
             }
-            let got = self.fill_within()?;
-            self.stall(got >= MIN_PROGRESS)?;
+            self.fill_watched()?;
         }
     }
 
