@@ -20,7 +20,6 @@
 #define _GNU_SOURCE
 #include <librtmp/rtmp.h>
 #include <librtmp/log.h>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -29,6 +28,8 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bench.h"
 
 #define READ_SIZE (64 * 1024)
 
@@ -44,15 +45,6 @@ typedef struct {
   size_t bytes;
 } session_t;
 
-static double clock_s(clockid_t c) {
-  struct timespec t;
-  clock_gettime(c, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static double now(void) { return clock_s(CLOCK_MONOTONIC); }
-static double secs(struct timeval t) { return t.tv_sec + t.tv_usec / 1e6; }
-
 static long rss_kb(void) {
   FILE *f = fopen("/proc/self/status", "r");
   char line[256];
@@ -61,14 +53,6 @@ static long rss_kb(void) {
     if (!strncmp(line, "VmRSS:", 6)) kb = atol(line + 6);
   if (f) fclose(f);
   return kb;
-}
-
-static const char *loaded_lib(void) {
-  Dl_info info;
-  static char path[4096];
-  if (!dladdr((void *)RTMP_Read, &info) || !info.dli_fname) return "?";
-  if (!realpath(info.dli_fname, path)) return info.dli_fname;
-  return path;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -156,7 +140,8 @@ int main(int argc, char **argv) {
 
   size_t total = 0, min_bytes = (size_t)-1;
   int ok = 0;
-  double *c = calloc((size_t)sessions, sizeof *c), *cc = calloc((size_t)sessions, sizeof *cc), cmax = 0, rmax = 0;
+  size_t ns = (unsigned)sessions;
+  double *c = calloc(ns, sizeof *c), *cc = calloc(ns, sizeof *cc), cmax = 0, rmax = 0;
   for (int i = 0; i < sessions; i++) {
     total += s[i].bytes;
     if (s[i].bytes < min_bytes) min_bytes = s[i].bytes;

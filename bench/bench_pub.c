@@ -13,7 +13,6 @@
 #define _GNU_SOURCE
 #include <librtmp/rtmp.h>
 #include <librtmp/log.h>
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,21 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static double secs(struct timeval t) { return t.tv_sec + t.tv_usec / 1e6; }
-
-static const char *loaded_lib(void) {
-  Dl_info info;
-  static char path[4096];
-  if (!dladdr((void *)RTMP_Write, &info) || !info.dli_fname) return "?";
-  if (!realpath(info.dli_fname, path)) return info.dli_fname;
-  return path;
-}
+#include "bench.h"
 
 static int send_chunk_size(RTMP *r, int size) {
   char buf[RTMP_MAX_HEADER_SIZE + 4];

@@ -19,13 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static double secs(struct timeval t) { return t.tv_sec + t.tv_usec / 1e6; }
+#include "bench.h"
 
 static int send_file(const char *path, size_t piece, struct sockaddr_in *to) {
   int fd = open(path, O_RDONLY);
