@@ -102,20 +102,31 @@ c_ref() {
   flvcmp "$SMALL" "$REF" --suffix --max-missing 1 || return 1
 }
 
-c_vod_rtmpdump() {
-  with_lib "$CASE" timeout 20 rtmpdump -q -r "$U/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
+# rtmpdump_plays WHAT SECS [VAR=VALUE...] -- ARGS...: rtmpdump ARGS (the selected librtmp, at most
+# SECS, with those environment variables) downloads $OUT/out.flv with the original's reference rc
+# and exactly the bytes of EXPECT.
+rtmpdump_plays() {
+  local what=$1 secs=$2 rc envs=(); shift 2
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+  with_lib "$CASE" env "${envs[@]}" timeout "$secs" rtmpdump -q "$@" -o "$OUT/out.flv"; rc=$?
   check_lib "$CASE" || return 1
-  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
-  ok "rtmpdump rc=$rc, as the original's"
-  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump output"
+  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "$what: rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
+  ok "$what: rtmpdump rc=$rc, as the original's"
+  same_file "$OUT/out.flv" "$EXPECT" "$what"
+}
+# python_plays WHAT SECS [VAR=VALUE...] -- URL: python3-librtmp (py_read.py) reads URL to its end,
+# rc 0, into exactly the bytes of EXPECT.
+python_plays() {
+  local what=$1 secs=$2 rc envs=(); shift 2
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+  with_lib "$CASE" env "${envs[@]}" timeout "$secs" "$PY" "$INTEROP_DIR/py_read.py" "$1" "$OUT/out.flv"; rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || { fail "$what: py_read rc=$rc"; return 1; }
+  same_file "$OUT/out.flv" "$EXPECT" "$what"
 }
 
-c_vod_python() {
-  with_lib "$CASE" timeout 20 "$PY" "$INTEROP_DIR/py_read.py" "$U/vod/small.flv" "$OUT/out.flv"; local rc=$?
-  check_lib "$CASE" || return 1
-  [ "$rc" = 0 ] || { fail "py_read rc=$rc"; return 1; }
-  same_file "$OUT/out.flv" "$EXPECT" "python3-librtmp output"
-}
+c_vod_rtmpdump() { rtmpdump_plays "rtmpdump output" 20 -- -r "$U/vod/small.flv"; }
+c_vod_python() { python_plays "python3-librtmp output" 20 -- "$U/vod/small.flv"; }
 
 c_vod_gst() {
   # rtmpsrc plays a vod again and again: after Play.Stop the original closes the session,
@@ -195,23 +206,16 @@ c_pub_gst() { pub_readback gst; }
 # wrong.invalid); the system store does not know it.
 rtmps_url() { echo "rtmps://${2:-localhost}:$1/vod/small.flv"; }
 c_rtmps_rtmpdump() {
-  with_lib "$CASE" env SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 20 rtmpdump -q -r "$(rtmps_url "$RTMPS_PORT")" -o "$OUT/out.flv"; local rc=$?
-  check_lib "$CASE" || return 1
-  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
-  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump over rtmps (TLS 1.2, CA from SSL_CERT_FILE, name localhost)"
+  rtmpdump_plays "rtmpdump over rtmps (TLS 1.2, CA from SSL_CERT_FILE, name localhost)" 20 \
+    SSL_CERT_FILE="$RUN/tls/ca.pem" -- -r "$(rtmps_url "$RTMPS_PORT")"
 }
 c_rtmps_ip() {
-  with_lib "$CASE" env SSL_CERT_DIR=/nonexistent SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 20 "$PY" "$INTEROP_DIR/py_read.py" \
-    "$(rtmps_url "$RTMPS_PORT" 127.0.0.1)" "$OUT/out.flv"; local rc=$?
-  check_lib "$CASE" || return 1
-  [ "$rc" = 0 ] || { fail "py_read rc=$rc"; return 1; }
-  same_file "$OUT/out.flv" "$EXPECT" "python3-librtmp over rtmps to 127.0.0.1 (certificate names the IP address)"
+  python_plays "python3-librtmp over rtmps to 127.0.0.1 (certificate names the IP address)" 20 \
+    SSL_CERT_DIR=/nonexistent SSL_CERT_FILE="$RUN/tls/ca.pem" -- "$(rtmps_url "$RTMPS_PORT" 127.0.0.1)"
 }
 c_rtmps_tls13() {
-  with_lib "$CASE" env SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 20 rtmpdump -q -r "$(rtmps_url "$RTMPS13_PORT")" -o "$OUT/out.flv"; local rc=$?
-  check_lib "$CASE" || return 1
-  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
-  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump over rtmps with a TLS-1.3-only server"
+  rtmpdump_plays "rtmpdump over rtmps with a TLS-1.3-only server" 20 \
+    SSL_CERT_FILE="$RUN/tls/ca.pem" -- -r "$(rtmps_url "$RTMPS13_PORT")"
 }
 c_rtmps_curl() {
   with_lib "$CASE" env SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 40 curl -sS -o "$OUT/out.flv" "$(rtmps_url "$RTMPS_PORT")"; local rc=$?
@@ -251,23 +255,11 @@ c_rtmps_wronghost() { rtmps_refused "$RTMPS_BADHOST_PORT" localhost "hostname mi
 # ------------------------------------------------------------------ rtmpt, rtmpts (tests/interop/rtmpt_bridge.py)
 # The bridge turns the HTTP tunnel into a plain connection to nginx-rtmp; nginx's stream module
 # puts TLS in front of the bridge for rtmpts.
-c_rtmpt_rtmpdump() {
-  with_lib "$CASE" timeout 30 rtmpdump -q -r "rtmpt://$HOST:$BRIDGE_PORT/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
-  check_lib "$CASE" || return 1
-  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
-  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump over rtmpt"
-}
-c_rtmpt_python() {
-  with_lib "$CASE" timeout 30 "$PY" "$INTEROP_DIR/py_read.py" "rtmpt://$HOST:$BRIDGE_PORT/vod/small.flv" "$OUT/out.flv"; local rc=$?
-  check_lib "$CASE" || return 1
-  [ "$rc" = 0 ] || { fail "py_read rc=$rc"; return 1; }
-  same_file "$OUT/out.flv" "$EXPECT" "python3-librtmp over rtmpt"
-}
+c_rtmpt_rtmpdump() { rtmpdump_plays "rtmpdump over rtmpt" 30 -- -r "rtmpt://$HOST:$BRIDGE_PORT/vod/small.flv"; }
+c_rtmpt_python() { python_plays "python3-librtmp over rtmpt" 30 -- "rtmpt://$HOST:$BRIDGE_PORT/vod/small.flv"; }
 c_rtmpts_rtmpdump() {
-  with_lib "$CASE" env SSL_CERT_FILE="$RUN/tls/ca.pem" timeout 30 rtmpdump -q -r "rtmpts://localhost:$RTMPTS_PORT/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
-  check_lib "$CASE" || return 1
-  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
-  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump over rtmpts (HTTP tunnel in TLS)"
+  rtmpdump_plays "rtmpdump over rtmpts (HTTP tunnel in TLS)" 30 \
+    SSL_CERT_FILE="$RUN/tls/ca.pem" -- -r "rtmpts://localhost:$RTMPTS_PORT/vod/small.flv"
 }
 c_rtmpt_publish() {
   daemon_start reader timeout 60 "${FF[@]}" -i "$U/live/$CASE" -c copy -f flv "$OUT/readback.flv"
@@ -321,17 +313,11 @@ through_socks() {
 }
 c_socks_rtmpdump() {
   local before; before=$(socks_passes)
-  with_lib "$CASE" timeout 20 rtmpdump -q -S "$HOST:$SOCKS_PORT" -r "$U/vod/small.flv" -o "$OUT/out.flv"; local rc=$?
-  check_lib "$CASE" || return 1
-  [ "$rc" = "$(cat "$REF_RC")" ] || { fail "rtmpdump rc=$rc, the original's was $(cat "$REF_RC")"; return 1; }
-  same_file "$OUT/out.flv" "$EXPECT" "rtmpdump -S (SOCKS4)" && through_socks "$before"
+  rtmpdump_plays "rtmpdump -S (SOCKS4)" 20 -- -S "$HOST:$SOCKS_PORT" -r "$U/vod/small.flv" && through_socks "$before"
 }
 c_socks_option() {
   local before; before=$(socks_passes)
-  with_lib "$CASE" timeout 20 "$PY" "$INTEROP_DIR/py_read.py" "$U/vod/small.flv socks=$HOST:$SOCKS_PORT" "$OUT/out.flv"; local rc=$?
-  check_lib "$CASE" || return 1
-  [ "$rc" = 0 ] || { fail "py_read rc=$rc"; return 1; }
-  same_file "$OUT/out.flv" "$EXPECT" "python3-librtmp with socks= in the URL" && through_socks "$before"
+  python_plays "python3-librtmp with socks= in the URL" 20 -- "$U/vod/small.flv socks=$HOST:$SOCKS_PORT" && through_socks "$before"
 }
 c_socks_refused() {
   local t0 rc bad=0
