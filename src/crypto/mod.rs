@@ -27,22 +27,11 @@ pub fn random_bytes(buf: &mut [u8]) {
 /// HMAC-SHA256 of the concatenation of `parts` under `key`.
 #[cfg(feature = "crypto")]
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    use openssl::{hash::MessageDigest, pkey::PKey, sign::Signer};
-    let compute = || -> Result<Vec<u8>, openssl::error::ErrorStack> {
-        let pkey = PKey::hmac(key)?;
-        let mut signer = Signer::new(MessageDigest::sha256(), &pkey)?;
-        for p in parts {
-            signer.update(p)?;
-        }
-        signer.sign_to_vec()
-    };
-    let mut out = [0u8; 32];
-    match compute() {
-        Ok(v) if v.len() == 32 => out.copy_from_slice(&v),
-        // OpenSSL cannot fail on an HMAC of memory short of running out of it.
-        other => panic!("HMAC-SHA256 failed: {other:?}"),
+    let mut h = HmacSha256::new(key);
+    for p in parts {
+        h.update(p);
     }
-    out
+    h.finish()
 }
 
 /// HMAC-SHA256 fed piece by piece (a SWF as it downloads), built on OpenSSL's SHA-256 as
@@ -86,6 +75,10 @@ mod tests {
         let d = super::hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
         assert_eq!(d[..4], [0x5b, 0xdc, 0xc1, 0x46]);
         assert_eq!(d[28..], [0x64, 0xec, 0x38, 0x43]);
+        // Case 6: a key longer than SHA-256's block (as the 68-byte FMS handshake key is).
+        let d6 = super::hmac_sha256(&[0xaa; 131], &[b"Test Using Larger Than Block-Size Key - Hash Key First"]);
+        assert_eq!(d6[..4], [0x60, 0xe4, 0x31, 0x59]);
+        assert_eq!(d6[28..], [0x0e, 0xe3, 0x7f, 0x54]);
         let mut h = super::HmacSha256::new(b"Jefe");
         h.update(b"what do ya want ");
         h.update(b"for nothing?");

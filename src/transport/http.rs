@@ -89,15 +89,11 @@ impl HttpTunnel {
         );
         self.state.msg_counter = self.state.msg_counter.wrapping_add(1);
         self.state.unackd += 1;
-        if body.len() < 8 {
-            let mut all: Vec<IoSlice<'_>> = Vec::with_capacity(body.len() + 1);
-            all.push(IoSlice::new(head.as_bytes()));
-            all.extend(body.iter().map(|b| IoSlice::new(b)));
-            self.inner.write_vectored_all(&mut all, head.len() + len)
-        } else {
-            self.inner.write_all(&[head.as_bytes()])?;
-            self.inner.write_vectored_all(body, len)
-        }
+        // The header and the body in one send.
+        let mut all: Vec<IoSlice<'_>> = Vec::with_capacity(body.len() + 1);
+        all.push(IoSlice::new(head.as_bytes()));
+        all.extend(body.iter().map(|b| IoSlice::new(b)));
+        self.inner.write_vectored_all(&mut all, head.len() + len)
     }
 
     /// More raw bytes from the connection.
