@@ -21,6 +21,7 @@ const HEADERS: &[(&str, &str, &[&str])] = &[
             "src/ffi/packet.rs",
             "src/ffi/url.rs",
             "src/ffi/net.rs",
+            "src/ffi/serve.rs",
             "src/ffi/tls.rs",
             "src/ffi/swf.rs",
         ],

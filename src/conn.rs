@@ -4,7 +4,7 @@
 //! bodies of large messages are read from the socket into their destination (`assemble_into`).
 
 use crate::chunk::{Chunk, ChunkError, ChunkReader, ChunkWriter, MessageHeader, OutMessage};
-use crate::handshake::{ClientHandshake, HandshakeError, HandshakeOutcome, SIG_SIZE};
+use crate::handshake::{ClientHandshake, HandshakeError, HandshakeOutcome, ServerHandshake, SIG_SIZE};
 use crate::transport::{is_timeout, Transport};
 use std::io::{self, IoSlice, IoSliceMut};
 
@@ -646,14 +646,36 @@ impl Connection {
         s2.copy_from_slice(s2b);
         hs.verify_s2(&s2)?;
         self.drop_pending();
-        if let Some((mut rx, tx)) = hs.take_rc4() {
-            // RTMPE from here on: what was read past S2 is already cipher text.
+        self.start_rc4(hs.take_rc4());
+        Ok(outcome)
+    }
+
+    /// The server handshake (RTMP_Serve): answers the client's C0+C1 with the variant it asked
+    /// for (simple, FP9 digest, RTMPE types 6 and 8), then takes C2. Returns whether it was RTMPE.
+    pub fn server_handshake(&mut self, uptime: u32) -> Result<bool, ConnError> {
+        let c0c1 = self.read_exact(1 + SIG_SIZE)?;
+        let c0 = c0c1[0];
+        let mut c1 = [0u8; SIG_SIZE];
+        c1.copy_from_slice(&c0c1[1..]);
+        let (mut hs, answer) = ServerHandshake::answer(c0, &c1, uptime)?;
+        self.send_raw(&[&answer])?;
+        let c2b = self.read_exact(SIG_SIZE)?;
+        let mut c2 = [0u8; SIG_SIZE];
+        c2.copy_from_slice(c2b);
+        hs.check_c2(&c2);
+        self.drop_pending();
+        self.start_rc4(hs.take_rc4());
+        Ok(hs.encrypted())
+    }
+
+    /// RTMPE from here on: what was read past the handshake is already cipher text.
+    fn start_rc4(&mut self, keys: Option<(crate::crypto::Rc4, crate::crypto::Rc4)>) {
+        if let Some((mut rx, tx)) = keys {
             rx.apply(&mut self.buf[self.start..self.end]);
             let plain = std::mem::replace(&mut self.transport, Box::new(crate::transport::Closed));
             self.transport = Box::new(crate::transport::Rc4Transport::new(plain, rx, tx));
             log::debug!("RTMPE: RC4 encryption on");
         }
-        Ok(outcome)
     }
 
     /// Sends a protocol or user control message on chunk stream 2, message stream 0.

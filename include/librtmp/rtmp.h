@@ -525,16 +525,6 @@ int RTMP_Connect0(struct RTMP *r, struct sockaddr *svc);
 int RTMP_Connect1(struct RTMP *r, struct RTMPPacket *cp);
 
 /*
- Server-side handshake (issue #4 brings the server side).
- */
-int RTMP_Serve(struct RTMP *r);
-
-/*
- # Safety
- */
-int RTMP_TLS_Accept(struct RTMP *r, void *ctx);
-
-/*
  Reads one chunk into `packet`. When it completes a message, `packet` holds the whole message
  */
 int RTMP_ReadPacket(struct RTMP *r, struct RTMPPacket *packet);
@@ -643,6 +633,16 @@ int RTMPSockBuf_Send(struct RTMPSockBuf *sb, const char *buf, int len);
  Closes the socket of `sb`; returns close()'s result.
  */
 int RTMPSockBuf_Close(struct RTMPSockBuf *sb);
+
+/*
+ Server side: TLS with the client on the socket in `m_sb.sb_socket`; RTMP_Serve follows.
+ */
+int RTMP_TLS_Accept(struct RTMP *r, void *ctx);
+
+/*
+ Server side: the handshake with the client on the socket in `m_sb.sb_socket`.
+ */
+int RTMP_Serve(struct RTMP *r);
 
 /*
  `RTMP_TLS_AllocServerContext(cert, key)`: an OpenSSL server context from PEM files, or NULL.

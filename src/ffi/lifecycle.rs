@@ -62,6 +62,7 @@ pub unsafe extern "C" fn RTMP_Init(r: *mut RTMP) {
         // here; so does a socket RTMP_Connect0 left for a RTMP_Connect1 that never came.
         super::handle::discard(r as usize);
         super::net::forget_pending(r as usize);
+        super::serve::forget_accepted(r as usize);
         super::side::forget(r as usize);
         // SAFETY: `r` points to sizeof(RTMP) writable bytes; all-zero is a valid RTMP.
         let r = unsafe {
@@ -108,6 +109,7 @@ pub(crate) fn close_internal(r: &mut RTMP, reconnect: bool) {
         return;
     }
     super::net::close_pending(r);
+    super::serve::close_accepted(r);
     if r.m_sb.sb_socket != -1 {
         // A socket the application handed over without connecting through the library.
         // SAFETY: the descriptor belongs to this handle, which closes it as the original does.

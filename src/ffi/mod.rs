@@ -12,6 +12,7 @@ pub mod log;
 pub mod net;
 pub mod packet;
 pub mod rtmp_amf;
+pub mod serve;
 pub mod side;
 pub mod swf;
 pub mod sync;

@@ -101,7 +101,7 @@ fn register(r: &mut RTMP, s: Session) {
 }
 
 /// Connects (`open`), or runs the handshake on an adopted transport (`attach`).
-fn connect_with(r: &mut RTMP, cp: *mut RTMPPacket, run: impl FnOnce(&mut Session, Option<Message<'_>>) -> bool) -> c_int {
+pub(crate) fn connect_with(r: &mut RTMP, cp: *mut RTMPPacket, run: impl FnOnce(&mut Session, Option<Message<'_>>) -> bool) -> c_int {
     // A previous connection on this struct (RTMP_Connect called twice) is closed first.
     if let Some(h) = handle::get(key(r)) {
         let mut s = h.lock_for_close();
@@ -232,37 +232,6 @@ pub unsafe extern "C" fn RTMP_Connect1(r: *mut RTMP, cp: *mut RTMPPacket) -> c_i
             }
         };
         connect_with(r, cp, |s, own| s.attach(tcp, own).is_ok())
-    })
-}
-
-/// Server-side handshake (issue #4 brings the server side).
-///
-/// # Safety
-/// `r` must be NULL or an initialised handle with an accepted socket.
-#[no_mangle]
-pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
-    guard(0, || {
-        if handle_ref(r, "RTMP_Serve").is_some() {
-            log::error!("RTMP_Serve: the server side is not part of this build yet");
-        }
-        0
-    })
-}
-
-/// # Safety
-/// `r` must be NULL or an initialised handle; `ctx` NULL or from `RTMP_TLS_AllocServerContext`.
-#[no_mangle]
-pub unsafe extern "C" fn RTMP_TLS_Accept(r: *mut RTMP, ctx: *mut c_void) -> c_int {
-    guard(0, || {
-        if handle_ref(r, "RTMP_TLS_Accept").is_none() {
-            return 0;
-        }
-        if ctx.is_null() {
-            log::error!("RTMP_TLS_Accept: NULL TLS context");
-            return 0;
-        }
-        log::error!("RTMP_TLS_Accept: the server side is not part of this build yet");
-        0
     })
 }
 

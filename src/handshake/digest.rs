@@ -49,6 +49,24 @@ pub fn sign_c1(c1: &mut [u8; SIG_SIZE], scheme: usize) -> usize {
     pos
 }
 
+/// Signs S1 with the server key at `scheme`'s position and returns that position.
+#[cfg(feature = "crypto")]
+pub fn sign_s1(s1: &mut [u8; SIG_SIZE], scheme: usize) -> usize {
+    let pos = digest_offset(s1, scheme);
+    let d = digest_of(s1, pos, &GENUINE_FMS_KEY[..36]);
+    s1[pos..pos + 32].copy_from_slice(&d);
+    pos
+}
+
+/// The scheme whose position holds a valid client digest in C1 (0 tried first), if any.
+#[cfg(feature = "crypto")]
+pub fn client_digest_scheme(c1: &[u8; SIG_SIZE]) -> Option<usize> {
+    [0, 1].into_iter().find(|&sc| {
+        let pos = digest_offset(c1, sc);
+        digest_of(c1, pos, &GENUINE_FP_KEY[..30])[..] == c1[pos..pos + 32]
+    })
+}
+
 /// RTMPE type 8 (Flash Player 10) encrypts the 32-byte handshake signatures with XTEA, eight
 /// bytes at a time, the key chosen by a byte of the digest key: 16 fixed 128-bit keys.
 const RTMPE8_KEYS: [[u32; 4]; 16] = [
@@ -160,9 +178,7 @@ pub fn test_server(c1: &[u8; SIG_SIZE], scheme: usize, dh_public: Option<&[u8; 1
         let p = dh_offset(&s1, scheme);
         s1[p..p + 128].copy_from_slice(k);
     }
-    let pos = digest_offset(&s1, scheme);
-    let d = digest_of(&s1, pos, &GENUINE_FMS_KEY[..36]);
-    s1[pos..pos + 32].copy_from_slice(&d);
+    sign_s1(&mut s1, scheme);
     let cpos = digest_offset(c1, scheme);
     let key = crate::crypto::hmac_sha256(&GENUINE_FMS_KEY, &[&c1[cpos..cpos + 32]]);
     let mut s2 = [0u8; SIG_SIZE];

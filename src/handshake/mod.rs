@@ -5,7 +5,9 @@
 //! the simple handshake, which every server accepts.
 
 mod digest;
+mod server;
 
+pub use server::ServerHandshake;
 pub use digest::{swf_verification_response, GENUINE_FMS_KEY, GENUINE_FP_KEY};
 
 /// Size of C1/S1/C2/S2.
@@ -25,6 +27,11 @@ pub enum HandshakeError {
     Type(u8),
     /// RTMPE was asked for and the server answered unencrypted.
     NotEncrypted,
+    /// Server side: C0 names no handshake we speak (an HTTP request or TLS on a plain port, or
+    /// RTMPE type 9).
+    ClientType(u8),
+    /// Server side: an RTMPE client's C1 carries no valid digest.
+    ClientDigest,
 }
 
 impl core::fmt::Display for HandshakeError {
@@ -33,9 +40,14 @@ impl core::fmt::Display for HandshakeError {
             HandshakeError::ServerDigest => write!(f, "couldn't verify the server digest"),
             HandshakeError::ServerSignature => write!(f, "server not genuine Adobe (S2 signature mismatch)"),
             HandshakeError::NoCrypto => write!(f, "this handshake needs crypto support, absent from this build (CRYPTO=)"),
-            HandshakeError::DhKey => write!(f, "RTMPE: the server's Diffie-Hellman public key is invalid"),
+            HandshakeError::DhKey => write!(f, "RTMPE: the peer's Diffie-Hellman public key is invalid"),
             HandshakeError::Type(t) => write!(f, "RTMPE: the server answered with handshake type {t}, which this build does not speak"),
             HandshakeError::NotEncrypted => write!(f, "RTMPE: the server answered with an unencrypted handshake"),
+            HandshakeError::ClientType(t @ (b'G' | b'P')) => write!(f, "the client sent '{}', an HTTP request, not an RTMP handshake (rtmpt needs the HTTP tunnel)", char::from(*t)),
+            HandshakeError::ClientType(0x16) => write!(f, "the client started TLS, not an RTMP handshake (rtmps needs RTMP_TLS_Accept)"),
+            HandshakeError::ClientType(9) => write!(f, "the client asked for RTMPE type 9 (Blowfish), which this build does not speak"),
+            HandshakeError::ClientType(t) => write!(f, "the client asked for handshake type {t}, not an RTMP handshake"),
+            HandshakeError::ClientDigest => write!(f, "RTMPE: couldn't verify the client digest"),
         }
     }
 }

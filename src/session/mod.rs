@@ -325,6 +325,16 @@ impl Session {
     /// Starts the session on a connected transport: handshake, then the connect command (or the
     /// caller's own connect packet).
     pub fn start(&mut self, conn: Connection, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
+        self.adopt(conn);
+        let r = self.start_inner(own_connect);
+        if let Err(e) = &r {
+            log::error!("RTMP_Connect1, {e}");
+            self.close(false);
+        }
+        r
+    }
+
+    fn adopt(&mut self, conn: Connection) {
         self.conn = Some(conn);
         // A new peer starts at the default chunk sizes, whatever the struct says from before.
         self.st.in_chunk_size = DEFAULT_CHUNK_SIZE;
@@ -332,12 +342,31 @@ impl Session {
         self.st.timed_out = false;
         self.st.pausing = 0;
         self.st.duration = 0.0;
-        let r = self.start_inner(own_connect);
-        if let Err(e) = &r {
-            log::error!("RTMP_Connect1, {e}");
-            self.close(false);
+    }
+
+    /// RTMP_Serve: the server end on an accepted transport. Only the handshake: the application
+    /// reads the client's connect and answers it itself (RTMP_ReadPacket, RTMP_SendPacket).
+    pub fn serve(&mut self, mut transport: Box<dyn crate::transport::Transport>) -> Result<(), ConnError> {
+        if let Err(e) = transport.set_timeout(self.io_timeout()) {
+            log::warn!("cannot set the socket timeouts: {e}");
         }
-        r
+        let mut conn = Connection::new(transport, self.interrupted);
+        conn.set_stall_limit(self.io_timeout());
+        self.adopt(conn);
+        match self.conn()?.server_handshake(crate::clock::now_ms()) {
+            Ok(encrypted) => {
+                if encrypted {
+                    self.link.protocol |= feature::ENC;
+                }
+                log::debug!("RTMP_Serve, handshaked{}", if encrypted { " (RTMPE)" } else { "" });
+                Ok(())
+            }
+            Err(e) => {
+                log::error!("RTMP_Serve, handshake failed: {e}");
+                self.close(false);
+                Err(e)
+            }
+        }
     }
 
     fn start_inner(&mut self, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {

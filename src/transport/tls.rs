@@ -2,7 +2,7 @@
 //! system trust store (OpenSSL's default paths, so `SSL_CERT_FILE` and `SSL_CERT_DIR` apply) or
 //! the `cafile=`/`capath=` the application gave, and the certificate must name the host the URL
 //! names (DNS name or IP address); SNI is sent for names. TLS 1.2 and 1.3. `tlsVerify=0` turns
-//! verification off, and says so in the log.
+//! verification off, and says so in the log. The server end (RTMP_TLS_Accept) is here too.
 
 use super::{Tcp, TlsConfig, Transport};
 use openssl::ssl::{HandshakeError, SslConnector, SslMethod, SslStream, SslVerifyMode, SslVersion};
@@ -102,6 +102,25 @@ impl Tls {
                 }
             }
             Err(HandshakeError::WouldBlock(_)) => Err(io::Error::new(io::ErrorKind::TimedOut, format!("TLS handshake with {host} timed out"))),
+            Err(HandshakeError::SetupFailure(e)) => Err(io::Error::other(format!("TLS setup failed: {e}"))),
+        }
+    }
+
+    /// The server end (RTMP_TLS_Accept): the TLS handshake with a client on an accepted socket,
+    /// with the certificate and key of `ctx`, within `timeout`.
+    pub fn accept(tcp: Tcp, ctx: &openssl::ssl::SslContextRef, timeout: Option<Duration>) -> io::Result<Tls> {
+        let ssl = openssl::ssl::Ssl::new(ctx).map_err(io::Error::other)?;
+        let sock = tcp.into_socket();
+        sock.set_read_timeout(timeout)?;
+        sock.set_write_timeout(timeout)?;
+        match ssl.accept(Sock(sock)) {
+            Ok(stream) => {
+                let ssl = stream.ssl();
+                log::debug!("TLS: accepted a client, {}, {}", ssl.version_str(), ssl.current_cipher().map_or("?", |c| c.name()));
+                Ok(Tls { stream, staging: Vec::new() })
+            }
+            Err(HandshakeError::Failure(mid)) => Err(tls_error(format!("TLS handshake with the client failed: {}", mid.error()))),
+            Err(HandshakeError::WouldBlock(_)) => Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake with the client timed out")),
             Err(HandshakeError::SetupFailure(e)) => Err(io::Error::other(format!("TLS setup failed: {e}"))),
         }
     }

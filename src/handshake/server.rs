@@ -1,0 +1,210 @@
+//! The server end of the handshakes (RTMP_Serve): C0+C1 in, S0+S1+S2 out, C2 checked.
+//!
+//! The client chooses: C0 type 3 is plain RTMP, 6 and 8 are RTMPE; a C1 with a non-zero version
+//! asks for the Flash Player 9 digest handshake. The answer uses the digest scheme the client
+//! used, so any FP9 client (librtmp, FFmpeg, Flash) finds our digest where it looks first.
+
+use super::{HandshakeError, SIG_SIZE};
+
+/// The version S1 announces in the digest handshake (a Flash Media Server 3.5 build): clients
+/// look at it to tell a digest server from a simple one.
+const FMS_VERSION: [u8; 4] = [3, 5, 1, 1];
+
+#[cfg_attr(not(feature = "crypto"), allow(dead_code))]
+pub struct ServerHandshake {
+    kind: u8,
+    digest: bool,
+    s1: Box<[u8; SIG_SIZE]>,
+    /// Where our digest sits in S1 (C2 is signed with a key derived from it).
+    s1_digest_pos: usize,
+    rc4: Option<(crate::crypto::Rc4, crate::crypto::Rc4)>,
+}
+
+impl core::fmt::Debug for ServerHandshake {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ServerHandshake").field("kind", &self.kind).field("digest", &self.digest).finish()
+    }
+}
+
+impl ServerHandshake {
+    /// Reads the client's C0 and C1 and builds the answer, S0+S1+S2 (3073 bytes).
+    pub fn answer(c0: u8, c1: &[u8; SIG_SIZE], uptime: u32) -> Result<(Self, Vec<u8>), HandshakeError> {
+        let encrypted = match c0 {
+            3 => false,
+            6 | 8 => true,
+            t => return Err(HandshakeError::ClientType(t)),
+        };
+        if encrypted && !cfg!(feature = "crypto") {
+            return Err(HandshakeError::NoCrypto);
+        }
+        let mut s1 = Box::new([0u8; SIG_SIZE]);
+        crate::crypto::random_bytes(&mut s1[8..]);
+        s1[0..4].copy_from_slice(&uptime.to_be_bytes());
+        let mut hs = ServerHandshake { kind: c0, digest: false, s1, s1_digest_pos: 0, rc4: None };
+        let mut s2 = Box::new(*c1);
+        if c1[4] != 0 || encrypted {
+            #[cfg(feature = "crypto")]
+            if let Some(s) = hs.digest_answer(c1, encrypted)? {
+                s2 = s;
+                hs.digest = true;
+            }
+        }
+        if !hs.digest {
+            log::debug!("handshake: simple (client version {}.{}.{}.{})", c1[4], c1[5], c1[6], c1[7]);
+        }
+        let mut out = Vec::with_capacity(1 + 2 * SIG_SIZE);
+        out.push(c0);
+        out.extend_from_slice(&hs.s1[..]);
+        out.extend_from_slice(&s2[..]);
+        Ok((hs, out))
+    }
+
+    /// The digest handshake's S1 (signed, with our DH key for RTMPE) and S2 (signing the client's
+    /// digest). `None`: C1 carries no digest, so a plain client gets the simple handshake.
+    #[cfg(feature = "crypto")]
+    fn digest_answer(&mut self, c1: &[u8; SIG_SIZE], encrypted: bool) -> Result<Option<Box<[u8; SIG_SIZE]>>, HandshakeError> {
+        use super::digest::{client_digest_scheme, dh_offset, digest_offset, protect_signature, sign_s1, GENUINE_FMS_KEY};
+        let Some(scheme) = client_digest_scheme(c1) else {
+            if encrypted {
+                return Err(HandshakeError::ClientDigest);
+            }
+            log::warn!("handshake: the client announced version {}.{}.{}.{} without a valid digest; answering with the simple handshake", c1[4], c1[5], c1[6], c1[7]);
+            return Ok(None);
+        };
+        self.s1[4..8].copy_from_slice(&FMS_VERSION);
+        if encrypted {
+            let dh = crate::crypto::Dh1024::generate().map_err(|_| HandshakeError::NoCrypto)?;
+            let pos = dh_offset(&self.s1, scheme);
+            self.s1[pos..pos + 128].copy_from_slice(&dh.public);
+            let cpos = dh_offset(c1, scheme);
+            let mut peer = [0u8; 128];
+            peer.copy_from_slice(&c1[cpos..cpos + 128]);
+            let secret = dh.shared_secret(&peer).ok_or(HandshakeError::DhKey)?;
+            // The mirror of the client's keys: we send with what it receives with.
+            let out_key = crate::crypto::hmac_sha256(&secret, &[&peer]);
+            let in_key = crate::crypto::hmac_sha256(&secret, &[&dh.public]);
+            self.rc4 = Some((crate::crypto::Rc4::new(&in_key[..16]), crate::crypto::Rc4::new(&out_key[..16])));
+        }
+        self.s1_digest_pos = sign_s1(&mut self.s1, scheme);
+        let cpos = digest_offset(c1, scheme);
+        let key = crate::crypto::hmac_sha256(&GENUINE_FMS_KEY, &[&c1[cpos..cpos + 32]]);
+        let mut s2 = Box::new([0u8; SIG_SIZE]);
+        crate::crypto::random_bytes(&mut s2[..]);
+        let mut sig = crate::crypto::hmac_sha256(&key, &[&s2[..SIG_SIZE - 32]]);
+        protect_signature(self.kind, &mut sig, &key);
+        s2[SIG_SIZE - 32..].copy_from_slice(&sig);
+        log::debug!("handshake: FP9 digest, scheme {scheme}, type {}", self.kind);
+        Ok(Some(s2))
+    }
+
+    /// Whether the handshake was RTMPE.
+    pub fn encrypted(&self) -> bool {
+        self.kind != 3
+    }
+
+    /// Checks C2. A C2 that neither signs S1 nor echoes it is only worth a warning: FFmpeg, for
+    /// one, echoes S1 when it publishes even after a digest handshake.
+    pub fn check_c2(&self, c2: &[u8; SIG_SIZE]) {
+        if c2[..] == self.s1[..] {
+            return;
+        }
+        #[cfg(feature = "crypto")]
+        if self.digest {
+            use super::digest::{protect_signature, GENUINE_FP_KEY};
+            let p = self.s1_digest_pos;
+            let key = crate::crypto::hmac_sha256(&GENUINE_FP_KEY, &[&self.s1[p..p + 32]]);
+            let mut sig = crate::crypto::hmac_sha256(&key, &[&c2[..SIG_SIZE - 32]]);
+            protect_signature(self.kind, &mut sig, &key);
+            if sig[..] == c2[SIG_SIZE - 32..] {
+                log::debug!("handshake: genuine Adobe Flash Player client");
+                return;
+            }
+        }
+        log::warn!("handshake: C2 neither echoes nor signs our S1 (accepted, as most servers do)");
+    }
+
+    /// RTMPE's RC4 streams (in, out), both past the 1536 bytes the protocol discards.
+    pub fn take_rc4(&mut self) -> Option<(crate::crypto::Rc4, crate::crypto::Rc4)> {
+        let (mut i, mut o) = self.rc4.take()?;
+        i.skip(SIG_SIZE);
+        o.skip(SIG_SIZE);
+        Some((i, o))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ClientHandshake, HandshakeOutcome};
+    use super::*;
+
+    fn c1_of(c: &ClientHandshake) -> (u8, [u8; SIG_SIZE]) {
+        let v = c.c0c1();
+        let mut c1 = [0u8; SIG_SIZE];
+        c1.copy_from_slice(&v[1..]);
+        (v[0], c1)
+    }
+
+    /// Our client against our server, without sockets: every variant completes, and RTMPE's
+    /// streams pair up.
+    fn pair(digest: bool, encrypted: bool, kind: u8) {
+        let mut c = ClientHandshake::new(digest, encrypted, 1).unwrap();
+        let (mut c0, c1) = c1_of(&c);
+        if encrypted {
+            c0 = kind;
+        }
+        let (mut s, out) = ServerHandshake::answer(c0, &c1, 2).unwrap();
+        assert_eq!(out.len(), 1 + 2 * SIG_SIZE);
+        assert_eq!(out[0], c0);
+        let mut s1 = [0u8; SIG_SIZE];
+        s1.copy_from_slice(&out[1..1 + SIG_SIZE]);
+        let mut s2 = [0u8; SIG_SIZE];
+        s2.copy_from_slice(&out[1 + SIG_SIZE..]);
+        let mut o = HandshakeOutcome::default();
+        let c2 = c.respond(out[0], &s1, &mut o).unwrap();
+        assert!(!o.fell_back_to_simple, "digest={digest} encrypted={encrypted}");
+        c.verify_s2(&s2).unwrap();
+        s.check_c2(&c2);
+        assert_eq!(s.encrypted(), encrypted);
+        if encrypted {
+            let (_, mut c_out) = c.take_rc4().unwrap();
+            let (mut s_in, _) = s.take_rc4().unwrap();
+            let mut m = *b"connect";
+            c_out.apply(&mut m);
+            s_in.apply(&mut m);
+            assert_eq!(&m, b"connect");
+        }
+    }
+
+    #[test]
+    fn simple() {
+        pair(false, false, 3);
+    }
+
+    #[cfg(feature = "crypto")]
+    #[test]
+    fn digest_and_rtmpe() {
+        pair(true, false, 3);
+        pair(true, true, 6);
+        pair(true, true, 8);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_handshake() {
+        let c1 = [0u8; SIG_SIZE];
+        // "POST /open/1": an RTMPT request on a plain RTMP port; 0x16: a TLS ClientHello.
+        for t in [b'P', 0x16, 9, 0] {
+            assert_eq!(ServerHandshake::answer(t, &c1, 0).unwrap_err(), HandshakeError::ClientType(t));
+        }
+    }
+
+    #[cfg(feature = "crypto")]
+    #[test]
+    fn version_without_digest_gets_the_simple_handshake() {
+        let mut c1 = [7u8; SIG_SIZE];
+        c1[4..8].copy_from_slice(&[9, 0, 124, 2]);
+        let (_, out) = ServerHandshake::answer(3, &c1, 0).unwrap();
+        assert_eq!(&out[5..9], &[0, 0, 0, 0]);
+        assert_eq!(&out[1 + SIG_SIZE..], &c1[..]);
+        assert_eq!(ServerHandshake::answer(6, &c1, 0).unwrap_err(), HandshakeError::ClientDigest);
+    }
+}
