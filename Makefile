@@ -181,13 +181,17 @@ include tests/tests.mk
 FORCE:
 
 # The example programs (c-examples/): built against the headers and library of this tree.
-EXAMPLES = $(BUILD)/rtmp-play $(BUILD)/rtmp-publish
+EXAMPLES = $(BUILD)/rtmp-play $(BUILD)/rtmp-publish $(BUILD)/rtmp-relay
 EXAMPLE_CFLAGS = -O2 -g -Wall -Wextra -Werror -Iinclude
 
 examples: $(EXAMPLES)
 
 $(BUILD)/rtmp-%: c-examples/rtmp-%.c $(BUILD)/librtmp.so include/librtmp/rtmp.h
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< -L$(BUILD) -lrtmp -Wl,-rpath,'$$ORIGIN'
+
+# The relay runs a thread per connection.
+$(BUILD)/rtmp-relay: c-examples/rtmp-relay.c $(BUILD)/librtmp.so include/librtmp/rtmp.h
+	$(CC) $(EXAMPLE_CFLAGS) -pthread -o $@ $< -L$(BUILD) -lrtmp -Wl,-rpath,'$$ORIGIN'
 
 .PHONY: examples
 

@@ -1,0 +1,671 @@
+/* rtmp-relay: a small live RTMP server on librtmp's public API, for testing players and
+ * publishers without an external server. Publishers send to rtmp://HOST:PORT/APP/NAME; any number
+ * of players of the same APP/NAME receive what they send, from the next keyframe on (with the
+ * stream's metadata and codec headers first); a player that comes before the publisher gets
+ * everything from the start.
+ *
+ *   rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--timeout S]
+ *
+ * The plain port speaks rtmp and rtmpe (RTMP_Serve answers the handshake the client asks for);
+ * the TLS port speaks rtmps. It listens on 127.0.0.1 unless -b says otherwise; port 0 picks a free
+ * port. One line per listening port, "rtmp-relay: listening on rtmp://ADDR:PORT", goes to standard
+ * error once it accepts connections. SIGINT or SIGTERM stops it.
+ *
+ * One thread per connection. A player's thread sends what the publisher's thread leaves in the
+ * stream's ring; each sender copies a message into its own packet, as RTMP_SendPacket may write
+ * chunk headers into the buffer it is given. A player that falls a whole ring behind is dropped. */
+#define _GNU_SOURCE /* accept4 */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <librtmp/rtmp.h>
+#include <librtmp/log.h>
+
+#define RING 4096          /* messages a player may fall behind before it is dropped */
+#define STREAM_ID 1        /* the one NetStream each connection gets */
+#define OUT_CHUNK 4096
+
+enum { CS_CONTROL = 2, CS_COMMAND = 3, CS_AUDIO = 4, CS_DATA = 5, CS_VIDEO = 6 };
+
+typedef struct {
+  uint8_t type;
+  uint32_t ts;
+  uint32_t len;
+  char *data;
+} msg;
+
+typedef struct stream {
+  struct stream *next;
+  char name[512];       /* APP/NAME */
+  int users;            /* the publisher and the players holding this entry */
+  int publishing;       /* a publisher is attached */
+  unsigned gen;         /* publications so far; a player notices a new one by it */
+  uint64_t gen_start;   /* ring position where the current publication began */
+  uint64_t head;        /* messages appended so far */
+  msg ring[RING];
+  msg meta, video_hdr, audio_hdr; /* what a player joining mid-stream needs first */
+  pthread_cond_t cond;
+} stream;
+
+typedef struct {
+  RTMP *r;
+  int fd;
+  void *tls;
+  char app[256];
+  stream *st;
+  int publisher;
+  RTMPPacket out;       /* this connection's own copy of what it sends */
+} client;
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static stream *g_streams;
+static volatile sig_atomic_t g_stop;
+static int g_timeout = 30;
+static int g_verbose;
+
+static void say(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("rtmp-relay: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+#define SAVC(x) static const AVal av_##x = AVC(#x)
+SAVC(app); SAVC(connect); SAVC(createStream); SAVC(publish); SAVC(play); SAVC(deleteStream);
+SAVC(closeStream); SAVC(FCUnpublish); SAVC(releaseStream); SAVC(FCPublish); SAVC(getStreamLength);
+SAVC(_result); SAVC(onStatus); SAVC(level); SAVC(code); SAVC(description); SAVC(status);
+SAVC(fmsVer); SAVC(capabilities); SAVC(mode); SAVC(objectEncoding);
+SAVC(details); SAVC(clientid);
+static const AVal av_setDataFrame = AVC("@setDataFrame");
+static const AVal av_fms = AVC("FMS/3,5,7,7009");
+
+/* ---- sending ---- */
+
+/* This connection's outgoing packet with room for `len` bytes (m_nBytesRead holds its capacity
+ * between sends); NULL when memory ran out. */
+static char *out_buf(client *c, uint32_t len)
+{
+  RTMPPacket *p = &c->out;
+  if (p->m_body == NULL || (uint32_t)p->m_nBytesRead < len) {
+    uint32_t cap = len < 4096 ? 4096 : len;
+    RTMPPacket_Free(p);
+    if (!RTMPPacket_Alloc(p, cap)) return NULL;
+    p->m_nBytesRead = cap;
+  }
+  return p->m_body;
+}
+
+/* Sends the `len` bytes out_buf() holds as one message. */
+static int send_out(client *c, int csid, uint8_t type, uint32_t ts, uint32_t stream_id, uint32_t len)
+{
+  RTMPPacket *p = &c->out;
+  uint32_t cap = p->m_nBytesRead;
+  p->m_headerType = RTMP_PACKET_SIZE_LARGE;
+  p->m_packetType = type;
+  p->m_nChannel = csid;
+  p->m_nTimeStamp = ts;
+  p->m_hasAbsTimestamp = 0;
+  p->m_nInfoField2 = (int32_t)stream_id;
+  p->m_nBodySize = len;
+  int ok = RTMP_SendPacket(c->r, p, FALSE);
+  p->m_nBytesRead = cap;
+  return ok;
+}
+
+static int send_msg(client *c, int csid, uint8_t type, uint32_t ts, uint32_t stream_id, const char *body, uint32_t len)
+{
+  char *b = out_buf(c, len);
+  if (!b) return 0;
+  memcpy(b, body, len);
+  return send_out(c, csid, type, ts, stream_id, len);
+}
+
+static int send_u32(client *c, uint8_t type, uint32_t v, int extra)
+{
+  char b[5];
+  AMF_EncodeInt32(b, b + 4, v);
+  b[4] = (char)extra;
+  return send_msg(c, CS_CONTROL, type, 0, 0, b, extra >= 0 ? 5 : 4);
+}
+
+/* onStatus on the NetStream: level "status" or "error", a code and a description. */
+static int send_status(client *c, const char *level, const char *code, const char *desc)
+{
+  char buf[1024], *e = buf + sizeof(buf), *p = buf;
+  AVal lv = { (char *)level, (int)strlen(level) }, cd = { (char *)code, (int)strlen(code) };
+  AVal ds = { (char *)desc, (int)strlen(desc) };
+  p = AMF_EncodeString(p, e, &av_onStatus);
+  p = AMF_EncodeNumber(p, e, 0);
+  *p++ = AMF_NULL;
+  *p++ = AMF_OBJECT;
+  p = AMF_EncodeNamedString(p, e, &av_level, &lv);
+  p = AMF_EncodeNamedString(p, e, &av_code, &cd);
+  p = AMF_EncodeNamedString(p, e, &av_description, &ds);
+  p = AMF_EncodeNamedString(p, e, &av_details, &ds);
+  p = AMF_EncodeNamedString(p, e, &av_clientid, &av_fms);
+  if (!p || e - p < 3) return 0;
+  *p++ = 0; *p++ = 0; *p++ = AMF_OBJECT_END;
+  return send_msg(c, CS_DATA, RTMP_PACKET_TYPE_INVOKE, 0, STREAM_ID, buf, (uint32_t)(p - buf));
+}
+
+/* _result (or _error) for transaction `txn`: null, then a number (`num` >= 0) or nothing. */
+static int send_result(client *c, double txn, double num)
+{
+  char buf[128], *e = buf + sizeof(buf), *p = buf;
+  p = AMF_EncodeString(p, e, &av__result);
+  p = AMF_EncodeNumber(p, e, txn);
+  *p++ = AMF_NULL;
+  if (num >= 0) p = AMF_EncodeNumber(p, e, num);
+  return p && send_msg(c, CS_COMMAND, RTMP_PACKET_TYPE_INVOKE, 0, 0, buf, (uint32_t)(p - buf));
+}
+
+static int answer_connect(client *c, double txn, double encoding)
+{
+  static const AVal ok = AVC("NetConnection.Connect.Success"), okd = AVC("Connection succeeded.");
+  char buf[512], *e = buf + sizeof(buf), *p = buf;
+  /* Window acknowledgement size, peer bandwidth (dynamic), our chunk size. */
+  if (!send_u32(c, RTMP_PACKET_TYPE_SERVER_BW, 2500000, -1) || !send_u32(c, RTMP_PACKET_TYPE_CLIENT_BW, 2500000, 2) ||
+      !send_u32(c, RTMP_PACKET_TYPE_CHUNK_SIZE, OUT_CHUNK, -1))
+    return 0;
+  c->r->m_outChunkSize = OUT_CHUNK;
+  p = AMF_EncodeString(p, e, &av__result);
+  p = AMF_EncodeNumber(p, e, txn);
+  *p++ = AMF_OBJECT;
+  p = AMF_EncodeNamedString(p, e, &av_fmsVer, &av_fms);
+  p = AMF_EncodeNamedNumber(p, e, &av_capabilities, 31);
+  p = AMF_EncodeNamedNumber(p, e, &av_mode, 1);
+  *p++ = 0; *p++ = 0; *p++ = AMF_OBJECT_END;
+  *p++ = AMF_OBJECT;
+  p = AMF_EncodeNamedString(p, e, &av_level, &av_status);
+  p = AMF_EncodeNamedString(p, e, &av_code, &ok);
+  p = AMF_EncodeNamedString(p, e, &av_description, &okd);
+  p = AMF_EncodeNamedNumber(p, e, &av_objectEncoding, encoding);
+  if (!p || e - p < 3) return 0;
+  *p++ = 0; *p++ = 0; *p++ = AMF_OBJECT_END;
+  return send_msg(c, CS_COMMAND, RTMP_PACKET_TYPE_INVOKE, 0, 0, buf, (uint32_t)(p - buf));
+}
+
+/* ---- streams (g_lock held) ---- */
+
+static void msg_set(msg *m, uint8_t type, uint32_t ts, const char *data, uint32_t len)
+{
+  free(m->data);
+  m->data = malloc(len ? len : 1);
+  if (!m->data) { m->len = 0; return; }
+  memcpy(m->data, data, len);
+  m->type = type;
+  m->ts = ts;
+  m->len = len;
+}
+
+static void msg_clear(msg *m)
+{
+  free(m->data);
+  memset(m, 0, sizeof(*m));
+}
+
+static stream *stream_get(const char *name)
+{
+  stream *s;
+  for (s = g_streams; s; s = s->next)
+    if (!strcmp(s->name, name)) break;
+  if (!s) {
+    s = calloc(1, sizeof(*s));
+    if (!s) return NULL;
+    snprintf(s->name, sizeof(s->name), "%s", name);
+    pthread_cond_init(&s->cond, NULL);
+    s->next = g_streams;
+    g_streams = s;
+  }
+  s->users++;
+  return s;
+}
+
+static void stream_put(stream *s)
+{
+  stream **pp;
+  int i;
+  if (--s->users > 0) return;
+  for (pp = &g_streams; *pp != s; pp = &(*pp)->next) {}
+  *pp = s->next;
+  for (i = 0; i < RING; i++) msg_clear(&s->ring[i]);
+  msg_clear(&s->meta); msg_clear(&s->video_hdr); msg_clear(&s->audio_hdr);
+  pthread_cond_destroy(&s->cond);
+  free(s);
+}
+
+static int is_video_header(const char *d, uint32_t len)
+{
+  if (len < 2) return 0;
+  if ((uint8_t)d[0] & 0x80) return ((uint8_t)d[0] & 0x0f) == 0;  /* Enhanced RTMP: SequenceStart */
+  return ((uint8_t)d[0] & 0x0f) == 7 && d[1] == 0;                /* AVC sequence header */
+}
+
+static int is_keyframe(const char *d, uint32_t len)
+{
+  return len >= 1 && (((uint8_t)d[0] >> 4) & 7) == 1;
+}
+
+static void publish_msg(stream *s, uint8_t type, uint32_t ts, const char *data, uint32_t len)
+{
+  if (type == RTMP_PACKET_TYPE_INFO) msg_set(&s->meta, type, ts, data, len);
+  else if (type == RTMP_PACKET_TYPE_VIDEO && is_video_header(data, len)) msg_set(&s->video_hdr, type, ts, data, len);
+  else if (type == RTMP_PACKET_TYPE_AUDIO && len >= 2 && ((uint8_t)data[0] >> 4) == 10 && data[1] == 0)
+    msg_set(&s->audio_hdr, type, ts, data, len);
+  msg_set(&s->ring[s->head % RING], type, ts, data, len);
+  s->head++;
+  pthread_cond_broadcast(&s->cond);
+}
+
+static void unpublish(client *c)
+{
+  if (!c->st || !c->publisher) return;
+  pthread_mutex_lock(&g_lock);
+  c->st->publishing = 0;
+  msg_clear(&c->st->meta); msg_clear(&c->st->video_hdr); msg_clear(&c->st->audio_hdr);
+  pthread_cond_broadcast(&c->st->cond);
+  if (g_verbose) say("%s: publisher left", c->st->name);
+  stream_put(c->st);
+  pthread_mutex_unlock(&g_lock);
+  c->st = NULL;
+  c->publisher = 0;
+}
+
+static void leave(client *c)
+{
+  if (!c->st) return;
+  if (c->publisher) { unpublish(c); return; }
+  pthread_mutex_lock(&g_lock);
+  stream_put(c->st);
+  pthread_mutex_unlock(&g_lock);
+  c->st = NULL;
+}
+
+/* ---- commands ---- */
+
+enum { GO_ON = 1, STOP = 0, PLAY = 2 };
+
+static void stream_name(client *c, AMFObject *obj, char *out, size_t n)
+{
+  AVal name = { 0, 0 };
+  AMFProp_GetString(AMF_GetProp(obj, NULL, 3), &name);
+  int len = name.av_len;
+  for (int i = 0; i < name.av_len; i++)
+    if (name.av_val[i] == '?') { len = i; break; } /* query strings (tokens) are not part of the name */
+  snprintf(out, n, "%s/%.*s", c->app, len, name.av_val ? name.av_val : "");
+}
+
+static int handle_invoke(client *c, const char *body, uint32_t len)
+{
+  AMFObject obj;
+  AVal method = { 0, 0 };
+  int ret = GO_ON;
+  if (AMF_Decode(&obj, body, (int)len, FALSE) < 0) {
+    say("undecodable command from the client; closing");
+    return STOP;
+  }
+  AMFProp_GetString(AMF_GetProp(&obj, NULL, 0), &method);
+  double txn = AMFProp_GetNumber(AMF_GetProp(&obj, NULL, 1));
+  if (g_verbose > 1) say("command %.*s", method.av_len, method.av_val ? method.av_val : "");
+
+  if (AVMATCH(&method, &av_connect)) {
+    AMFObject cobj;
+    AVal app = { 0, 0 };
+    AMFProp_GetObject(AMF_GetProp(&obj, NULL, 2), &cobj);
+    AMFProp_GetString(AMF_GetProp(&cobj, &av_app, -1), &app);
+    int alen = app.av_len;
+    while (alen > 0 && app.av_val[alen - 1] == '/') alen--;
+    for (int i = 0; i < alen; i++)
+      if (app.av_val[i] == '?') { alen = i; break; }
+    snprintf(c->app, sizeof(c->app), "%.*s", alen, app.av_val ? app.av_val : "");
+    AMFObjectProperty *enc = AMF_GetProp(&cobj, &av_objectEncoding, -1);
+    if (!answer_connect(c, txn, enc && AMFProp_GetType(enc) == AMF_NUMBER ? AMFProp_GetNumber(enc) : 0)) ret = STOP;
+  } else if (AVMATCH(&method, &av_createStream)) {
+    if (!send_result(c, txn, STREAM_ID)) ret = STOP;
+  } else if (AVMATCH(&method, &av_publish) || AVMATCH(&method, &av_play)) {
+    int pub = AVMATCH(&method, &av_publish);
+    char name[512];
+    if (c->st) leave(c);
+    stream_name(c, &obj, name, sizeof(name));
+    pthread_mutex_lock(&g_lock);
+    stream *s = stream_get(name);
+    int taken = pub && s && s->publishing;
+    if (s && pub && !taken) {
+      s->publishing = 1;
+      s->gen++;
+      s->gen_start = s->head;
+    }
+    if (s && taken) stream_put(s);
+    pthread_mutex_unlock(&g_lock);
+    if (!s) { ret = STOP; goto out; }
+    if (taken) {
+      say("%s: already being published; refused", name);
+      send_status(c, "error", "NetStream.Publish.BadName", "Already publishing");
+      goto out;
+    }
+    c->st = s;
+    c->publisher = pub;
+    if (!RTMP_SendCtrl(c->r, 0, STREAM_ID, 0)) { ret = STOP; goto out; }
+    if (pub) {
+      say("%s: publishing", name);
+      if (!send_status(c, "status", "NetStream.Publish.Start", "Start publishing")) ret = STOP;
+    } else {
+      say("%s: playing", name);
+      if (!send_status(c, "status", "NetStream.Play.Reset", "Playing and resetting") ||
+          !send_status(c, "status", "NetStream.Play.Start", "Started playing"))
+        ret = STOP;
+      else
+        ret = PLAY;
+    }
+  } else if (AVMATCH(&method, &av_deleteStream) || AVMATCH(&method, &av_closeStream) || AVMATCH(&method, &av_FCUnpublish)) {
+    leave(c);
+  } else if (AVMATCH(&method, &av_releaseStream) || AVMATCH(&method, &av_FCPublish) || AVMATCH(&method, &av_getStreamLength)) {
+    if (txn > 0 && !send_result(c, txn, -1)) ret = STOP;
+  } else if (txn > 0) {
+    /* Whatever else asks for an answer gets an empty one rather than a client left waiting. */
+    if (!send_result(c, txn, -1)) ret = STOP;
+  }
+out:
+  AMF_Reset(&obj);
+  return ret;
+}
+
+/* One message from the client: control, command, or media from a publisher. */
+static int handle(client *c, RTMPPacket *p)
+{
+  const char *b = p->m_body;
+  uint32_t n = p->m_nBodySize;
+  switch (p->m_packetType) {
+  case RTMP_PACKET_TYPE_CHUNK_SIZE:
+    if (n >= 4) c->r->m_inChunkSize = (int)(AMF_DecodeInt32(b) & 0x7fffffff);
+    return GO_ON;
+  case RTMP_PACKET_TYPE_CONTROL:
+    if (n >= 6 && AMF_DecodeInt16(b) == 6) /* ping: pong with its timestamp */
+      return RTMP_SendCtrl(c->r, 7, AMF_DecodeInt32(b + 2), 0) ? GO_ON : STOP;
+    return GO_ON;
+  case RTMP_PACKET_TYPE_FLEX_MESSAGE:
+    return n > 1 ? handle_invoke(c, b + 1, n - 1) : GO_ON;
+  case RTMP_PACKET_TYPE_INVOKE:
+    return handle_invoke(c, b, n);
+  case RTMP_PACKET_TYPE_AUDIO:
+  case RTMP_PACKET_TYPE_VIDEO:
+  case RTMP_PACKET_TYPE_INFO:
+    if (!c->st || !c->publisher) return GO_ON;
+    if (p->m_packetType == RTMP_PACKET_TYPE_INFO) {
+      /* "@setDataFrame" is for the server: players get what follows it. */
+      AMFObject o;
+      AVal first = { 0, 0 };
+      if (AMF_Decode(&o, b, (int)n, FALSE) < 0) return GO_ON;
+      AMFProp_GetString(AMF_GetProp(&o, NULL, 0), &first);
+      int skip = AVMATCH(&first, &av_setDataFrame) ? 3 + av_setDataFrame.av_len : 0;
+      AMF_Reset(&o);
+      b += skip;
+      n -= skip;
+    }
+    pthread_mutex_lock(&g_lock);
+    publish_msg(c->st, p->m_packetType, p->m_nTimeStamp, b, n);
+    pthread_mutex_unlock(&g_lock);
+    return GO_ON;
+  default:
+    return GO_ON;
+  }
+}
+
+/* Reads one whole message; FALSE when the connection ended. */
+static int read_msg(client *c, RTMPPacket *p)
+{
+  while (RTMP_IsConnected(c->r) && !g_stop) {
+    if (!RTMP_ReadPacket(c->r, p)) return 0;
+    if (RTMPPacket_IsReady(p) && p->m_body) return 1;
+  }
+  return 0;
+}
+
+static int readable(client *c)
+{
+  struct pollfd pfd = { RTMP_Socket(c->r), POLLIN, 0 };
+  return c->r->m_sb.sb_size > 0 || poll(&pfd, 1, 0) > 0;
+}
+
+/* Sends a player what its publisher leaves in the ring, and keeps reading its commands. */
+static int play_loop(client *c)
+{
+  stream *s = c->st;
+  uint64_t next;
+  unsigned gen;
+  int need_key, notified = 0, ret = GO_ON;
+  msg first[3];
+  int nfirst = 0;
+
+  pthread_mutex_lock(&g_lock);
+  next = s->head;
+  gen = s->gen;
+  need_key = s->publishing;
+  if (s->publishing) {
+    /* Mid-stream: metadata and codec headers first, then from the next keyframe on. */
+    msg *h[3] = { &s->meta, &s->video_hdr, &s->audio_hdr };
+    for (int i = 0; i < 3; i++)
+      if (h[i]->data) {
+        first[nfirst] = *h[i];
+        first[nfirst].data = malloc(h[i]->len ? h[i]->len : 1);
+        if (first[nfirst].data) memcpy(first[nfirst++].data, h[i]->data, h[i]->len);
+      }
+  }
+  pthread_mutex_unlock(&g_lock);
+  for (int i = 0; i < nfirst; i++) {
+    int csid = first[i].type == RTMP_PACKET_TYPE_VIDEO ? CS_VIDEO : first[i].type == RTMP_PACKET_TYPE_AUDIO ? CS_AUDIO : CS_DATA;
+    if (!send_msg(c, csid, first[i].type, first[i].ts, STREAM_ID, first[i].data, first[i].len)) ret = STOP;
+    free(first[i].data);
+  }
+
+  while (ret == GO_ON && !g_stop && RTMP_IsConnected(c->r)) {
+    if (readable(c)) {
+      RTMPPacket in = { 0 };
+      if (!read_msg(c, &in)) { RTMPPacket_Free(&in); return STOP; }
+      ret = handle(c, &in);
+      RTMPPacket_Free(&in);
+      if (ret == PLAY) return PLAY; /* play again: a new stream */
+      if (!c->st) return GO_ON;     /* stopped playing */
+      ret = GO_ON;
+      continue;
+    }
+    pthread_mutex_lock(&g_lock);
+    if (s->gen != gen) {
+      /* A new publication of this name: from its beginning, and tell the player again at its end. */
+      gen = s->gen;
+      next = s->gen_start;
+      need_key = 0;
+      notified = 0;
+    }
+    if (next == s->head) {
+      int ended = !s->publishing && gen > 0 && !notified;
+      if (!ended) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 100 * 1000000L;
+        if (t.tv_nsec >= 1000000000L) { t.tv_sec++; t.tv_nsec -= 1000000000L; }
+        pthread_cond_timedwait(&s->cond, &g_lock, &t);
+        pthread_mutex_unlock(&g_lock);
+        continue;
+      }
+      pthread_mutex_unlock(&g_lock);
+      notified = 1;
+      if (!send_status(c, "status", "NetStream.Play.UnpublishNotify", "The publisher stopped") ||
+          !RTMP_SendCtrl(c->r, 1, STREAM_ID, 0))
+        ret = STOP;
+      continue;
+    }
+    if (s->head - next > RING) {
+      pthread_mutex_unlock(&g_lock);
+      say("%s: a player fell %d messages behind; dropped", s->name, RING);
+      return STOP;
+    }
+    msg *m = &s->ring[next++ % RING];
+    if (need_key && m->type == RTMP_PACKET_TYPE_VIDEO) {
+      if (is_keyframe(m->data, m->len) && !is_video_header(m->data, m->len)) need_key = 0;
+      else { pthread_mutex_unlock(&g_lock); continue; }
+    }
+    int csid = m->type == RTMP_PACKET_TYPE_VIDEO ? CS_VIDEO : m->type == RTMP_PACKET_TYPE_AUDIO ? CS_AUDIO : CS_DATA;
+    /* Copied under the lock (the slot may be reused once it is released), sent outside it. */
+    uint8_t type = m->type;
+    uint32_t ts = m->ts, len = m->len;
+    char *b = out_buf(c, len);
+    if (b) memcpy(b, m->data, len);
+    pthread_mutex_unlock(&g_lock);
+    if (!b || !send_out(c, csid, type, ts, STREAM_ID, len)) ret = STOP;
+  }
+  return ret;
+}
+
+static void *serve(void *arg)
+{
+  client *c = arg;
+  RTMP *r = RTMP_Alloc();
+  if (!r) { close(c->fd); free(c); return NULL; }
+  RTMP_Init(r);
+  c->r = r;
+  r->Link.timeout = g_timeout;
+  r->m_sb.sb_socket = c->fd;
+  if ((!c->tls || RTMP_TLS_Accept(r, c->tls)) && RTMP_Serve(r)) {
+    int ret = GO_ON;
+    while (ret != STOP && !g_stop && RTMP_IsConnected(r)) {
+      if (ret == PLAY) {
+        ret = play_loop(c);
+        continue;
+      }
+      RTMPPacket p = { 0 };
+      if (!read_msg(c, &p)) ret = STOP;
+      else ret = handle(c, &p);
+      RTMPPacket_Free(&p);
+    }
+  } else {
+    say("handshake with a client failed");
+  }
+  leave(c);
+  RTMPPacket_Free(&c->out);
+  RTMP_Close(r);
+  RTMP_Free(r);
+  free(c);
+  return NULL;
+}
+
+static int listen_on(const char *addr, int *port)
+{
+  struct sockaddr_in6 a6;
+  struct sockaddr_in a4;
+  struct sockaddr *sa;
+  socklen_t len;
+  int one = 1, fd;
+  memset(&a6, 0, sizeof(a6));
+  memset(&a4, 0, sizeof(a4));
+  if (inet_pton(AF_INET, addr, &a4.sin_addr) == 1) {
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons((uint16_t)*port);
+    sa = (struct sockaddr *)&a4;
+    len = sizeof(a4);
+  } else if (inet_pton(AF_INET6, addr, &a6.sin6_addr) == 1) {
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons((uint16_t)*port);
+    sa = (struct sockaddr *)&a6;
+    len = sizeof(a6);
+  } else {
+    say("not an IP address: %s", addr);
+    return -1;
+  }
+  fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (bind(fd, sa, len) < 0 || listen(fd, 64) < 0 || getsockname(fd, sa, &len) < 0) {
+    say("cannot listen on %s port %d: %s", addr, *port, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  *port = ntohs(sa->sa_family == AF_INET ? a4.sin_port : a6.sin6_port);
+  return fd;
+}
+
+static void on_signal(int sig)
+{
+  (void)sig;
+  g_stop = 1;
+}
+
+static void usage(void)
+{
+  fprintf(stderr, "usage: rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--timeout S]\n"
+                  "  a live relay: publishers to rtmp://ADDR:PORT/APP/NAME, players of the same APP/NAME\n");
+}
+
+int main(int argc, char **argv)
+{
+  const char *bind_addr = "127.0.0.1", *cert = NULL, *key = NULL;
+  int port = 1935, tls_port = -1, i, fds[2] = { -1, -1 }, nfds = 0;
+  void *tls = NULL;
+
+  for (i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-v")) g_verbose++;
+    else if (!strcmp(argv[i], "-b") && i + 1 < argc) bind_addr = argv[++i];
+    else if (!strcmp(argv[i], "-p") && i + 1 < argc) port = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--tls-port") && i + 1 < argc) tls_port = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--cert") && i + 1 < argc) cert = argv[++i];
+    else if (!strcmp(argv[i], "--key") && i + 1 < argc) key = argv[++i];
+    else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) g_timeout = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(); return 0; }
+    else { usage(); return 1; }
+  }
+  if (tls_port >= 0 && (!cert || !key)) { say("--tls-port needs --cert and --key"); return 1; }
+  RTMP_LogSetLevel(g_verbose >= 2 ? RTMP_LOGDEBUG : g_verbose ? RTMP_LOGINFO : RTMP_LOGERROR);
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+
+  if (tls_port >= 0) {
+    tls = RTMP_TLS_AllocServerContext(cert, key);
+    if (!tls) { say("cannot use %s and %s for TLS", cert, key); return 2; }
+  }
+  if ((fds[nfds] = listen_on(bind_addr, &port)) < 0) return 2;
+  say("listening on rtmp://%s:%d", bind_addr, port);
+  nfds++;
+  if (tls) {
+    if ((fds[nfds] = listen_on(bind_addr, &tls_port)) < 0) return 2;
+    say("listening on rtmps://%s:%d", bind_addr, tls_port);
+    nfds++;
+  }
+
+  while (!g_stop) {
+    struct pollfd p[2] = { { fds[0], POLLIN, 0 }, { fds[1], POLLIN, 0 } };
+    if (poll(p, (nfds_t)nfds, 200) <= 0) continue;
+    for (i = 0; i < nfds; i++) {
+      if (!(p[i].revents & POLLIN)) continue;
+      int fd = accept4(fds[i], NULL, NULL, SOCK_CLOEXEC);
+      if (fd < 0) continue;
+      client *c = calloc(1, sizeof(*c));
+      pthread_t t;
+      pthread_attr_t at;
+      if (!c) { close(fd); continue; }
+      c->fd = fd;
+      c->tls = i == 1 ? tls : NULL;
+      pthread_attr_init(&at);
+      pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+      if (pthread_create(&t, &at, serve, c) != 0) { close(fd); free(c); }
+      pthread_attr_destroy(&at);
+    }
+  }
+  say("stopping");
+  for (i = 0; i < nfds; i++) close(fds[i]);
+  return 0;
+}
