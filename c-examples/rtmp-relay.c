@@ -4,10 +4,12 @@
  * stream's metadata and codec headers first); a player that comes before the publisher gets
  * everything from the start.
  *
- *   rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--timeout S]
+ *   rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR] [--timeout S]
  *
  * The plain port speaks rtmp and rtmpe (RTMP_Serve answers the handshake the client asks for);
- * the TLS port speaks rtmps. It listens on 127.0.0.1 unless -b says otherwise; port 0 picks a free
+ * the TLS port speaks rtmps. With --vod DIR, players of the app "vod" get the FLV files of DIR
+ * (rtmp://HOST:PORT/vod/FILE.flv), sent whole and in order, then Stream EOF and Play.Stop.
+ * It listens on 127.0.0.1 unless -b says otherwise; port 0 picks a free
  * port. One line per listening port, "rtmp-relay: listening on rtmp://ADDR:PORT", goes to standard
  * error once it accepts connections. SIGINT or SIGTERM stops it.
  *
@@ -66,6 +68,7 @@ typedef struct {
   stream *st;
   int publisher;
   RTMPPacket out;       /* this connection's own copy of what it sends */
+  char vod[1024];       /* the file a vod player asked for */
 } client;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -73,6 +76,7 @@ static stream *g_streams;
 static volatile sig_atomic_t g_stop;
 static int g_timeout = 30;
 static int g_verbose;
+static const char *g_vod_dir;
 
 static void say(const char *fmt, ...)
 {
@@ -297,7 +301,26 @@ static void leave(client *c)
 
 /* ---- commands ---- */
 
-enum { GO_ON = 1, STOP = 0, PLAY = 2 };
+enum { GO_ON = 1, STOP = 0, PLAY = 2, VOD = 3 };
+
+/* The file of the vod directory a "play" names ("flv:" prefix and query string removed, ".flv"
+ * added when the name has no extension), or
+ * FALSE when there is none or the name tries to leave the directory. */
+static int vod_file(client *c, AMFObject *obj)
+{
+  AVal name = { 0, 0 };
+  if (!g_vod_dir || strcmp(c->app, "vod")) return 0;
+  AMFProp_GetString(AMF_GetProp(obj, NULL, 3), &name);
+  int len = name.av_len;
+  const char *v = name.av_val ? name.av_val : "";
+  if (len > 4 && !strncmp(v, "flv:", 4)) { v += 4; len -= 4; }
+  for (int i = 0; i < len; i++)
+    if (v[i] == '?') { len = i; break; }
+  if (len == 0 || v[0] == '.' || memchr(v, '/', (size_t)len) || memchr(v, 0, (size_t)len)) return 0;
+  /* librtmp sends "x" for a URL naming x.flv. */
+  snprintf(c->vod, sizeof(c->vod), "%s/%.*s%s", g_vod_dir, len, v, memchr(v, '.', (size_t)len) ? "" : ".flv");
+  return access(c->vod, R_OK) == 0;
+}
 
 static void stream_name(client *c, AMFObject *obj, char *out, size_t n)
 {
@@ -336,6 +359,15 @@ static int handle_invoke(client *c, const char *body, uint32_t len)
     if (!answer_connect(c, txn, enc && AMFProp_GetType(enc) == AMF_NUMBER ? AMFProp_GetNumber(enc) : 0)) ret = STOP;
   } else if (AVMATCH(&method, &av_createStream)) {
     if (!send_result(c, txn, STREAM_ID)) ret = STOP;
+  } else if (AVMATCH(&method, &av_play) && vod_file(c, &obj)) {
+    if (c->st) leave(c);
+    say("%s: playing on demand", c->vod);
+    if (!RTMP_SendCtrl(c->r, 0, STREAM_ID, 0) ||
+        !send_status(c, "status", "NetStream.Play.Reset", "Playing and resetting") ||
+        !send_status(c, "status", "NetStream.Play.Start", "Started playing"))
+      ret = STOP;
+    else
+      ret = VOD;
   } else if (AVMATCH(&method, &av_publish) || AVMATCH(&method, &av_play)) {
     int pub = AVMATCH(&method, &av_publish);
     char name[512];
@@ -531,6 +563,48 @@ static int play_loop(client *c)
   return ret;
 }
 
+/* Sends the FLV file c->vod as the stream's messages, as fast as the player takes them, then
+ * Stream EOF and Play.Stop. Commands that come meanwhile are handled between tags. */
+static int vod_loop(client *c)
+{
+  unsigned char h[11];
+  int ret = GO_ON;
+  FILE *f = fopen(c->vod, "rb");
+  if (!f) {
+    say("%s: %s", c->vod, strerror(errno));
+    return send_status(c, "error", "NetStream.Play.StreamNotFound", "No such stream") ? GO_ON : STOP;
+  }
+  if (fread(h, 1, 9, f) != 9 || memcmp(h, "FLV", 3) || fseek(f, (long)AMF_DecodeInt32((char *)h + 5) + 4, SEEK_SET)) {
+    say("%s: not an FLV file", c->vod);
+    fclose(f);
+    return send_status(c, "error", "NetStream.Play.StreamNotFound", "Not an FLV file") ? GO_ON : STOP;
+  }
+  while (ret == GO_ON && !g_stop && fread(h, 1, 11, f) == 11) {
+    uint32_t len = AMF_DecodeInt24((char *)h + 1);
+    uint32_t ts = AMF_DecodeInt24((char *)h + 4) | (uint32_t)h[7] << 24;
+    uint8_t type = h[0] & 0x1f;
+    char *b = out_buf(c, len);
+    if (!b) { ret = STOP; break; }
+    if (fread(b, 1, len, f) != len) break; /* a cut last tag: the file ends before it */
+    if (fseek(f, 4, SEEK_CUR)) break;
+    if (type == RTMP_PACKET_TYPE_AUDIO || type == RTMP_PACKET_TYPE_VIDEO || type == RTMP_PACKET_TYPE_INFO) {
+      int csid = type == RTMP_PACKET_TYPE_VIDEO ? CS_VIDEO : type == RTMP_PACKET_TYPE_AUDIO ? CS_AUDIO : CS_DATA;
+      if (!send_out(c, csid, type, ts, STREAM_ID, len)) { ret = STOP; break; }
+    }
+    if (readable(c)) {
+      RTMPPacket in = { 0 };
+      if (!read_msg(c, &in)) ret = STOP;
+      else ret = handle(c, &in);
+      RTMPPacket_Free(&in);
+      if (ret != GO_ON) break; /* another play, or the end */
+    }
+  }
+  fclose(f);
+  if (ret == GO_ON && (!RTMP_SendCtrl(c->r, 1, STREAM_ID, 0) || !send_status(c, "status", "NetStream.Play.Stop", "Stopped playing")))
+    ret = STOP;
+  return ret;
+}
+
 static void *serve(void *arg)
 {
   client *c = arg;
@@ -545,6 +619,10 @@ static void *serve(void *arg)
     while (ret != STOP && !g_stop && RTMP_IsConnected(r)) {
       if (ret == PLAY) {
         ret = play_loop(c);
+        continue;
+      }
+      if (ret == VOD) {
+        ret = vod_loop(c);
         continue;
       }
       RTMPPacket p = { 0 };
@@ -606,8 +684,9 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-  fprintf(stderr, "usage: rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--timeout S]\n"
-                  "  a live relay: publishers to rtmp://ADDR:PORT/APP/NAME, players of the same APP/NAME\n");
+  fprintf(stderr, "usage: rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR] [--timeout S]\n"
+                  "  a live relay: publishers to rtmp://ADDR:PORT/APP/NAME, players of the same APP/NAME;\n"
+                  "  with --vod, the FLV files of DIR at rtmp://ADDR:PORT/vod/FILE\n");
 }
 
 int main(int argc, char **argv)
@@ -624,6 +703,7 @@ int main(int argc, char **argv)
     else if (!strcmp(argv[i], "--cert") && i + 1 < argc) cert = argv[++i];
     else if (!strcmp(argv[i], "--key") && i + 1 < argc) key = argv[++i];
     else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) g_timeout = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--vod") && i + 1 < argc) g_vod_dir = argv[++i];
     else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(); return 0; }
     else { usage(); return 1; }
   }

@@ -14,6 +14,9 @@
         --suffix       each sequence of OUT must be a non-empty contiguous run of SRC's: a live
                        player may join late or stop early, and librtmp drops tiny tags (video
                        <= 5 bytes, i.e. the H.264 end-of-sequence tag; audio <= 1 byte)
+        --late         a player that joined a live stream late: OUT holds SRC's first tag (the
+                       codec header) then a contiguous run of SRC that, for video, starts at a
+                       keyframe (or all of SRC)
         --max-missing N  with --suffix: at most N tags of SRC may be missing per stream
         --min-tags N     OUT must hold at least N tags of each stream
       Exit 0 and a last line "RESULT MATCH" when the conditions hold, 1 and "RESULT MISMATCH"
@@ -86,7 +89,7 @@ def find_run(src, out):
     return None
 
 
-def cmd_cmp(src_path, out_path, suffix, max_missing, min_tags):
+def cmd_cmp(src_path, out_path, suffix, max_missing, min_tags, late=False):
     _, src_tags, _ = read_tags(src_path)
     _, out_tags, out_note = read_tags(out_path)
     good = True
@@ -103,6 +106,18 @@ def cmd_cmp(src_path, out_path, suffix, max_missing, min_tags):
         if s == o:
             print('  %s: identical, %d payloads' % (name, len(s)))
             continue
+        if late and len(o) > 1 and o[0] == s[0]:
+            i = find_run(s[1:], o[1:])
+            if i is not None:
+                i += 1
+                body = [b for x, _, b in src_tags if x == t][i]
+                if t == VIDEO and (body[0] >> 4) & 7 != 1:
+                    print('  %s: joined at SRC[%d], which is not a keyframe' % (name, i))
+                    good = False
+                else:
+                    print('  %s: the codec header, then SRC[%d:%d] of %d (joined late%s)' % (
+                        name, i, i + len(o) - 1, len(s), ' at a keyframe' if t == VIDEO else ''))
+                continue
         if suffix and o:
             i = find_run(s, o)
             if i is not None:
@@ -131,11 +146,13 @@ def main(argv):
             cmd_info(argv[1:])
             return 0
         if len(argv) >= 3 and argv[0] == 'cmp':
-            suffix, max_missing, min_tags = False, None, 0
+            suffix, max_missing, min_tags, late = False, None, 0, False
             rest = argv[3:]
             while rest:
                 if rest[0] == '--suffix':
                     suffix, rest = True, rest[1:]
+                elif rest[0] == '--late':
+                    late, rest = True, rest[1:]
                 elif rest[0] == '--max-missing' and len(rest) > 1:
                     max_missing, rest = int(rest[1]), rest[2:]
                 elif rest[0] == '--min-tags' and len(rest) > 1:
@@ -143,7 +160,7 @@ def main(argv):
                 else:
                     print('flvtool: unknown option %s' % rest[0], file=sys.stderr)
                     return 2
-            return cmd_cmp(argv[1], argv[2], suffix, max_missing, min_tags)
+            return cmd_cmp(argv[1], argv[2], suffix, max_missing, min_tags, late)
     except NotFlv as e:
         print('RESULT MISMATCH: %s' % e)
         return 2
