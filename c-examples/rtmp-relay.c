@@ -60,7 +60,8 @@ typedef struct stream {
   pthread_cond_t cond;
 } stream;
 
-typedef struct {
+typedef struct client {
+  struct client *next_client;
   RTMP *r;
   int fd;
   void *tls;
@@ -72,7 +73,9 @@ typedef struct {
 } client;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_gone = PTHREAD_COND_INITIALIZER; /* a connection ended */
 static stream *g_streams;
+static client *g_clients;                                   /* the connections being served */
 static volatile sig_atomic_t g_stop;
 static int g_timeout = 30;
 static int g_verbose;
@@ -637,8 +640,28 @@ static void *serve(void *arg)
   RTMPPacket_Free(&c->out);
   RTMP_Close(r);
   RTMP_Free(r);
+  pthread_mutex_lock(&g_lock);
+  client **pp;
+  for (pp = &g_clients; *pp && *pp != c; pp = &(*pp)->next_client) {}
+  if (*pp) *pp = c->next_client;
+  pthread_cond_broadcast(&g_gone);
+  pthread_mutex_unlock(&g_lock);
   free(c);
   return NULL;
+}
+
+/* On SIGINT/SIGTERM: wakes every connection's thread (a shut-down socket ends any blocked call)
+ * and waits, a bounded time, until each has closed its handle. */
+static void stop_clients(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  t.tv_sec += 10;
+  pthread_mutex_lock(&g_lock);
+  for (client *c = g_clients; c; c = c->next_client) shutdown(c->fd, SHUT_RDWR);
+  while (g_clients && pthread_cond_timedwait(&g_gone, &g_lock, &t) == 0) {}
+  if (g_clients) say("some connections did not end within 10 s");
+  pthread_mutex_unlock(&g_lock);
 }
 
 static int listen_on(const char *addr, int *port)
@@ -741,11 +764,22 @@ int main(int argc, char **argv)
       c->tls = i == 1 ? tls : NULL;
       pthread_attr_init(&at);
       pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-      if (pthread_create(&t, &at, serve, c) != 0) { close(fd); free(c); }
+      pthread_mutex_lock(&g_lock);
+      c->next_client = g_clients;
+      g_clients = c;
+      if (pthread_create(&t, &at, serve, c) != 0) {
+        g_clients = c->next_client;
+        close(fd);
+        free(c);
+      }
+      pthread_mutex_unlock(&g_lock);
       pthread_attr_destroy(&at);
     }
   }
   say("stopping");
   for (i = 0; i < nfds; i++) close(fds[i]);
+  stop_clients();
+  /* Connections still in RTMP_TLS_Accept hold their own reference to the context. */
+  RTMP_TLS_FreeServerContext(tls);
   return 0;
 }

@@ -653,10 +653,10 @@ impl Connection {
     /// The server handshake (RTMP_Serve): answers the client's C0+C1 with the variant it asked
     /// for (simple, FP9 digest, RTMPE types 6 and 8), then takes C2. Returns whether it was RTMPE.
     pub fn server_handshake(&mut self, uptime: u32) -> Result<bool, ConnError> {
-        let c0c1 = self.read_exact(1 + SIG_SIZE)?;
-        let c0 = c0c1[0];
+        let c0 = self.read_exact(1)?[0];
+        ServerHandshake::check_c0(c0)?;
         let mut c1 = [0u8; SIG_SIZE];
-        c1.copy_from_slice(&c0c1[1..]);
+        c1.copy_from_slice(self.read_exact(SIG_SIZE)?);
         let (mut hs, answer) = ServerHandshake::answer(c0, &c1, uptime)?;
         self.send_raw(&[&answer])?;
         let c2b = self.read_exact(SIG_SIZE)?;

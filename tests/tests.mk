@@ -3,7 +3,7 @@
 
 C_DIFF_TESTS = tests/c/core_diff.c
 
-check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-hostile check-source-compat check-ffmpeg check-cross
+check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-relay check-hostile check-source-compat check-ffmpeg check-cross
 	@echo "make check: all test groups passed"
 
 # The Rust core and the ffi layer's own tests (release profile: it shares the dependencies the
@@ -45,6 +45,12 @@ check-nocrypto:
 check-interop: all
 	LIB=ours bash tests/interop/play-publish.sh
 
+# The server side: c-examples/rtmp-relay on our library, with Debian's ffmpeg, and rtmpdump and
+# python3-librtmp on Debian's original librtmp, as its clients (rtmp, rtmpe, rtmps, vod, broken
+# clients, valgrind).
+check-relay: all
+	bash tests/interop/relay.sh
+
 # 55 hostile or broken servers (tests/hostile/server.py): ours must end every call within the
 # timeout with a log line, valgrind-clean; the original's outcome on each is reported beside it.
 check-hostile: all
@@ -73,4 +79,4 @@ check-cross: all
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check check-rust check-install check-hostile check-interop check-source-compat check-ffmpeg check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check check-rust check-install check-hostile check-interop check-relay check-source-compat check-ffmpeg check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto

@@ -27,8 +27,10 @@ impl core::fmt::Debug for ServerHandshake {
 }
 
 impl ServerHandshake {
-    /// Reads the client's C0 and C1 and builds the answer, S0+S1+S2 (3073 bytes).
-    pub fn answer(c0: u8, c1: &[u8; SIG_SIZE], uptime: u32) -> Result<(Self, Vec<u8>), HandshakeError> {
+    /// Whether C0 asks for RTMPE; an error when it names no handshake we speak. Checked before C1
+    /// is read, so that an HTTP request or a TLS hello on the port fails at once, not at the
+    /// timeout.
+    pub fn check_c0(c0: u8) -> Result<bool, HandshakeError> {
         let encrypted = match c0 {
             3 => false,
             6 | 8 => true,
@@ -37,6 +39,12 @@ impl ServerHandshake {
         if encrypted && !cfg!(feature = "crypto") {
             return Err(HandshakeError::NoCrypto);
         }
+        Ok(encrypted)
+    }
+
+    /// Takes the client's C0 and C1 and builds the answer, S0+S1+S2 (3073 bytes).
+    pub fn answer(c0: u8, c1: &[u8; SIG_SIZE], uptime: u32) -> Result<(Self, Vec<u8>), HandshakeError> {
+        let encrypted = Self::check_c0(c0)?;
         let mut s1 = Box::new([0u8; SIG_SIZE]);
         crate::crypto::random_bytes(&mut s1[8..]);
         s1[0..4].copy_from_slice(&uptime.to_be_bytes());

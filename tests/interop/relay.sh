@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# relay.sh [CASE-PREFIX...]: the server side (RTMP_Serve, RTMP_TLS_Accept) through
+# c-examples/rtmp-relay, with clients nobody here wrote.
+#
+# The relay runs on our build/librtmp.so.1 (checked in /proc/PID/maps). Its peers: Debian's ffmpeg
+# (its own RTMP code: publisher and player over rtmp and rtmps), Debian's rtmpdump and
+# python3-librtmp on Debian's ORIGINAL librtmp (rtmp, rtmpe: the original's client handshakes
+# against our server), and our own c-examples. Outputs are compared with the source file (audio
+# and video payload sequences, flvtool.py cmp; vod byte for byte). Broken clients must not stop
+# the relay, and a run under valgrind must be clean.
+# shellcheck source=tests/interop/lib.sh
+LIB=orig   # the librtmp clients run on Debian's original; the relay on ours, whatever LIB says
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SEL=("$@")
+selected() {
+  [ ${#SEL[@]} = 0 ] && return 0
+  local s; for s in "${SEL[@]}"; do [[ $1 == "$s"* ]] && return 0; done; return 1
+}
+
+FF=(ffmpeg -hide_banner -nostdin -loglevel error -y)
+BUILD=$REPO/build
+echo "== interop relay: rtmp-relay on $OURS_LIBRTMP; librtmp clients on $ORIG_LIBRTMP; run dir $RUN"
+
+for tool in ffmpeg rtmpdump openssl valgrind "$PY"; do
+  command -v "$tool" >/dev/null || setup_fail "$tool not found (run scripts/install-deps.sh)"
+done
+for b in rtmp-relay rtmp-play rtmp-publish librtmp.so.1; do
+  [ -x "$BUILD/$b" ] || [ -f "$BUILD/$b" ] || setup_fail "$BUILD/$b is not built (make)"
+done
+[ -n "$ORIG_LIBRTMP" ] || setup_fail "Debian's librtmp.so.1 not found (ldd /usr/bin/rtmpdump)"
+if ldd "$(command -v ffmpeg)" | grep -q librtmp; then setup_fail "this ffmpeg links librtmp: it is not an independent peer"; fi
+
+MEDIA=$RUN/media
+bash "$REPO/tests/media/make-media.sh" "$MEDIA" >"$RUN/logs/media.log" 2>&1 || { cat "$RUN/logs/media.log"; setup_fail "make-media.sh"; }
+SMALL=$MEDIA/small.flv
+SMALL_SIZE=$(stat -c %s "$SMALL")
+make_tls || setup_fail "cannot make the test certificates"
+
+# relay_start NAME [WRAPPER...]: rtmp-relay (rtmp + rtmps, vod from $MEDIA, 5 s timeout) as a
+# daemon; sets RELAY_PID RELAY_LOG PORT TLS_PORT U. Waits until both ports listen.
+relay_start() {
+  local name=$1; shift
+  read -r PORT TLS_PORT < <(free_ports 2)
+  daemon_start "$name" "$@" "$BUILD/rtmp-relay" -v -p "$PORT" --tls-port "$TLS_PORT" \
+    --cert "$RUN/tls/server.pem" --key "$RUN/tls/server.key" --vod "$MEDIA" --timeout 5
+  RELAY_PID=$DAEMON_PID RELAY_LOG=$RUN/logs/${CASE:+$CASE.}$name.log U=rtmp://$HOST:$PORT
+  wait_port "$PORT" 60 "rtmp-relay" "$RELAY_PID" && wait_port "$TLS_PORT" 60 "rtmp-relay (tls)" "$RELAY_PID"
+}
+# relay_says TEXT [COUNT] [SECS]: the relay's log holds TEXT at least COUNT times, within SECS
+relay_says() {
+  local deadline=$(( $(now_us) + ${3:-10} * 1000000 ))
+  until [ "$(grep -cF -- "$1" "$RELAY_LOG")" -ge "${2:-1}" ]; do
+    [ "$(now_us)" -ge "$deadline" ] && { fail "the relay did not log '$1' (${2:-1}x) within ${3:-10}s"; return 1; }
+    alive "$RELAY_PID" || { fail "the relay died"; return 1; }
+    sleep 0.02
+  done
+}
+# orig TAG CMD...: CMD on Debian's original librtmp (LIB=orig), its loaded library recorded
+orig() { with_lib "$@"; }
+
+relay_start relay >"$RUN/logs/relay-start.log" 2>&1 || { cat "$RUN/logs/relay-start.log"; tail "$RUN/logs/relay.log"; setup_fail "rtmp-relay did not start"; }
+grep -q "$(readlink -f "$OURS_LIBRTMP")" "/proc/$RELAY_PID/maps" || setup_fail "rtmp-relay did not load $OURS_LIBRTMP"
+echo "setup: rtmp-relay pid $RELAY_PID on rtmp $PORT, rtmps $TLS_PORT, loaded $OURS_LIBRTMP"
+
+# ------------------------------------------------------------------ cases
+c_live_ours() {
+  daemon_start play "$BUILD/rtmp-play" --live --timeout 10 "$U/live/ours" -o "$OUT/out.flv"
+  local player=$DAEMON_PID
+  relay_says "live/ours: playing" || return 1
+  timeout 30 "$BUILD/rtmp-publish" "$SMALL" "$U/live/ours" || { fail "rtmp-publish rc=$?"; return 1; }
+  wait_exit "$player" 15 || { fail "rtmp-play did not end after the publisher left"; return 1; }
+  flvcmp "$SMALL" "$OUT/out.flv"
+}
+
+c_live_ffmpeg() {
+  # Three players wait: Debian's rtmpdump and python3-librtmp on the original librtmp, and
+  # Debian's ffmpeg; then ffmpeg publishes in real time.
+  local -A pid
+  daemon_start rtmpdump env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
+    timeout 40 rtmpdump -q --live -r "$U/live/ff" -o "$OUT/rtmpdump.flv"
+  pid[rtmpdump]=$DAEMON_PID
+  daemon_start python env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
+    timeout 40 "$PY" "$INTEROP_DIR/py_read.py" "$U/live/ff" "$OUT/python.flv" --live
+  pid[python]=$DAEMON_PID
+  daemon_start ffplay timeout 40 "${FF[@]}" -i "$U/live/ff" -c copy -f flv "$OUT/ffmpeg.flv"
+  pid[ffplay]=$DAEMON_PID
+  relay_says "live/ff: playing" 3 || return 1
+  timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$U/live/ff" || { fail "ffmpeg publish rc=$?"; return 1; }
+  local n
+  for n in rtmpdump python ffplay; do
+    wait_exit "${pid[$n]}" 15 || { fail "$n did not end after the publisher left"; return 1; }
+  done
+  check_lib "$CASE" || return 1
+  echo "-- ffmpeg:"; flvcmp "$SMALL" "$OUT/ffmpeg.flv" || return 1
+  # The original librtmp drops the final 5-byte end-of-sequence tag.
+  echo "-- rtmpdump (original):"; flvcmp "$SMALL" "$OUT/rtmpdump.flv" --suffix --max-missing 1 --min-tags 50 || return 1
+  echo "-- python3-librtmp (original):"; flvcmp "$SMALL" "$OUT/python.flv" --suffix --max-missing 1 --min-tags 50
+}
+
+c_live_late() {
+  daemon_start pub timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$U/live/late"
+  relay_says "live/late: publishing" || return 1
+  # Joins while the publisher is under way: metadata and codec headers first, then from a keyframe.
+  timeout 30 "$BUILD/rtmp-play" --live --timeout 10 "$U/live/late" -o "$OUT/out.flv" || { fail "rtmp-play rc=$?"; return 1; }
+  flvcmp "$SMALL" "$OUT/out.flv" --late --min-tags 20 || return 1
+  "$PY" "$INTEROP_DIR/flvtool.py" info "$OUT/out.flv" | grep -q "onMetaData" || { fail "no onMetaData for the late player"; return 1; }
+  ok "the late player got onMetaData"
+}
+
+c_rtmpe() {
+  # Debian's rtmpdump on the ORIGINAL librtmp plays over rtmpe (its FP9 handshake, DH, RC4)
+  # while our rtmp-publish publishes over rtmpe: both ends of the relay encrypted.
+  daemon_start rtmpdump env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
+    timeout 40 rtmpdump -V --live -r "rtmpe://$HOST:$PORT/live/enc" -o "$OUT/rtmpdump.flv"
+  local dump=$DAEMON_PID
+  relay_says "live/enc: playing" || return 1
+  timeout 30 "$BUILD/rtmp-publish" -v -v "$SMALL" "rtmpe://$HOST:$PORT/live/enc" 2>"$OUT/publish.log" || { fail "rtmp-publish rc=$?"; tail "$OUT/publish.log"; return 1; }
+  wait_exit "$dump" 15 || { fail "rtmpdump did not end"; return 1; }
+  check_lib "$CASE" || return 1
+  grep -q "RTMPE: RC4 encryption on" "$OUT/publish.log" || { fail "our publisher did not encrypt"; return 1; }
+  ok "our publisher: $(grep -m1 'RC4 encryption on' "$OUT/publish.log" | sed 's/^.*RTMPE/RTMPE/')"
+  local log=$RUN/logs/$CASE.rtmpdump.log
+  grep -q "Type Answer   : 06" "$log" && grep -q "RC4 Out Key" "$log" || { fail "rtmpdump did not negotiate rtmpe"; grep HandShake "$log" | head; return 1; }
+  ok "the original's rtmpdump: $(grep -m1 'Type Answer' "$log" | sed 's/^DEBUG: //'), RC4 keys set"
+  flvcmp "$SMALL" "$OUT/rtmpdump.flv" --suffix --max-missing 1 --min-tags 50
+}
+
+c_rtmps() {
+  # Debian's ffmpeg publishes over TLS; our rtmp-play verifies the relay's certificate.
+  daemon_start play "$BUILD/rtmp-play" --live --timeout 10 "rtmps://localhost:$TLS_PORT/live/tls cafile=$RUN/tls/ca.pem" -o "$OUT/out.flv"
+  local player=$DAEMON_PID
+  relay_says "live/tls: playing" || return 1
+  timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "rtmps://$HOST:$TLS_PORT/live/tls" || { fail "ffmpeg rtmps publish rc=$?"; return 1; }
+  wait_exit "$player" 15 || { fail "rtmp-play did not end"; return 1; }
+  flvcmp "$SMALL" "$OUT/out.flv" || return 1
+  # Without the CA the same player refuses the relay, and says why.
+  local t0 rc; t0=$(now_us)
+  timeout 20 "$BUILD/rtmp-play" --live --timeout 5 "rtmps://localhost:$TLS_PORT/live/tls" -o "$OUT/untrusted.flv" 2>"$OUT/untrusted.log"; rc=$?
+  rc_is_error "$rc" "rtmp-play without the CA" || return 1
+  grep -q "not trusted" "$OUT/untrusted.log" || { fail "no 'not trusted' in: $(cat "$OUT/untrusted.log")"; return 1; }
+  ok "untrusted relay refused in $(secs_since "$t0")s: $(grep -m1 'not trusted' "$OUT/untrusted.log" | cut -c1-120)"
+}
+
+c_vod() {
+  timeout 30 "$BUILD/rtmp-play" "$U/vod/small.flv" -o "$OUT/ours.flv" || { fail "rtmp-play rc=$?"; return 1; }
+  same_file "$OUT/ours.flv" "$SMALL" "rtmp-play vod" || return 1
+  orig "$CASE" timeout 30 rtmpdump -q -r "$U/vod/small.flv" -o "$OUT/rtmpdump.flv"; local rc=$?
+  check_lib "$CASE" || return 1
+  # rc 2, "may be incomplete": the original drops the last (5-byte end-of-sequence) tag.
+  [ "$rc" = 0 ] || [ "$rc" = 2 ] || { fail "rtmpdump rc=$rc"; return 1; }
+  [ "$(stat -c %s "$OUT/rtmpdump.flv")" = $((SMALL_SIZE - 20)) ] && cmp -s -n $((SMALL_SIZE - 20)) "$OUT/rtmpdump.flv" "$SMALL" \
+    || { fail "rtmpdump's download is not small.flv less its last tag"; return 1; }
+  ok "rtmpdump (original) rc=$rc: small.flv byte for byte, less the last tag (as from nginx)"
+  timeout 30 "${FF[@]}" -i "$U/vod/small.flv" -c copy -f flv "$OUT/ffmpeg.flv" || { fail "ffmpeg rc=$?"; return 1; }
+  flvcmp "$SMALL" "$OUT/ffmpeg.flv"
+}
+
+c_fanout() {
+  local i pids=()
+  for i in 1 2 3 4 5 6 7 8; do
+    daemon_start "play$i" "$BUILD/rtmp-play" --live --timeout 10 "$U/live/fan" -o "$OUT/out$i.flv"
+    pids+=("$DAEMON_PID")
+  done
+  relay_says "live/fan: playing" 8 || return 1
+  timeout 30 "$BUILD/rtmp-publish" "$SMALL" "$U/live/fan" || { fail "rtmp-publish rc=$?"; return 1; }
+  for i in 1 2 3 4 5 6 7 8; do
+    wait_exit "${pids[$((i - 1))]}" 15 || { fail "player $i did not end"; return 1; }
+    flvcmp "$SMALL" "$OUT/out$i.flv" | tail -1 | grep -q "RESULT MATCH" || { fail "player $i: tags differ"; return 1; }
+  done
+  ok "8 players: the tags of each equal the source"
+}
+
+c_badname() {
+  daemon_start pub timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$U/live/taken"
+  relay_says "live/taken: publishing" || return 1
+  local t0 rc; t0=$(now_us)
+  timeout 20 "$BUILD/rtmp-publish" "$SMALL" "$U/live/taken" 2>"$OUT/second.log"; rc=$?
+  rc_is_error "$rc" "a second publisher of live/taken" || return 1
+  grep -q "BadName" "$OUT/second.log" || { fail "no BadName in: $(tail -3 "$OUT/second.log")"; return 1; }
+  ok "refused in $(secs_since "$t0")s: $(grep -m1 BadName "$OUT/second.log" | cut -c1-100)"
+}
+
+c_broken_clients() {
+  # Clients that are not RTMP, or stop half way, or say nothing: each connection fails on its
+  # own (a log line) while the relay keeps serving; the silent one is dropped at the timeout.
+  "$PY" - "$PORT" <<'EOF' || return 1
+import socket, sys, time
+port = int(sys.argv[1])
+def conn(data, wait_close=True):
+    s = socket.create_connection(('127.0.0.1', port), timeout=10)
+    if data:
+        s.sendall(data)
+    return s
+socks = [conn(b'POST /open/1 HTTP/1.1\r\n\r\n'),                     # rtmpt on the plain port
+         conn(b'\x16\x03\x01\x00\x05hello'),                          # TLS on the plain port
+         conn(bytes([9]) + bytes(1536) + bytes(1536)),               # RTMPE type 9
+         conn(bytes([6]) + bytes(1536)),                              # RTMPE without a digest
+         conn(b'\x03' + bytes(100)),                                  # a cut C1, then silence
+         conn(b'')]                                                   # silence
+for s in socks[:4]:
+    s.settimeout(10)
+    t0 = time.time()
+    try:
+        while s.recv(4096):
+            pass
+    except OSError:
+        pass
+    print('closed by the relay after %.2fs' % (time.time() - t0))
+t0 = time.time()
+for s in socks[4:]:
+    s.settimeout(15)
+    try:
+        while s.recv(4096):
+            pass
+    except OSError as e:
+        print('error %s' % e); sys.exit(1)
+print('silent clients dropped after %.2fs (relay timeout 5s)' % (time.time() - t0))
+sys.exit(0 if time.time() - t0 < 5 + 3 else 1)
+EOF
+  relay_says "an HTTP request, not an RTMP handshake" || return 1
+  relay_says "the client started TLS" || return 1
+  relay_says "RTMPE type 9 (Blowfish)" || return 1
+  relay_says "couldn't verify the client digest" || return 1
+  ok "each broken client logged: $(grep -c 'handshake failed' "$RELAY_LOG") handshake failures"
+  alive "$RELAY_PID" || { fail "the relay died"; return 1; }
+  timeout 30 "$BUILD/rtmp-play" "$U/vod/small.flv" -o "$OUT/after.flv" || { fail "rtmp-play after them rc=$?"; return 1; }
+  same_file "$OUT/after.flv" "$SMALL" "vod after the broken clients"
+}
+
+c_valgrind() {
+  # A relay of its own under valgrind: a live pair, a vod, a TLS player and a broken client.
+  relay_start vg valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    --log-file="$OUT/valgrind.log" || return 1
+  daemon_start play "$BUILD/rtmp-play" --live --timeout 20 "$U/live/vg" -o "$OUT/live.flv"
+  local player=$DAEMON_PID
+  relay_says "live/vg: playing" 1 60 || return 1
+  timeout 60 "$BUILD/rtmp-publish" "$SMALL" "$U/live/vg" || { fail "rtmp-publish rc=$?"; return 1; }
+  wait_exit "$player" 30 || { fail "rtmp-play did not end"; return 1; }
+  flvcmp "$SMALL" "$OUT/live.flv" || return 1
+  timeout 60 "$BUILD/rtmp-play" --timeout 20 "rtmps://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/vod.flv" || { fail "rtmps vod rc=$?"; return 1; }
+  same_file "$OUT/vod.flv" "$SMALL" "rtmps vod from the relay under valgrind" || return 1
+  printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 "$PY" -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",'"$PORT"')); s.sendall(sys.stdin.buffer.read()); s.recv(10)' || true
+  relay_says "handshake with a client failed" 1 30 || return 1
+  local rc
+  kill -TERM "$RELAY_PID"
+  wait_exit "$RELAY_PID" 30 || { fail "the relay did not stop on SIGTERM"; return 1; }
+  wait "$RELAY_PID" 2>/dev/null; rc=$?
+  rm -f "$RUN/pids/$CASE.vg"
+  [ -s "$OUT/valgrind.log" ] && { echo "--- valgrind:"; head -40 "$OUT/valgrind.log"; }
+  [ "$rc" = 0 ] || { fail "the relay under valgrind exited rc=$rc (99: memcheck errors or definite leaks)"; return 1; }
+  ok "valgrind: no errors, no definite leaks (rc 0)"
+}
+
+selected live-ours && run_case --desc "rtmp-publish -> relay -> rtmp-play (ours both ends)" live-ours c_live_ours
+selected live-ffmpeg && run_case --desc "ffmpeg publishes; rtmpdump, python3-librtmp (original lib) and ffmpeg play" live-ffmpeg c_live_ffmpeg
+selected live-late && run_case --desc "a player joining mid-stream: metadata, codec headers, then from a keyframe" live-late c_live_late
+selected rtmpe && run_case --desc "rtmpe both ways: rtmpdump on the original lib plays, rtmp-publish publishes" rtmpe c_rtmpe
+selected rtmps && run_case --desc "rtmps: ffmpeg publishes, rtmp-play verifies the relay (cafile=); refused without it" rtmps c_rtmps
+selected vod && run_case --desc "vod: rtmp-play byte-identical, rtmpdump (original) as from nginx, ffmpeg" vod c_vod
+selected fanout && run_case --desc "one publisher, 8 players" fanout c_fanout
+selected badname && run_case --desc "a second publisher of a name gets NetStream.Publish.BadName" badname c_badname
+selected broken && run_case --desc "HTTP, TLS, type 9, no digest, cut and silent clients: logged, relay serves on" broken-clients c_broken_clients
+selected valgrind && run_case --timeout 240 --desc "the relay under valgrind: live, rtmps vod, a broken client, SIGTERM" valgrind c_valgrind
+summary
