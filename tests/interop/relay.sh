@@ -252,6 +252,45 @@ c_valgrind() {
   ok "valgrind: no errors, no definite leaks (rc 0)"
 }
 
+c_rtmpsrv_connect() {
+  # Debian's rtmpsrv (the original's server side, which logs every command it receives) in a
+  # network namespace of its own (it binds 0.0.0.0:1935): rtmpdump connects to it once on the
+  # original librtmp and once on ours, with the same options; the commands rtmpsrv decoded from
+  # the first connection (connect with its object and extra arguments, createStream, play, and
+  # for rtmpe the handshake type) must be the same.
+  command -v rtmpsrv >/dev/null && command -v ip >/dev/null || { fail "rtmpsrv or ip missing"; return 1; }
+  local ns=lrs-srv-$$ scheme lib bad=0 rc
+  ip netns add "$ns" && ip -n "$ns" link set lo up || { fail "cannot create a network namespace (needs root and ip netns)"; return 1; }
+  for scheme in rtmp rtmpe; do
+    for lib in orig ours; do
+      daemon_start "srv-$scheme-$lib" bash -c "exec ip netns exec '$ns' rtmpsrv -z < <(exec sleep 100000)"
+      local i listening=0
+      for i in $(seq 200); do
+        ip netns exec "$ns" cat /proc/net/tcp | grep -q ' 00000000:078F 00000000:0000 0A ' && { listening=1; break; }
+        sleep 0.05
+      done
+      [ $listening = 1 ] || { fail "rtmpsrv is not listening in $ns"; bad=1; break 2; }
+      local -a e=(env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE-$lib")
+      [ $lib = ours ] && e+=("LD_LIBRARY_PATH=$REPO/build")
+      ip netns exec "$ns" "${e[@]}" timeout 10 rtmpdump -q -r "$scheme://127.0.0.1/app1/inst?x=1" -y mp4:path/file.mp4 \
+        -s http://example.com/p.swf -p http://example.com/page -f "LNX 11,2,202,235" \
+        -C S:hello -C N:42 -C B:1 -C O:1 -C NS:k:v -C NN:n:1.5 -C O:0 -o /dev/null; rc=$?
+      daemon_stop "srv-$scheme-$lib"
+      awk '/accepted connection/{n++} n==1 && /ServeInvoke, client invoking|Property:|\(object|Type Requested/' \
+        "$RUN/logs/$CASE.srv-$scheme-$lib.log" | sed 's/^DEBUG: //' >"$OUT/$scheme-$lib.txt"
+      grep -q "client invoking <play>" "$OUT/$scheme-$lib.txt" || { fail "$scheme, $lib: rtmpsrv saw no play (rtmpdump rc=$rc)"; bad=1; }
+    done
+    if diff -u "$OUT/$scheme-orig.txt" "$OUT/$scheme-ours.txt"; then
+      ok "$scheme: rtmpsrv decoded the same $(grep -c 'client invoking' "$OUT/$scheme-ours.txt") commands from both ($(grep -c 'Property:' "$OUT/$scheme-ours.txt") properties$(grep -m1 -o 'Type Requested : [0-9]*' "$OUT/$scheme-ours.txt" | sed 's/^/, handshake /'))"
+    else
+      fail "$scheme: rtmpsrv saw different commands from our client (diff above)"; bad=1
+    fi
+  done
+  ip netns del "$ns" 2>/dev/null
+  [ $bad = 0 ] || return 1
+  check_lib "$CASE-orig" && EXPECT_LIBRTMP=$OURS_LIBRTMP check_lib "$CASE-ours"
+}
+
 selected live-ours && run_case --desc "rtmp-publish -> relay -> rtmp-play (ours both ends)" live-ours c_live_ours
 selected live-ffmpeg && run_case --desc "ffmpeg publishes; rtmpdump, python3-librtmp (original lib) and ffmpeg play" live-ffmpeg c_live_ffmpeg
 selected live-late && run_case --desc "a player joining mid-stream: metadata, codec headers, then from a keyframe" live-late c_live_late
@@ -261,5 +300,6 @@ selected vod && run_case --desc "vod: rtmp-play byte-identical, rtmpdump (origin
 selected fanout && run_case --desc "one publisher, 8 players" fanout c_fanout
 selected badname && run_case --desc "a second publisher of a name gets NetStream.Publish.BadName" badname c_badname
 selected broken && run_case --desc "HTTP, TLS, type 9, no digest, cut and silent clients: logged, relay serves on" broken-clients c_broken_clients
+selected rtmpsrv && run_case --desc "Debian's rtmpsrv sees the same commands from our client as from the original (rtmp, rtmpe)" rtmpsrv-connect c_rtmpsrv_connect
 selected valgrind && run_case --timeout 240 --desc "the relay under valgrind: live, rtmps vod, a broken client, SIGTERM" valgrind c_valgrind
 summary
