@@ -189,9 +189,10 @@ examples: $(EXAMPLES)
 $(BUILD)/rtmp-%: c-examples/rtmp-%.c $(BUILD)/librtmp.so include/librtmp/rtmp.h
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< -L$(BUILD) -lrtmp -Wl,-rpath,'$$ORIGIN'
 
-# The relay runs a thread per connection.
+# The relay runs a thread per connection, and takes MD5 and base64 for publisher authentication
+# from OpenSSL's libcrypto.
 $(BUILD)/rtmp-relay: c-examples/rtmp-relay.c $(BUILD)/librtmp.so include/librtmp/rtmp.h
-	$(CC) $(EXAMPLE_CFLAGS) -pthread -o $@ $< -L$(BUILD) -lrtmp -Wl,-rpath,'$$ORIGIN'
+	$(CC) $(EXAMPLE_CFLAGS) -pthread -o $@ $< -L$(BUILD) -lrtmp -lcrypto -Wl,-rpath,'$$ORIGIN'
 
 .PHONY: examples
 

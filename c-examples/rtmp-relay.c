@@ -4,11 +4,17 @@
  * stream's metadata and codec headers first); a player that comes before the publisher gets
  * everything from the start.
  *
- *   rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR] [--timeout S]
+ *   rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR]
+ *              [--auth adobe|llnw:USER:PASSWORD:APP] [--timeout S]
  *
  * The plain port speaks rtmp and rtmpe (RTMP_Serve answers the handshake the client asks for);
  * the TLS port speaks rtmps. With --vod DIR, players of the app "vod" get the FLV files of DIR
  * (rtmp://HOST:PORT/vod/FILE.flv), sent whole and in order, then Stream EOF and Play.Stop.
+ * With --auth, publishers to APP must pass publisher authentication the way FMS and Limelight
+ * ask for it (authmod=adobe: salt and challenge, MD5 and base64; authmod=llnw: HTTP digest). A
+ * connect that announces no player codecs (audioCodecs), as librtmp's and FFmpeg's publishers
+ * do, is a publisher's; players connect freely, and a publish from a connection that did not
+ * authenticate is refused.
  * It listens on 127.0.0.1 unless -b says otherwise; port 0 picks a free
  * port. One line per listening port, "rtmp-relay: listening on rtmp://ADDR:PORT", goes to standard
  * error once it accepts connections. SIGINT or SIGTERM stops it.
@@ -33,6 +39,8 @@
 #include <unistd.h>
 #include <librtmp/rtmp.h>
 #include <librtmp/log.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #define RING 4096          /* messages a player may fall behind before it is dropped */
 #define STREAM_ID 1        /* the one NetStream each connection gets */
@@ -70,6 +78,8 @@ typedef struct client {
   int publisher;
   RTMPPacket out;       /* this connection's own copy of what it sends */
   char vod[1024];       /* the file a vod player asked for */
+  int refused;          /* its connect was refused: nothing more is served */
+  int authed;           /* it passed publisher authentication */
 } client;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -80,6 +90,14 @@ static volatile sig_atomic_t g_stop;
 static int g_timeout = 30;
 static int g_verbose;
 static const char *g_vod_dir;
+
+/* --auth: the method (1 adobe, 2 llnw), the one user, and the app it protects. */
+static int g_auth;
+static char g_auth_user[128], g_auth_pass[128], g_auth_app[128], g_salt[17];
+/* Challenges (adobe) or nonces (llnw) handed out and not yet answered; each is good once. */
+#define ISSUED 64
+static char g_issued[ISSUED][17];
+static unsigned g_next_issued;
 
 static void say(const char *fmt, ...)
 {
@@ -204,6 +222,130 @@ static int answer_connect(client *c, double txn, double encoding)
   if (!p || e - p < 3) return 0;
   *p++ = 0; *p++ = 0; *p++ = AMF_OBJECT_END;
   return send_msg(c, CS_COMMAND, RTMP_PACKET_TYPE_INVOKE, 0, 0, buf, (uint32_t)(p - buf));
+}
+
+/* _error for transaction `txn` with an error status object. */
+static int send_error(client *c, double txn, const char *code, const char *desc)
+{
+  static const AVal av__error = AVC("_error"), av_error = AVC("error");
+  char buf[1024], *e = buf + sizeof(buf), *p = buf;
+  AVal cd = { (char *)code, (int)strlen(code) }, ds = { (char *)desc, (int)strlen(desc) };
+  p = AMF_EncodeString(p, e, &av__error);
+  p = AMF_EncodeNumber(p, e, txn);
+  *p++ = AMF_NULL;
+  *p++ = AMF_OBJECT;
+  p = AMF_EncodeNamedString(p, e, &av_level, &av_error);
+  p = AMF_EncodeNamedString(p, e, &av_code, &cd);
+  p = AMF_EncodeNamedString(p, e, &av_description, &ds);
+  if (!p || e - p < 3) return 0;
+  *p++ = 0; *p++ = 0; *p++ = AMF_OBJECT_END;
+  return send_msg(c, CS_COMMAND, RTMP_PACKET_TYPE_INVOKE, 0, 0, buf, (uint32_t)(p - buf));
+}
+
+/* ---- publisher authentication ---- */
+
+static void md5_of(const char *s, unsigned char out[16])
+{
+  unsigned int n = 16;
+  EVP_Digest(s, strlen(s), out, &n, EVP_md5(), NULL);
+}
+
+static void random_hex(char out[17])
+{
+  unsigned char r[8];
+  if (RAND_bytes(r, sizeof(r)) != 1) memset(r, 0, sizeof(r));
+  for (int i = 0; i < 8; i++) sprintf(out + 2 * i, "%02x", r[i]);
+}
+
+/* The value of `name` in the query string q ("a=1&b=2"), or "". */
+static const char *qget(const char *q, const char *name, char *out, size_t n)
+{
+  size_t l = strlen(name);
+  out[0] = 0;
+  for (const char *p = q; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+    if (!strncmp(p, name, l) && p[l] == '=') {
+      const char *v = p + l + 1, *end = strchr(v, '&');
+      size_t vl = end ? (size_t)(end - v) : strlen(v);
+      snprintf(out, n, "%.*s", (int)(vl < n ? vl : n - 1), v);
+      break;
+    }
+  }
+  return out;
+}
+
+static int take_issued(const char *tok)
+{
+  int found = 0;
+  pthread_mutex_lock(&g_lock);
+  for (int i = 0; i < ISSUED; i++)
+    if (tok[0] && !strcmp(g_issued[i], tok)) { g_issued[i][0] = 0; found = 1; break; }
+  pthread_mutex_unlock(&g_lock);
+  return found;
+}
+
+static void issue(char tok[17])
+{
+  random_hex(tok);
+  pthread_mutex_lock(&g_lock);
+  snprintf(g_issued[g_next_issued++ % ISSUED], 17, "%s", tok);
+  pthread_mutex_unlock(&g_lock);
+}
+
+/* Checks the query of a connect to the protected app. TRUE when it carries a valid answer;
+ * otherwise `desc` is the refusal that tells the client the next step. */
+static int auth_check(const char *query, char *desc, size_t n)
+{
+  const char *m = g_auth == 1 ? "adobe" : "llnw";
+  char mod[16], user[128], resp[128], tok[64], ours[64], nc[16], buf[1024], h1[33], h2[33], b[44];
+  unsigned char d[16];
+  qget(query, "authmod", mod, sizeof(mod));
+  if (strcmp(mod, m)) {
+    snprintf(desc, n, "[ AccessManager.Reject ] : [ code=403 need auth; authmod=%s ] : ", m);
+    return 0;
+  }
+  qget(query, "user", user, sizeof(user));
+  if (strcmp(user, g_auth_user)) {
+    snprintf(desc, n, "[ AccessManager.Reject ] : [ authmod=%s ] : ?reason=nosuchuser", m);
+    return 0;
+  }
+  qget(query, "response", resp, sizeof(resp));
+  if (!resp[0]) {
+    char t[17];
+    issue(t);
+    if (g_auth == 1)
+      snprintf(desc, n, "[ AccessManager.Reject ] : [ authmod=adobe ] : ?reason=needauth&user=%s&salt=%s&challenge=%s&opaque=%s", user, g_salt, t, t);
+    else
+      snprintf(desc, n, "[ AccessManager.Reject ] : [ authmod=llnw ] : ?reason=needauth&user=%s&nonce=%s", user, t);
+    return 0;
+  }
+  if (g_auth == 1) {
+    /* response = b64(md5(b64(md5(user salt password)) opaque challenge)) */
+    qget(query, "opaque", tok, sizeof(tok));
+    qget(query, "challenge", ours, sizeof(ours));
+    snprintf(buf, sizeof(buf), "%s%s%s", user, g_salt, g_auth_pass);
+    md5_of(buf, d);
+    EVP_EncodeBlock((unsigned char *)b, d, 16);
+    snprintf(buf, sizeof(buf), "%s%s%s", b, tok, ours);
+    md5_of(buf, d);
+    EVP_EncodeBlock((unsigned char *)b, d, 16);
+  } else {
+    /* HTTP digest: md5(md5(user:live:password):nonce:nc:cnonce:auth:md5(publish:/app[/_definst_])) */
+    qget(query, "nonce", tok, sizeof(tok));
+    qget(query, "cnonce", ours, sizeof(ours));
+    qget(query, "nc", nc, sizeof(nc));
+    snprintf(buf, sizeof(buf), "%s:live:%s", user, g_auth_pass);
+    md5_of(buf, d);
+    for (int i = 0; i < 16; i++) sprintf(h1 + 2 * i, "%02x", d[i]);
+    snprintf(buf, sizeof(buf), "publish:/%s%s", g_auth_app, strchr(g_auth_app, '/') ? "" : "/_definst_");
+    md5_of(buf, d);
+    for (int i = 0; i < 16; i++) sprintf(h2 + 2 * i, "%02x", d[i]);
+    snprintf(buf, sizeof(buf), "%s:%s:%s:%s:auth:%s", h1, tok, nc, ours, h2);
+    md5_of(buf, d);
+    for (int i = 0; i < 16; i++) sprintf(b + 2 * i, "%02x", d[i]);
+  }
+  if (take_issued(tok) && !strcmp(b, resp)) return 1;
+  snprintf(desc, n, "[ AccessManager.Reject ] : [ authmod=%s ] : ?reason=%s", m, g_auth == 1 ? "authfailed" : "authfail");
+  return 0;
 }
 
 /* ---- streams (g_lock held) ---- */
@@ -347,6 +489,7 @@ static int handle_invoke(client *c, const char *body, uint32_t len)
   AMFProp_GetString(AMF_GetProp(&obj, NULL, 0), &method);
   double txn = AMFProp_GetNumber(AMF_GetProp(&obj, NULL, 1));
   if (g_verbose > 1) say("command %.*s", method.av_len, method.av_val ? method.av_val : "");
+  if (c->refused) goto out;
 
   if (AVMATCH(&method, &av_connect)) {
     AMFObject cobj;
@@ -358,6 +501,23 @@ static int handle_invoke(client *c, const char *body, uint32_t len)
     for (int i = 0; i < alen; i++)
       if (app.av_val[i] == '?') { alen = i; break; }
     snprintf(c->app, sizeof(c->app), "%.*s", alen, app.av_val ? app.av_val : "");
+    static const AVal av_audioCodecs = AVC("audioCodecs");
+    int player = AMFProp_GetType(AMF_GetProp(&cobj, &av_audioCodecs, -1)) == AMF_NUMBER;
+    if (g_auth && !strcmp(c->app, g_auth_app) && !player) {
+      char query[1024], desc[1024];
+      const char *q = app.av_val ? memchr(app.av_val, '?', (size_t)app.av_len) : NULL;
+      snprintf(query, sizeof(query), "%.*s", q ? (int)(app.av_val + app.av_len - q - 1) : 0, q ? q + 1 : "");
+      if (!auth_check(query, desc, sizeof(desc))) {
+        /* The refusal, then our side of the connection ends: the client reconnects. */
+        say("%s: connect refused: %s", c->app, desc);
+        c->refused = 1;
+        if (!send_error(c, txn, "NetConnection.Connect.Rejected", desc)) ret = STOP;
+        shutdown(c->fd, SHUT_WR);
+        goto out;
+      }
+      say("%s: %s authenticated", c->app, g_auth_user);
+      c->authed = 1;
+    }
     AMFObjectProperty *enc = AMF_GetProp(&cobj, &av_objectEncoding, -1);
     if (!answer_connect(c, txn, enc && AMFProp_GetType(enc) == AMF_NUMBER ? AMFProp_GetNumber(enc) : 0)) ret = STOP;
   } else if (AVMATCH(&method, &av_createStream)) {
@@ -376,6 +536,11 @@ static int handle_invoke(client *c, const char *body, uint32_t len)
     char name[512];
     if (c->st) leave(c);
     stream_name(c, &obj, name, sizeof(name));
+    if (pub && g_auth && !strcmp(c->app, g_auth_app) && !c->authed) {
+      say("%s: publish without authentication; refused", name);
+      send_status(c, "error", "NetStream.Publish.BadName", "Authentication required");
+      goto out;
+    }
     pthread_mutex_lock(&g_lock);
     stream *s = stream_get(name);
     int taken = pub && s && s->publishing;
@@ -707,9 +872,11 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-  fprintf(stderr, "usage: rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR] [--timeout S]\n"
+  fprintf(stderr, "usage: rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR]\n"
+                  "                  [--auth adobe|llnw:USER:PASSWORD:APP] [--timeout S]\n"
                   "  a live relay: publishers to rtmp://ADDR:PORT/APP/NAME, players of the same APP/NAME;\n"
-                  "  with --vod, the FLV files of DIR at rtmp://ADDR:PORT/vod/FILE\n");
+                  "  with --vod, the FLV files of DIR at rtmp://ADDR:PORT/vod/FILE;\n"
+                  "  with --auth, connections to APP authenticate (authmod=adobe or llnw)\n");
 }
 
 int main(int argc, char **argv)
@@ -727,10 +894,19 @@ int main(int argc, char **argv)
     else if (!strcmp(argv[i], "--key") && i + 1 < argc) key = argv[++i];
     else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) g_timeout = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--vod") && i + 1 < argc) g_vod_dir = argv[++i];
+    else if (!strcmp(argv[i], "--auth") && i + 1 < argc) {
+      const char *a = argv[++i];
+      g_auth = !strncmp(a, "adobe:", 6) ? 1 : !strncmp(a, "llnw:", 5) ? 2 : 0;
+      if (!g_auth || sscanf(strchr(a, ':') + 1, "%127[^:]:%127[^:]:%127s", g_auth_user, g_auth_pass, g_auth_app) != 3) {
+        say("--auth takes adobe|llnw:USER:PASSWORD:APP");
+        return 1;
+      }
+    }
     else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(); return 0; }
     else { usage(); return 1; }
   }
   if (tls_port >= 0 && (!cert || !key)) { say("--tls-port needs --cert and --key"); return 1; }
+  random_hex(g_salt);
   RTMP_LogSetLevel(g_verbose >= 2 ? RTMP_LOGDEBUG : g_verbose ? RTMP_LOGINFO : RTMP_LOGERROR);
   signal(SIGPIPE, SIG_IGN);
   signal(SIGINT, on_signal);

@@ -141,6 +141,9 @@ fn copy_once(dst: &mut Vec<u8>, src: *mut c_char, len: u32) {
 
 /// Writes the session's state back into the struct.
 pub fn push(s: &mut Session, r: &mut RTMP) {
+    if s.link_rewritten {
+        push_auth_link(s, r);
+    }
     let st = &s.st;
     r.m_inChunkSize = st.in_chunk_size;
     r.m_outChunkSize = st.out_chunk_size;
@@ -351,4 +354,23 @@ pub fn pull_calls(r: &RTMP, s: &mut Session) {
         }
     }
     s.calls = calls;
+}
+
+/// Publisher authentication lengthened app and tcUrl: the struct gets library-owned copies
+/// (RTMP_LF_FAPU, RTMP_LF_FTCU; freed by RTMP_Close), as the original's PublisherAuth does.
+fn push_auth_link(s: &mut Session, r: &mut RTMP) {
+    use crate::session::lf::{FAPU, FTCU};
+    let (Some(app), Some(tc)) = (super::url::malloc_copy(&s.link.app), super::url::malloc_copy(&s.link.tc_url)) else {
+        log::error!("publisher authentication: out of memory for the new app and tcUrl");
+        return;
+    };
+    for (field, flag, new) in [(&mut r.Link.app, FAPU, app), (&mut r.Link.tcUrl, FTCU, tc)] {
+        if r.Link.lFlags & flag != 0 {
+            // SAFETY: the flag says the library allocated this string with libc.
+            unsafe { libc::free(field.av_val as *mut c_void) };
+        }
+        *field = new;
+        r.Link.lFlags |= flag;
+    }
+    s.link_rewritten = false;
 }

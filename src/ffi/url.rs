@@ -47,7 +47,7 @@ fn aval_at(base: *mut c_char, range: Range<usize>) -> AVal {
 
 /// A NUL-terminated libc `malloc` copy of `bytes` (callers release it with `free`), or `None` when
 /// memory runs out.
-fn malloc_copy(bytes: &[u8]) -> Option<AVal> {
+pub(crate) fn malloc_copy(bytes: &[u8]) -> Option<AVal> {
     // SAFETY: a fresh allocation of len + 1 bytes, filled within bounds.
     unsafe {
         let p = libc::malloc(bytes.len() + 1) as *mut u8;

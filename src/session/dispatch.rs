@@ -284,6 +284,9 @@ impl Session {
             b"_error" => {
                 let invoked = if self.link.publishing() { self.take_call(txn as i32) } else { None };
                 let (code, _, description) = status_strings(&obj);
+                if invoked.as_deref() == Some(b"connect") && super::auth::method_of(description).is_some() {
+                    return self.publisher_auth(&description.to_vec());
+                }
                 match invoked {
                     Some(name) => log::error!(
                         "rtmp server sent error for {}: {} {}",
@@ -303,6 +306,33 @@ impl Session {
             other => log::debug!("HandleInvoke, unhandled method <{}>", String::from_utf8_lossy(other)),
         }
         false
+    }
+
+    /// The server refused a publisher's connect asking for authentication: reconnects with the
+    /// answer appended to app and tcUrl (the reply to that connect may be the next challenge,
+    /// handled here again), or closes when there is no answer. True when the stream ended.
+    fn publisher_auth(&mut self, description: &[u8]) -> bool {
+        match super::auth::answer(description, &self.link.app, &self.link.pub_user, &self.link.pub_passwd) {
+            Ok(token) => {
+                self.link.app.extend_from_slice(&token);
+                self.link.tc_url.extend_from_slice(&token);
+                self.link_rewritten = true;
+                let step = if token.starts_with(b"?") { "the method and user name" } else { "the answer to the challenge" };
+                log::info!("publisher authentication: reconnecting with {step}");
+                self.close(true);
+                if self.open(None).is_err() {
+                    return true;
+                }
+                // The replies to this connect, including a further refusal, are handled by the
+                // caller's loop (RTMP_ConnectStream) as they come.
+                false
+            }
+            Err(e) => {
+                log::error!("publisher authentication: {e}");
+                self.close(false);
+                true
+            }
+        }
     }
 
     /// After connect's `_result`: the secure token answer, then releaseStream/FCPublish or the

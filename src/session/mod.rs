@@ -3,6 +3,7 @@
 //! to and from FLV. This is librtmp's behaviour in safe Rust; the C layer mirrors the public part
 //! of the state (`State`, `ReadState`, `Link`) into the caller's `RTMP` struct around every call.
 
+mod auth;
 pub mod commands;
 mod dispatch;
 mod read;
@@ -192,6 +193,9 @@ pub struct Session {
     /// A close happened during the current call (`Some(reconnect)`): the C layer frees what it
     /// mirrors.
     pub closed: Option<bool>,
+    /// Publisher authentication rewrote `link.app` and `link.tc_url`: the C layer copies them
+    /// into library-owned strings of the struct (RTMP_LF_FAPU, RTMP_LF_FTCU).
+    pub link_rewritten: bool,
     /// Set by another thread that closes this handle while a call blocks (GStreamer's unlock): the
     /// call then ends as a normal end of stream, not as a broken connection.
     pub closing: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -218,6 +222,7 @@ impl Session {
             retired: None,
             swf_response: None,
             closed: None,
+            link_rewritten: false,
             closing: Default::default(),
             flv_in: crate::flv::FlvParser::new(),
             scratch: Vec::new(),

@@ -37,13 +37,15 @@ SMALL=$MEDIA/small.flv
 SMALL_SIZE=$(stat -c %s "$SMALL")
 make_tls || setup_fail "cannot make the test certificates"
 
-# relay_start NAME [WRAPPER...]: rtmp-relay (rtmp + rtmps, vod from $MEDIA, 5 s timeout) as a
-# daemon; sets RELAY_PID RELAY_LOG PORT TLS_PORT U. Waits until both ports listen.
+# relay_start NAME [WRAPPER...]: rtmp-relay (rtmp + rtmps, vod from $MEDIA, 5 s timeout, and the
+# arguments in RELAY_ARGS) as a daemon; sets RELAY_PID RELAY_LOG PORT TLS_PORT U. Waits until
+# both ports listen.
+RELAY_ARGS=()
 relay_start() {
   local name=$1; shift
   read -r PORT TLS_PORT < <(free_ports 2)
   daemon_start "$name" "$@" "$BUILD/rtmp-relay" -v -p "$PORT" --tls-port "$TLS_PORT" \
-    --cert "$RUN/tls/server.pem" --key "$RUN/tls/server.key" --vod "$MEDIA" --timeout 5
+    --cert "$RUN/tls/server.pem" --key "$RUN/tls/server.key" --vod "$MEDIA" --timeout 5 "${RELAY_ARGS[@]}"
   RELAY_PID=$DAEMON_PID RELAY_LOG=$RUN/logs/${CASE:+$CASE.}$name.log U=rtmp://$HOST:$PORT
   wait_port "$PORT" 60 "rtmp-relay" "$RELAY_PID" && wait_port "$TLS_PORT" 60 "rtmp-relay (tls)" "$RELAY_PID"
 }
@@ -252,6 +254,48 @@ c_valgrind() {
   ok "valgrind: no errors, no definite leaks (rc 0)"
 }
 
+# auth_case METHOD: a relay that makes publishers to app "secure" authenticate with METHOD.
+# Debian's ffmpeg (its own implementation, credentials in the URL) and our rtmp-publish (pubUser,
+# pubPasswd) each publish to a waiting player after the two refusals the method takes; a wrong
+# password and missing credentials fail with the reason, in bounded time.
+auth_case() {
+  local m=$1 player rc t0
+  RELAY_ARGS=(--auth "$m:bob:s3cret:secure")
+  relay_start "relay-$m" || return 1
+  daemon_start play-ff "$BUILD/rtmp-play" --live --timeout 10 "$U/secure/ff" -o "$OUT/ff.flv"
+  player=$DAEMON_PID
+  relay_says "secure/ff: playing" || return 1
+  timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "rtmp://bob:s3cret@$HOST:$PORT/secure/ff" || { fail "ffmpeg publish with $m auth rc=$?"; return 1; }
+  wait_exit "$player" 15 || { fail "the player of ffmpeg's stream did not end"; return 1; }
+  echo "-- ffmpeg's publication:"; flvcmp "$SMALL" "$OUT/ff.flv" || return 1
+  daemon_start play-ours "$BUILD/rtmp-play" --live --timeout 10 "$U/secure/ours" -o "$OUT/ours.flv"
+  player=$DAEMON_PID
+  relay_says "secure/ours: playing" || return 1
+  timeout 40 "$BUILD/rtmp-publish" -v "$SMALL" "$U/secure/ours pubUser=bob pubPasswd=s3cret" 2>"$OUT/ours.log" || { fail "rtmp-publish with $m auth rc=$?"; tail -5 "$OUT/ours.log"; return 1; }
+  wait_exit "$player" 15 || { fail "the player of our stream did not end"; return 1; }
+  echo "-- rtmp-publish's publication:"; flvcmp "$SMALL" "$OUT/ours.flv" || return 1
+  [ "$(grep -c "secure: connect refused" "$RELAY_LOG")" = 4 ] && [ "$(grep -c "bob authenticated" "$RELAY_LOG")" = 2 ] \
+    || { fail "expected 2 refusals and 1 success per publisher"; cat "$RELAY_LOG"; return 1; }
+  ok "each publisher: refused twice (need auth, then the challenge), then authenticated"
+  grep -q "s3cret" "$OUT/ours.log" && { fail "our log shows the password"; return 1; }
+  ok "the password is not in our client's log"
+  t0=$(now_us)
+  timeout 20 "$BUILD/rtmp-publish" --fast "$SMALL" "$U/secure/bad pubUser=bob pubPasswd=wrong" 2>"$OUT/wrong.log"; rc=$?
+  rc_is_error "$rc" "rtmp-publish with a wrong password" || return 1
+  grep -q "wrong password" "$OUT/wrong.log" || { fail "no 'wrong password' in: $(cat "$OUT/wrong.log")"; return 1; }
+  ok "wrong password refused in $(secs_since "$t0")s: $(grep -m1 'wrong password' "$OUT/wrong.log")"
+  timeout 20 "$BUILD/rtmp-publish" --fast "$SMALL" "$U/secure/bad" 2>"$OUT/none.log"; rc=$?
+  rc_is_error "$rc" "rtmp-publish without credentials" || return 1
+  grep -q "set pubUser and pubPasswd" "$OUT/none.log" || { fail "no hint in: $(cat "$OUT/none.log")"; return 1; }
+  ok "without credentials: $(grep -m1 'pubUser' "$OUT/none.log")"
+  timeout 20 "${FF[@]}" -i "$SMALL" -c copy -f flv "rtmp://bob:wrong@$HOST:$PORT/secure/bad" 2>"$OUT/ffwrong.log"; rc=$?
+  rc_is_error "$rc" "ffmpeg with a wrong password" || return 1
+  ! grep -q "secure/bad: publishing" "$RELAY_LOG" || { fail "a publisher with a wrong password got through"; return 1; }
+  ok "no publisher with wrong credentials got through"
+}
+c_auth_adobe() { auth_case adobe; }
+c_auth_llnw() { auth_case llnw; }
+
 c_rtmpsrv_connect() {
   # Debian's rtmpsrv (the original's server side, which logs every command it receives) in a
   # network namespace of its own (it binds 0.0.0.0:1935): rtmpdump connects to it once on the
@@ -300,6 +344,8 @@ selected vod && run_case --desc "vod: rtmp-play byte-identical, rtmpdump (origin
 selected fanout && run_case --desc "one publisher, 8 players" fanout c_fanout
 selected badname && run_case --desc "a second publisher of a name gets NetStream.Publish.BadName" badname c_badname
 selected broken && run_case --desc "HTTP, TLS, type 9, no digest, cut and silent clients: logged, relay serves on" broken-clients c_broken_clients
+selected auth-adobe && run_case --desc "authmod=adobe: ffmpeg and rtmp-publish authenticate to the relay; wrong or no credentials refused" auth-adobe c_auth_adobe
+selected auth-llnw && run_case --desc "authmod=llnw: ffmpeg and rtmp-publish authenticate to the relay; wrong or no credentials refused" auth-llnw c_auth_llnw
 selected rtmpsrv && run_case --desc "Debian's rtmpsrv sees the same commands from our client as from the original (rtmp, rtmpe)" rtmpsrv-connect c_rtmpsrv_connect
 selected valgrind && run_case --timeout 240 --desc "the relay under valgrind: live, rtmps vod, a broken client, SIGTERM" valgrind c_valgrind
 summary
