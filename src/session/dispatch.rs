@@ -285,7 +285,7 @@ impl Session {
                 let invoked = if self.link.publishing() { self.take_call(txn as i32) } else { None };
                 let (code, _, description) = status_strings(&obj);
                 if invoked.as_deref() == Some(b"connect") && super::auth::method_of(description).is_some() {
-                    return self.publisher_auth(&description.to_vec());
+                    return self.publisher_auth(description);
                 }
                 match invoked {
                     Some(name) => log::error!(
