@@ -144,6 +144,29 @@ c_rtmps() {
   ok "untrusted relay refused in $(secs_since "$t0")s: $(grep -m1 'not trusted' "$OUT/untrusted.log" | cut -c1-120)"
 }
 
+c_rtmps_expired() {
+  # A relay whose certificate (from the test CA, for localhost) expired in 2020: refused with
+  # the reason even with the CA trusted; accepted with tlsVerify=0.
+  local d=$OUT/ca rc t0
+  mkdir -p "$d/db" && : >"$d/db/index" && echo 1000 >"$d/db/serial"
+  printf '%s\n' '[ca]' 'default_ca = d' '[d]' "database = $d/db/index" "serial = $d/db/serial" "new_certs_dir = $d/db" \
+    'default_md = sha256' 'policy = p' 'x509_extensions = ext' '[p]' 'commonName = supplied' \
+    '[ext]' 'subjectAltName = DNS:localhost,IP:127.0.0.1' 'basicConstraints = CA:FALSE' >"$d/ca.cnf"
+  { openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$d/expired.key" -out "$d/expired.csr" -subj /CN=localhost &&
+    openssl ca -batch -config "$d/ca.cnf" -cert "$RUN/tls/ca.pem" -keyfile "$RUN/tls/ca.key" -in "$d/expired.csr" -out "$d/expired.pem" \
+      -startdate 20200101000000Z -enddate 20200201000000Z; } >"$d/openssl.log" 2>&1 || { fail "cannot make the expired certificate"; tail -3 "$d/openssl.log"; return 1; }
+  ok "certificate: $(openssl x509 -in "$d/expired.pem" -noout -enddate)"
+  RELAY_ARGS=(--cert "$d/expired.pem" --key "$d/expired.key")
+  relay_start relay-expired || return 1
+  t0=$(now_us)
+  timeout 20 "$BUILD/rtmp-play" --timeout 5 "rtmps://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/refused.flv" 2>"$OUT/refused.log"; rc=$?
+  rc_is_error "$rc" "rtmp-play against an expired certificate" || return 1
+  grep -q "certificate has expired" "$OUT/refused.log" || { fail "no 'certificate has expired' in: $(cat "$OUT/refused.log")"; return 1; }
+  ok "refused in $(secs_since "$t0")s: $(grep -m1 'expired' "$OUT/refused.log" | cut -c1-140)"
+  timeout 20 "$BUILD/rtmp-play" --timeout 5 "rtmps://localhost:$TLS_PORT/vod/small.flv tlsVerify=0" -o "$OUT/insecure.flv" 2>"$OUT/insecure.log" || { fail "tlsVerify=0 rc=$?"; return 1; }
+  same_file "$OUT/insecure.flv" "$SMALL" "with tlsVerify=0"
+}
+
 c_vod() {
   timeout 30 "$BUILD/rtmp-play" "$U/vod/small.flv" -o "$OUT/ours.flv" || { fail "rtmp-play rc=$?"; return 1; }
   same_file "$OUT/ours.flv" "$SMALL" "rtmp-play vod" || return 1
@@ -340,6 +363,7 @@ selected live-ffmpeg && run_case --desc "ffmpeg publishes; rtmpdump, python3-lib
 selected live-late && run_case --desc "a player joining mid-stream: metadata, codec headers, then from a keyframe" live-late c_live_late
 selected rtmpe && run_case --desc "rtmpe both ways: rtmpdump on the original lib plays, rtmp-publish publishes" rtmpe c_rtmpe
 selected rtmps && run_case --desc "rtmps: ffmpeg publishes, rtmp-play verifies the relay (cafile=); refused without it" rtmps c_rtmps
+selected rtmps-expired && run_case --desc "rtmps: an expired certificate is refused with the reason (CA trusted); tlsVerify=0 plays" rtmps-expired c_rtmps_expired
 selected vod && run_case --desc "vod: rtmp-play byte-identical, rtmpdump (original) as from nginx, ffmpeg" vod c_vod
 selected fanout && run_case --desc "one publisher, 8 players" fanout c_fanout
 selected badname && run_case --desc "a second publisher of a name gets NetStream.Publish.BadName" badname c_badname
