@@ -129,7 +129,8 @@ impl core::fmt::Debug for Connection {
 
 impl Connection {
     /// `interrupted` is polled when a blocking call is woken by a signal.
-    pub fn new(transport: Box<dyn Transport>, interrupted: fn() -> bool) -> Self {
+    pub fn new(mut transport: Box<dyn Transport>, interrupted: fn() -> bool) -> Self {
+        transport.set_interrupt(interrupted);
         Connection {
             transport,
             buf: vec![0; READ_BLOCK],
@@ -627,7 +628,15 @@ impl Connection {
     }
 
     fn send_iov(&mut self, iov: &mut [IoSlice<'_>], bytes: usize) -> Result<(), ConnError> {
-        self.transport.write_vectored_all(iov, bytes).map_err(|e| if is_timeout(&e) { ConnError::Timeout } else { ConnError::Io(e) })
+        self.transport.write_vectored_all(iov, bytes).map_err(|e| {
+            if is_timeout(&e) {
+                ConnError::Timeout
+            } else if e.kind() == io::ErrorKind::Interrupted {
+                ConnError::Interrupted
+            } else {
+                ConnError::Io(e)
+            }
+        })
     }
 
     /// The client handshake (simple, or FP9 digest when `digest`), driven over the transport.

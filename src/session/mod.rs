@@ -395,7 +395,9 @@ impl Session {
     /// `reconnect` keeps what a transparent reconnect reuses.
     pub fn close(&mut self, reconnect: bool) {
         if self.conn.is_some() {
-            if self.st.stream_id > 0 {
+            // After RTMP_UserInterrupt no goodbye is sent: a peer that stopped reading would hold
+            // the send until the timeout, which is what the user interrupted.
+            if self.st.stream_id > 0 && !(self.interrupted)() {
                 let id = self.st.stream_id;
                 self.st.stream_id = 0;
                 if self.link.publishing() {
@@ -404,7 +406,9 @@ impl Session {
                 let _ = self.send_delete_stream(id);
             }
             if let Some(mut c) = self.conn.take() {
-                c.transport_mut().close_notify();
+                if !(self.interrupted)() {
+                    c.transport_mut().close_notify();
+                }
                 c.transport().shutdown();
                 self.retired = Some(c);
             }

@@ -192,6 +192,10 @@ impl Transport for HttpTunnel {
         self.post("send", bufs, len)
     }
 
+    fn set_interrupt(&mut self, interrupted: fn() -> bool) {
+        self.inner.set_interrupt(interrupted)
+    }
+
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.timeout = timeout.filter(|d| !d.is_zero());
         self.inner.set_timeout(timeout)

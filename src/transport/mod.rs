@@ -57,6 +57,9 @@ pub trait Transport: Send {
     /// Writes all of `bufs` (`len` bytes together) in order with as few sends as the system
     /// allows; `bufs` is used up.
     fn write_vectored_all(&mut self, bufs: &mut [io::IoSlice<'_>], len: usize) -> io::Result<()>;
+    /// What a send that a signal interrupted asks before it goes on: when `interrupted` says so
+    /// (RTMP_UserInterrupt), the send gives up instead (reads are the connection's to check).
+    fn set_interrupt(&mut self, _interrupted: fn() -> bool) {}
     /// Sets the send and receive timeouts (`None`: block forever).
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()>;
     /// Wakes any thread blocked on this transport and makes further I/O fail.

@@ -56,6 +56,10 @@ impl Transport for Rc4Transport {
         r
     }
 
+    fn set_interrupt(&mut self, interrupted: fn() -> bool) {
+        self.inner.set_interrupt(interrupted)
+    }
+
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.inner.set_timeout(timeout)
     }

@@ -18,6 +18,7 @@ pub struct Tcp {
     sock: Socket,
     /// Reads left that acknowledge at once (see `read`).
     quick_acks: u8,
+    interrupted: fn() -> bool,
 }
 
 /// The first reads of a connection (handshake, connect, createStream, play) ask for an immediate
@@ -145,7 +146,7 @@ impl Tcp {
             let wake = if next < addrs.len() { next_start.min(deadline) } else { deadline };
             let wait = wake.saturating_duration_since(Instant::now()).min(POLL_INTERVAL);
             match rx.recv_timeout(wait) {
-                Ok(Ok(sock)) => return Ok(Tcp { sock, quick_acks: QUICK_ACK_READS }),
+                Ok(Ok(sock)) => return Ok(Tcp { sock, quick_acks: QUICK_ACK_READS, interrupted: || false }),
                 Ok(Err(e)) => {
                     log::debug!("connect attempt failed: {e}");
                     running -= 1;
@@ -163,7 +164,7 @@ impl Tcp {
         // curl hands over a blocking socket; make sure, and set what the library relies on.
         sock.set_nonblocking(false)?;
         let _ = configure(&sock);
-        Ok(Tcp { sock, quick_acks: QUICK_ACK_READS })
+        Ok(Tcp { sock, quick_acks: QUICK_ACK_READS, interrupted: || false })
     }
 
     fn quick_ack(&mut self) {
@@ -199,17 +200,30 @@ impl Transport for Tcp {
             let n = match self.sock.send_vectored_with_flags(&rest[..rest.len().min(1024)], libc::MSG_NOSIGNAL) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    if (self.interrupted)() {
+                        return Err(interrupted_error());
+                    }
+                    continue;
+                }
                 Err(e) => return Err(e),
             };
             left = left.saturating_sub(n);
             // A blocking socket usually takes everything at once: only a partial send needs the
-            // walk over the buffers.
+            // walk over the buffers. A signal that came after some bytes went makes the send
+            // return short instead of failing: the user's interrupt is looked at there too.
             if left > 0 {
+                if (self.interrupted)() {
+                    return Err(interrupted_error());
+                }
                 IoSlice::advance_slices(&mut rest, n);
             }
         }
         Ok(())
+    }
+
+    fn set_interrupt(&mut self, interrupted: fn() -> bool) {
+        self.interrupted = interrupted;
     }
 
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {

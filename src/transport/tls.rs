@@ -11,9 +11,10 @@ use socket2::Socket;
 use std::io::{self, IoSlice, Read, Write};
 use std::time::Duration;
 
-/// The socket under the TLS session: sends never raise SIGPIPE.
+/// The socket under the TLS session: sends never raise SIGPIPE, and a send a signal interrupted
+/// gives up when `interrupted` says so (OpenSSL would retry it).
 #[derive(Debug)]
-struct Sock(Socket);
+struct Sock(Socket, fn() -> bool);
 
 impl Read for Sock {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -23,7 +24,10 @@ impl Read for Sock {
 
 impl Write for Sock {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.send_with_flags(buf, libc::MSG_NOSIGNAL)
+        match self.0.send_with_flags(buf, libc::MSG_NOSIGNAL) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && (self.1)() => Err(io::Error::other("interrupted by the user")),
+            r => r,
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -76,7 +80,7 @@ impl Tls {
         sock.set_read_timeout(timeout)?;
         sock.set_write_timeout(timeout)?;
         let host = host.trim_start_matches('[').trim_end_matches(']');
-        match conf.connect(host, Sock(sock)) {
+        match conf.connect(host, Sock(sock, || false)) {
             Ok(stream) => {
                 let ssl = stream.ssl();
                 log::debug!(
@@ -113,7 +117,7 @@ impl Tls {
         let sock = tcp.into_socket();
         sock.set_read_timeout(timeout)?;
         sock.set_write_timeout(timeout)?;
-        match ssl.accept(Sock(sock)) {
+        match ssl.accept(Sock(sock, || false)) {
             Ok(stream) => {
                 let ssl = stream.ssl();
                 log::debug!("TLS: accepted a client, {}, {}", ssl.version_str(), ssl.current_cipher().map_or("?", |c| c.name()));
@@ -167,6 +171,10 @@ impl Transport for Tls {
             self.staging = staging;
         }
         r
+    }
+
+    fn set_interrupt(&mut self, interrupted: fn() -> bool) {
+        self.stream.get_mut().1 = interrupted;
     }
 
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {

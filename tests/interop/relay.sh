@@ -319,6 +319,41 @@ auth_case() {
 c_auth_adobe() { auth_case adobe; }
 c_auth_llnw() { auth_case llnw; }
 
+c_interrupt() {
+  # RTMP_UserInterrupt from a SIGINT handler (rtmp-play and rtmp-publish install one, as rtmpdump
+  # does) ends a call blocked in a receive and one blocked in a send, at once, with a log line
+  # (the receive timeout is 30 s).
+  local pid rc t0
+  daemon_start play "$BUILD/rtmp-play" --live --timeout 30 "$U/live/nobody" -o "$OUT/play.flv"
+  pid=$DAEMON_PID
+  relay_says "live/nobody: playing" || return 1
+  t0=$(now_us)
+  kill -INT "$pid"
+  wait_exit "$pid" 2 || { fail "rtmp-play still blocked 2 s after SIGINT"; return 1; }
+  grep -q "interrupted" "$RUN/logs/$CASE.play.log" || { fail "no 'interrupted' from rtmp-play: $(tail -2 "$RUN/logs/$CASE.play.log")"; return 1; }
+  ok "a blocked receive ended $(secs_since "$t0")s after SIGINT: $(grep -m1 interrupted "$RUN/logs/$CASE.play.log")"
+  # A send blocks once the relay stops reading (SIGSTOP) and the socket buffers are full.
+  "$PY" "$REPO/bench/mkflv.py" "$OUT/big.flv" 60 6000 || { fail "cannot make big.flv"; return 1; }
+  daemon_start pub "$BUILD/rtmp-publish" --fast --timeout 30 "$OUT/big.flv" "$U/live/stopped"
+  pid=$DAEMON_PID
+  relay_says "live/stopped: publishing" || return 1
+  kill -STOP "$RELAY_PID"
+  local deadline=$(( $(now_us) + 20000000 )) w=""
+  # /proc/PID/syscall: the system call it is blocked in (x86_64: 44 sendto, 46 sendmsg).
+  until w=$(cut -d" " -f1 "/proc/$pid/syscall" 2>/dev/null) && { [ "$w" = 44 ] || [ "$w" = 46 ]; }; do
+    alive "$pid" || { kill -CONT "$RELAY_PID"; fail "rtmp-publish ended before its send blocked"; return 1; }
+    [ "$(now_us)" -ge "$deadline" ] && { kill -CONT "$RELAY_PID"; fail "rtmp-publish never blocked in a send (syscall '$w')"; return 1; }
+    sleep 0.02
+  done
+  t0=$(now_us)
+  kill -INT "$pid"
+  wait_exit "$pid" 2; rc=$?
+  kill -CONT "$RELAY_PID"
+  [ $rc = 0 ] || { fail "rtmp-publish still blocked in its send 2 s after SIGINT"; return 1; }
+  grep -q "interrupted" "$RUN/logs/$CASE.pub.log" || { fail "no 'interrupted' from rtmp-publish: $(tail -2 "$RUN/logs/$CASE.pub.log")"; return 1; }
+  ok "a blocked send ended $(secs_since "$t0")s after SIGINT: $(grep -m1 interrupted "$RUN/logs/$CASE.pub.log")"
+}
+
 c_rtmpsrv_connect() {
   # Debian's rtmpsrv (the original's server side, which logs every command it receives) in a
   # network namespace of its own (it binds 0.0.0.0:1935): rtmpdump connects to it once on the
@@ -370,6 +405,7 @@ selected badname && run_case --desc "a second publisher of a name gets NetStream
 selected broken && run_case --desc "HTTP, TLS, type 9, no digest, cut and silent clients: logged, relay serves on" broken-clients c_broken_clients
 selected auth-adobe && run_case --desc "authmod=adobe: ffmpeg and rtmp-publish authenticate to the relay; wrong or no credentials refused" auth-adobe c_auth_adobe
 selected auth-llnw && run_case --desc "authmod=llnw: ffmpeg and rtmp-publish authenticate to the relay; wrong or no credentials refused" auth-llnw c_auth_llnw
+selected interrupt && run_case --desc "SIGINT -> RTMP_UserInterrupt ends a blocked receive and a blocked send at once" interrupt c_interrupt
 selected rtmpsrv && run_case --desc "Debian's rtmpsrv sees the same commands from our client as from the original (rtmp, rtmpe)" rtmpsrv-connect c_rtmpsrv_connect
 selected valgrind && run_case --timeout 240 --desc "the relay under valgrind: live, rtmps vod, a broken client, SIGTERM" valgrind c_valgrind
 summary
