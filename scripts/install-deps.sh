@@ -36,4 +36,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 command -v cargo >/dev/null || { echo "install-deps: cargo not found (install Rust with rustup first)" >&2; exit 1; }
+
+# The fuzz targets (make check-fuzz, make fuzz): a nightly toolchain (libFuzzer's sanitizer flags
+# are nightly-only) and cargo-fuzz.
+export PATH=$HOME/.cargo/bin:$PATH
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  command -v rustup >/dev/null || { echo "install-deps: the fuzz targets need a nightly toolchain, and rustup is not here to install one" >&2; exit 1; }
+  rustup toolchain install nightly --profile minimal
+fi
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 echo "install-deps: all packages present"

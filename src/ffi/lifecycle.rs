@@ -37,8 +37,13 @@ pub unsafe extern "C" fn RTMP_Free(r: *mut RTMP) {
         // connection ends here instead of staying in the registry forever.
         super::handle::discard(r as usize);
         super::side::forget(r as usize);
+        super::serve::forget_accepted(r as usize);
         // SAFETY: per the contract, `r` is a calloc'd RTMP.
-        super::net::close_pending(unsafe { &mut *r });
+        let rr = unsafe { &mut *r };
+        super::net::close_pending(rr);
+        // The conn= properties RTMP_SetupURL built (the original leaks them here).
+        // SAFETY: an AMFObject of this handle, empty or built with AMF_AddProp.
+        unsafe { super::amf::AMF_Reset(&mut rr.Link.extras) };
         // SAFETY: per the contract, `r` is a calloc'd RTMP.
         unsafe { libc::free(r as *mut c_void) }
     })
