@@ -44,5 +44,9 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
   command -v rustup >/dev/null || { echo "install-deps: the fuzz targets need a nightly toolchain, and rustup is not here to install one" >&2; exit 1; }
   rustup toolchain install nightly --profile minimal
 fi
+# ThreadSanitizer (make check-threads) rebuilds std with the instrumentation: it needs std's source.
+if [ ! -d "$(rustc +nightly --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  rustup component add rust-src --toolchain nightly
+fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 echo "install-deps: all packages present"

@@ -3,7 +3,7 @@
 
 C_DIFF_TESTS = tests/c/core_diff.c
 
-check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-relay check-hostile check-sanitize check-fuzz check-source-compat check-ffmpeg check-cross
+check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-relay check-hostile check-sanitize check-threads check-fuzz check-source-compat check-ffmpeg check-cross
 	@echo "make check: all test groups passed"
 
 # The Rust core and the ffi layer's own tests (release profile: it shares the dependencies the
@@ -55,6 +55,10 @@ check-relay: all
 check-sanitize: all
 	bash tests/c/run-sanitize.sh
 
+# 16 threads playing and publishing at once, natively and with everything built with ThreadSanitizer.
+check-threads: all
+	bash tests/threads/run.sh
+
 # The cargo-fuzz targets (fuzz/): every regression input and seed replayed, then a short run of
 # each target (FUZZ_SECONDS, default 10). `make fuzz` is the long run (default 600 s per target).
 FUZZ_SECONDS ?= 10
@@ -92,4 +96,4 @@ check-cross: all
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check check-rust check-install check-hostile check-interop check-relay check-sanitize check-fuzz fuzz check-source-compat check-ffmpeg check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check check-rust check-install check-hostile check-interop check-relay check-sanitize check-threads check-fuzz fuzz check-source-compat check-ffmpeg check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto

@@ -5,7 +5,7 @@
 
 use super::abi::amf::AVal;
 use core::ffi::{c_char, c_int};
-use std::ptr::addr_of;
+use std::ptr::addr_of_mut;
 
 /// Scheme names indexed by `RTMP_PROTOCOL_*`, as used to build tcUrl.
 #[no_mangle]
@@ -40,6 +40,7 @@ pub(crate) const fn protocol_table(upper: bool) -> [[c_char; 7]; 9] {
 
 /// True once the user asked blocking calls to stop.
 pub fn interrupted() -> bool {
-    // SAFETY: an aligned int written asynchronously (signal handlers); a volatile read sees it.
-    unsafe { core::ptr::read_volatile(addr_of!(RTMP_ctrlC)) != 0 }
+    // SAFETY: an aligned int of static lifetime, set from signal handlers or other threads
+    // (RTMP_UserInterrupt): read atomically.
+    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_ctrlC)) }.load(core::sync::atomic::Ordering::Relaxed) != 0
 }

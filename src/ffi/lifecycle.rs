@@ -289,8 +289,9 @@ pub fn now_ms() -> u32 {
 
 #[no_mangle]
 pub extern "C" fn RTMP_UserInterrupt() {
-    // SAFETY: an aligned int; volatile so a polling loop sees it.
-    unsafe { core::ptr::write_volatile(addr_of_mut!(RTMP_ctrlC), 1) }
+    // SAFETY: an aligned int of static lifetime; stored atomically (this may run in a signal
+    // handler, or in another thread than the blocked call).
+    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_ctrlC)) }.store(1, core::sync::atomic::Ordering::Relaxed)
 }
 
 /// # Safety

@@ -6,7 +6,7 @@ use super::abi::log::RTMP_LogLevelRepr;
 use super::guard::guard;
 use core::ffi::{c_char, c_int, c_ulong};
 use std::ffi::CString;
-use std::ptr::{addr_of, addr_of_mut};
+use std::ptr::addr_of_mut;
 
 pub const LOG_CRIT: c_int = 0;
 pub const LOG_ERROR: c_int = 1;
@@ -27,8 +27,9 @@ extern "C" {
 
 /// The level now in force.
 pub fn current_level() -> c_int {
-    // SAFETY: a plain aligned int that C may write at any time; a volatile read sees the latest.
-    unsafe { core::ptr::read_volatile(addr_of!(RTMP_debuglevel)) }
+    // SAFETY: an aligned int of static lifetime; the library (Rust and the C shim) only ever
+    // touches it atomically, so threads that log while another changes the level do not race.
+    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_debuglevel)) }.load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Sends one finished message to the librtmp log at `level` (0 = CRIT … 6 = ALL).
@@ -87,7 +88,7 @@ pub fn install_bridge() {
 pub extern "C" fn RTMP_LogSetLevel(lvl: RTMP_LogLevelRepr) {
     guard((), || {
         // SAFETY: see `level`.
-        unsafe { core::ptr::write_volatile(addr_of_mut!(RTMP_debuglevel), lvl) }
+        unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_debuglevel)) }.store(lvl, core::sync::atomic::Ordering::Relaxed)
     })
 }
 
