@@ -70,8 +70,10 @@ fuzz:
 
 # 55 hostile or broken servers (tests/hostile/server.py): ours must end every call within the
 # timeout with a log line, valgrind-clean; the original's outcome on each is reported beside it.
+# Then a network that does not answer (tests/hostile/network.sh: dropped SYNs, a mute DNS).
 check-hostile: all
 	bash tests/hostile/run.sh
+	bash tests/hostile/network.sh
 
 check-interop-orig:
 	LIB=orig bash tests/interop/play-publish.sh
