@@ -7,7 +7,8 @@
  *   rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR]
  *              [--auth adobe|llnw:USER:PASSWORD:APP] [--timeout S]
  *
- * The plain port speaks rtmp and rtmpe (RTMP_Serve answers the handshake the client asks for);
+ * The plain port speaks rtmp, rtmpe and rtmpt (RTMP_Serve answers the handshake the client asks
+ * for, and becomes the HTTP tunnel's server end for a client that POSTs);
  * the TLS port speaks rtmps. With --vod DIR, players of the app "vod" get the FLV files of DIR
  * (rtmp://HOST:PORT/vod/FILE.flv), sent whole and in order, then Stream EOF and Play.Stop.
  * With --auth, publishers to APP must pass publisher authentication the way FMS and Limelight
@@ -625,11 +626,13 @@ static int handle(client *c, RTMPPacket *p)
   }
 }
 
-/* Reads one whole message; FALSE when the connection ended. */
+/* Reads one whole message: 1; 0 when the connection ended; -1 when an rtmpt client only polled
+ * (the library then reports a timeout on a live connection): nothing to read now. */
 static int read_msg(client *c, RTMPPacket *p)
 {
   while (RTMP_IsConnected(c->r) && !g_stop) {
-    if (!RTMP_ReadPacket(c->r, p)) return 0;
+    if (!RTMP_ReadPacket(c->r, p))
+      return RTMP_IsConnected(c->r) && RTMP_IsTimedout(c->r) && (c->r->Link.protocol & RTMP_FEATURE_HTTP2) ? -1 : 0;
     if (RTMPPacket_IsReady(p) && p->m_body) return 1;
   }
   return 0;
@@ -675,7 +678,9 @@ static int play_loop(client *c)
   while (ret == GO_ON && !g_stop && RTMP_IsConnected(c->r)) {
     if (readable(c)) {
       RTMPPacket in = { 0 };
-      if (!read_msg(c, &in)) { RTMPPacket_Free(&in); return STOP; }
+      int got = read_msg(c, &in);
+      if (got == 0) { RTMPPacket_Free(&in); return STOP; }
+      if (got < 0) { RTMPPacket_Free(&in); goto send; }
       ret = handle(c, &in);
       RTMPPacket_Free(&in);
       if (ret == PLAY) return PLAY; /* play again: a new stream */
@@ -683,6 +688,7 @@ static int play_loop(client *c)
       ret = GO_ON;
       continue;
     }
+  send:
     pthread_mutex_lock(&g_lock);
     if (s->gen != gen) {
       /* A new publication of this name: from its beginning, and tell the player again at its end. */
@@ -761,8 +767,9 @@ static int vod_loop(client *c)
     }
     if (readable(c)) {
       RTMPPacket in = { 0 };
-      if (!read_msg(c, &in)) ret = STOP;
-      else ret = handle(c, &in);
+      int got = read_msg(c, &in);
+      if (got == 0) ret = STOP;
+      else if (got > 0) ret = handle(c, &in);
       RTMPPacket_Free(&in);
       if (ret != GO_ON) break; /* another play, or the end */
     }
@@ -794,8 +801,9 @@ static void *serve(void *arg)
         continue;
       }
       RTMPPacket p = { 0 };
-      if (!read_msg(c, &p)) ret = STOP;
-      else ret = handle(c, &p);
+      int got = read_msg(c, &p);
+      if (got == 0) ret = STOP;
+      else if (got > 0) ret = handle(c, &p);
       RTMPPacket_Free(&p);
     }
   } else {

@@ -95,6 +95,15 @@ fn stalled(limit: std::time::Duration) -> ConnError {
     ConnError::Timeout
 }
 
+/// How RTMP_Serve served a client.
+#[derive(Debug, Clone, Copy)]
+pub struct Served {
+    /// RTMPE.
+    pub encrypted: bool,
+    /// Through the RTMPT tunnel.
+    pub http: bool,
+}
+
 pub struct Connection {
     transport: Box<dyn Transport>,
     buf: Vec<u8>,
@@ -160,7 +169,7 @@ impl Connection {
 
     /// Bytes received and not yet parsed (what librtmp reports in `m_sb.sb_size`).
     pub fn buffered(&self) -> usize {
-        self.end - self.start - self.pending.min(self.end - self.start)
+        self.end - self.start - self.pending.min(self.end - self.start) + self.transport.buffered()
     }
 
     fn drop_pending(&mut self) {
@@ -660,9 +669,18 @@ impl Connection {
     }
 
     /// The server handshake (RTMP_Serve): answers the client's C0+C1 with the variant it asked
-    /// for (simple, FP9 digest, RTMPE types 6 and 8), then takes C2. Returns whether it was RTMPE.
-    pub fn server_handshake(&mut self, uptime: u32) -> Result<bool, ConnError> {
-        let c0 = self.read_exact(1)?[0];
+    /// for (simple, FP9 digest, RTMPE types 6 and 8), then takes C2. A client that opens with an
+    /// HTTP POST is an RTMPT client: the connection becomes the tunnel's server end first.
+    pub fn server_handshake(&mut self, uptime: u32) -> Result<Served, ConnError> {
+        let mut c0 = self.read_exact(1)?[0];
+        let http = c0 == b'P';
+        if http {
+            let already = self.take_buffered();
+            let plain = std::mem::replace(&mut self.transport, Box::new(crate::transport::Closed));
+            self.transport = Box::new(crate::transport::HttpServerTunnel::new(plain, already));
+            log::debug!("RTMP_Serve: an rtmpt client");
+            c0 = self.read_exact(1)?[0];
+        }
         ServerHandshake::check_c0(c0)?;
         let mut c1 = [0u8; SIG_SIZE];
         c1.copy_from_slice(self.read_exact(SIG_SIZE)?);
@@ -674,7 +692,18 @@ impl Connection {
         hs.check_c2(&c2);
         self.drop_pending();
         self.start_rc4(hs.take_rc4());
-        Ok(hs.encrypted())
+        self.transport.handshake_done();
+        Ok(Served { encrypted: hs.encrypted(), http })
+    }
+
+    /// The bytes read and not consumed, taken out of the read buffer (with the one a `read_exact`
+    /// just returned).
+    fn take_buffered(&mut self) -> Vec<u8> {
+        self.pending = 0;
+        let v = self.buf[self.start..self.end].to_vec();
+        self.start = 0;
+        self.end = 0;
+        v
     }
 
     /// RTMPE from here on: what was read past the handshake is already cipher text.

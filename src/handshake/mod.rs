@@ -43,7 +43,7 @@ impl core::fmt::Display for HandshakeError {
             HandshakeError::DhKey => write!(f, "RTMPE: the peer's Diffie-Hellman public key is invalid"),
             HandshakeError::Type(t) => write!(f, "RTMPE: the server answered with handshake type {t}, which this build does not speak"),
             HandshakeError::NotEncrypted => write!(f, "RTMPE: the server answered with an unencrypted handshake"),
-            HandshakeError::ClientType(t @ (b'G' | b'P')) => write!(f, "the client sent '{}', an HTTP request, not an RTMP handshake (rtmpt needs the HTTP tunnel)", char::from(*t)),
+            HandshakeError::ClientType(t @ (b'G' | b'P' | b'H')) => write!(f, "the client sent '{}', an HTTP request, not an RTMP handshake nor an rtmpt POST", char::from(*t)),
             HandshakeError::ClientType(0x16) => write!(f, "the client started TLS, not an RTMP handshake (rtmps needs RTMP_TLS_Accept)"),
             HandshakeError::ClientType(9) => write!(f, "the client asked for RTMPE type 9 (Blowfish), which this build does not speak"),
             HandshakeError::ClientType(t) => write!(f, "the client asked for handshake type {t}, not an RTMP handshake"),

@@ -359,11 +359,14 @@ impl Session {
         conn.set_stall_limit(self.io_timeout());
         self.adopt(conn);
         match self.conn()?.server_handshake(crate::clock::now_ms()) {
-            Ok(encrypted) => {
-                if encrypted {
+            Ok(served) => {
+                if served.encrypted {
                     self.link.protocol |= feature::ENC;
                 }
-                log::debug!("RTMP_Serve, handshaked{}", if encrypted { " (RTMPE)" } else { "" });
+                if served.http {
+                    self.link.protocol |= feature::HTTP2;
+                }
+                log::debug!("RTMP_Serve, handshaked{}{}", if served.http { " (rtmpt)" } else { "" }, if served.encrypted { " (RTMPE)" } else { "" });
                 Ok(())
             }
             Err(e) => {
@@ -504,7 +507,12 @@ impl Session {
         match &e {
             ConnError::Timeout => {
                 self.st.timed_out = true;
-                log::error!("RTMP_ReadPacket, failed to read RTMP packet header: no data within {} s", self.link.timeout);
+                if self.link.protocol & feature::HTTP2 != 0 {
+                    // The server end of RTMPT: the client polled and sent nothing (not an error).
+                    log::debug!("RTMP_ReadPacket: the rtmpt client polled; nothing to read");
+                } else {
+                    log::error!("RTMP_ReadPacket, failed to read RTMP packet header: no data within {} s", self.link.timeout);
+                }
             }
             ConnError::Closed => log::debug!("RTMP_ReadPacket: the server closed the connection"),
             other => log::error!("RTMP_ReadPacket, {other}"),

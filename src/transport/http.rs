@@ -17,10 +17,19 @@ const MAX_UNACKED: u32 = 16;
 /// The pauses between idle polls that brought nothing: from the first to the last, doubling.
 const FIRST_PAUSE: Duration = Duration::from_millis(5);
 const LAST_PAUSE: Duration = Duration::from_millis(200);
-/// An answer's header may not be larger than this.
-const MAX_HEADER: usize = 16 * 1024;
+/// An answer's (or request's) header may not be larger than this.
+pub(super) const MAX_HEADER: usize = 16 * 1024;
 /// Nor its body (FMS and Wowza answer with at most some hundred kilobytes).
-const MAX_BODY: usize = 16 << 20;
+pub(super) const MAX_BODY: usize = 16 << 20;
+
+/// The Content-Length of an HTTP header block (status or request line first), if valid.
+pub(super) fn content_length(head: &str) -> Option<usize> {
+    head.lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+}
 
 /// The tunnel's state, which librtmp keeps in public members of `RTMP`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -126,13 +135,7 @@ impl HttpTunnel {
         if !proto.starts_with("HTTP/1.") || code != "200" {
             return Err(bad(format!("the server answered \"{status}\"")));
         }
-        let len = head
-            .lines()
-            .skip(1)
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-            .ok_or_else(|| bad("an HTTP answer without a valid Content-Length".into()))?;
+        let len = content_length(&head).ok_or_else(|| bad("an HTTP answer without a valid Content-Length".into()))?;
         if len > MAX_BODY {
             return Err(bad(format!("an HTTP answer of {len} bytes")));
         }
@@ -194,6 +197,10 @@ impl Transport for HttpTunnel {
 
     fn set_interrupt(&mut self, interrupted: fn() -> bool) {
         self.inner.set_interrupt(interrupted)
+    }
+
+    fn buffered(&self) -> usize {
+        self.data.len() - self.data_pos
     }
 
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {

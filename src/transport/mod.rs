@@ -2,6 +2,7 @@
 //! and SOCKS4 are further variants of the same interface, so the connection code has one path.
 
 mod http;
+mod http_server;
 mod rc4;
 mod socks;
 mod tcp;
@@ -9,6 +10,7 @@ mod tcp;
 mod tls;
 
 pub use http::{HttpState, HttpTunnel};
+pub use http_server::HttpServerTunnel;
 pub use rc4::Rc4Transport;
 pub use socks::socks4_connect;
 pub use tcp::{resolve, Tcp};
@@ -60,6 +62,14 @@ pub trait Transport: Send {
     /// What a send that a signal interrupted asks before it goes on: when `interrupted` says so
     /// (RTMP_UserInterrupt), the send gives up instead (reads are the connection's to check).
     fn set_interrupt(&mut self, _interrupted: fn() -> bool) {}
+    /// Bytes received and held inside the transport, not yet returned by `read` (TLS records,
+    /// HTTP tunnel bodies): a caller that polls the socket before reading must count them too.
+    fn buffered(&self) -> usize {
+        0
+    }
+    /// The server handshake is over (the RTMPT server end then lets a read that only answered an
+    /// idle poll end with a timeout, so that the application can write).
+    fn handshake_done(&mut self) {}
     /// Sets the send and receive timeouts (`None`: block forever).
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()>;
     /// Wakes any thread blocked on this transport and makes further I/O fail.

@@ -60,6 +60,14 @@ impl Transport for Rc4Transport {
         self.inner.set_interrupt(interrupted)
     }
 
+    fn handshake_done(&mut self) {
+        self.inner.handshake_done()
+    }
+
+    fn buffered(&self) -> usize {
+        self.inner.buffered()
+    }
+
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.inner.set_timeout(timeout)
     }

@@ -173,6 +173,10 @@ impl Transport for Tls {
         r
     }
 
+    fn buffered(&self) -> usize {
+        self.stream.ssl().pending()
+    }
+
     fn set_interrupt(&mut self, interrupted: fn() -> bool) {
         self.stream.get_mut().1 = interrupted;
     }
