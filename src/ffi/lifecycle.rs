@@ -110,11 +110,13 @@ pub unsafe extern "C" fn RTMP_Close(r: *mut RTMP) {
 /// The original's CloseInternal: `reconnect` keeps what a transparent reconnect reuses (the
 /// library-owned tcUrl, app and playpath).
 pub(crate) fn close_internal(r: &mut RTMP, reconnect: bool) {
+    // A TLS session accepted on a socket given after an earlier connection ended goes first: it
+    // is not the registered session's.
+    super::serve::close_accepted(r);
     if super::net::close_session(r, reconnect) {
         return;
     }
     super::net::close_pending(r);
-    super::serve::close_accepted(r);
     if r.m_sb.sb_socket != -1 {
         // A socket the application handed over without connecting through the library.
         // SAFETY: the descriptor belongs to this handle, which closes it as the original does.

@@ -745,6 +745,13 @@ pub unsafe extern "C" fn RTMPSockBuf_Close(sb: *mut RTMPSockBuf) -> c_int {
             return 0;
         }
         let mut rc = 0;
+        // A TLS session RTMP_TLS_Accept set up on this socket owns it: dropping it closes it.
+        if let Some(k) = (sb as usize).checked_sub(core::mem::offset_of!(RTMP, m_sb)) {
+            if super::serve::drop_accepted(k, b.sb_socket) {
+                b.sb_socket = -1;
+                return 0;
+            }
+        }
         if b.sb_socket != -1 {
             // SAFETY: closing the descriptor the buffer holds.
             rc = unsafe { libc::close(b.sb_socket) };

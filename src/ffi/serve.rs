@@ -138,6 +138,18 @@ pub(crate) fn forget_accepted(k: usize) {
     accepted().retain(|(key, _)| *key != k);
 }
 
+/// Drops the accepted TLS session of the struct at `k` if it is on descriptor `fd` (closing it).
+pub(crate) fn drop_accepted(k: usize, fd: c_int) -> bool {
+    let mut a = accepted();
+    match a.iter().position(|(key, t)| *key == k && t.raw_fd() == fd) {
+        Some(i) => {
+            a.swap_remove(i);
+            true
+        }
+        None => false,
+    }
+}
+
 /// RTMP_Close before RTMP_Serve: the TLS session owns the socket and closes it.
 pub(crate) fn close_accepted(r: &mut RTMP) {
     let k = r as *const RTMP as usize;

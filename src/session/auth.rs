@@ -86,6 +86,10 @@ pub fn answer(description: &[u8], app: &[u8], user: &[u8], password: &[u8]) -> R
     let Some(at) = find(description, b"?reason=needauth") else {
         return Err(format!("authentication ({m}): unexpected answer: {}", String::from_utf8_lossy(description)));
     };
+    if contains(app, b"&response=") {
+        // We answered a challenge already and got another: the answer was not accepted.
+        return Err(format!("authentication failed ({m}): the server asked again after our answer"));
+    }
     let ps = params(&description[at + 1..]);
     hashes::token(method, &ps, app, password)
 }
@@ -214,6 +218,13 @@ mod tests {
         let h2 = hashes::md5_hex(&[b"publish:/live/_definst_"]);
         let want = hashes::md5_hex(&[&h1, b":n0nce:00000001:", cnonce, b":auth:", &h2]);
         assert_eq!(query_value(&q, b"response"), &want[..]);
+    }
+
+    #[test]
+    fn a_second_challenge_is_a_failure() {
+        let d = b"[ AccessManager.Reject ] : [ authmod=adobe ] : ?reason=needauth&user=bob&salt=s&challenge=c&opaque=o";
+        let app = b"live?authmod=adobe&user=bob&challenge=x&response=y&opaque=o";
+        assert!(answer(d, app, b"bob", b"pw").unwrap_err().contains("asked again"));
     }
 
     #[test]

@@ -15,6 +15,11 @@ use std::time::Duration;
 
 /// The polling byte of every answer: the client may poll again at once.
 const POLLING: u8 = 1;
+/// What the application may write ahead of the client's polls (a client that stopped polling).
+const MAX_OUT: usize = 16 << 20;
+/// Requests without RTMP bytes one read may answer before the handshake is over (a client that
+/// only polls must not hold RTMP_Serve forever; after it, an idle poll ends the read anyway).
+const MAX_EMPTY_REQUESTS: u32 = 1000;
 
 pub struct HttpServerTunnel {
     inner: Box<dyn Transport>,
@@ -29,8 +34,14 @@ pub struct HttpServerTunnel {
     closed: bool,
     /// After the handshake: a read that answered an idle poll ends instead of waiting on.
     idle_ends_read: bool,
-    /// Answering a `/send` failed (the client went away): reported once its bytes are read.
+    /// Answering a request failed: the session is over, reported once the bytes received are read.
     broken: Option<io::Error>,
+}
+
+/// A failed answer ends the session (half an HTTP response cannot be taken back); never reported
+/// as a timeout, which would leave the connection open.
+fn answer_failed(e: io::Error) -> io::Error {
+    io::Error::new(io::ErrorKind::ConnectionAborted, format!("answering the rtmpt client failed: {e}"))
 }
 
 /// What a request was.
@@ -94,11 +105,13 @@ impl HttpServerTunnel {
         if len > MAX_BODY {
             return Err(bad(format!("an rtmpt request of {len} bytes")));
         }
-        self.rx.drain(..end + 4);
-        while self.rx.len() < len {
+        // Nothing is consumed before the whole request is here: a read interrupted meanwhile
+        // starts over on the same bytes.
+        while self.rx.len() < end + 4 + len {
             self.fill()?;
         }
-        let body = self.rx.drain(..len).collect();
+        let body = self.rx[end + 4..end + 4 + len].to_vec();
+        self.rx.drain(..end + 4 + len);
         Ok((path, body))
     }
 
@@ -109,7 +122,7 @@ impl HttpServerTunnel {
         );
         let mut parts = vec![head.as_bytes()];
         parts.extend_from_slice(body);
-        self.inner.write_all(&parts)
+        self.inner.write_all(&parts).map_err(answer_failed)
     }
 
     /// Answers with the polling byte and what the application wrote meanwhile.
@@ -146,7 +159,7 @@ impl HttpServerTunnel {
                 self.input.extend_from_slice(&body);
                 if let Err(e) = self.respond_with_output() {
                     // A client that sends its last bytes and leaves without reading the answer:
-                    // the bytes count, the error comes after them.
+                    // the bytes count, the error comes after them (and stays).
                     if body.is_empty() {
                         return Err(e);
                     }
@@ -178,14 +191,30 @@ impl HttpServerTunnel {
 
 impl Transport for HttpServerTunnel {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut empty = 0u32;
         while self.in_pos == self.input.len() {
             if self.closed {
                 return Ok(0);
             }
-            if let Some(e) = self.broken.take() {
-                return Err(e);
+            if let Some(e) = &self.broken {
+                return Err(io::Error::new(e.kind(), e.to_string()));
             }
-            if self.serve_one()? == Served::Idle && self.idle_ends_read && self.rx.is_empty() {
+            let served = match self.serve_one() {
+                Ok(s) => s,
+                Err(e) => {
+                    if e.kind() == io::ErrorKind::ConnectionAborted {
+                        self.broken = Some(io::Error::new(e.kind(), e.to_string()));
+                    }
+                    return Err(e);
+                }
+            };
+            if served != Served::Data {
+                empty += 1;
+                if empty > MAX_EMPTY_REQUESTS {
+                    return Err(bad(format!("the rtmpt client sent {MAX_EMPTY_REQUESTS} requests without data in a row")));
+                }
+            }
+            if served == Served::Idle && self.idle_ends_read && self.rx.is_empty() {
                 // An idle poll and no request behind it: nothing to read now; the application
                 // gets to write what the next poll will carry.
                 return Err(io::Error::new(io::ErrorKind::TimedOut, "nothing from the rtmpt client yet"));
@@ -197,9 +226,15 @@ impl Transport for HttpServerTunnel {
         Ok(n)
     }
 
-    fn write_vectored_all(&mut self, bufs: &mut [IoSlice<'_>], _len: usize) -> io::Result<()> {
+    fn write_vectored_all(&mut self, bufs: &mut [IoSlice<'_>], len: usize) -> io::Result<()> {
         if self.closed {
             return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        if let Some(e) = &self.broken {
+            return Err(io::Error::new(e.kind(), e.to_string()));
+        }
+        if self.out.len() + len > MAX_OUT {
+            return Err(io::Error::new(io::ErrorKind::ConnectionAborted, "the rtmpt client stopped polling: 16 MiB wait for it"));
         }
         for b in bufs.iter() {
             self.out.extend_from_slice(b);
