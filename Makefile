@@ -181,7 +181,10 @@ include tests/tests.mk
 FORCE:
 
 # The example programs (c-examples/): built against the headers and library of this tree.
-EXAMPLES = $(BUILD)/rtmp-play $(BUILD)/rtmp-publish $(BUILD)/rtmp-relay
+# rtmp-relay takes MD5 and base64 from OpenSSL's libcrypto: it is built where the compiler finds
+# OpenSSL's headers for the target (cross builds with a vendored OpenSSL have none).
+HAVE_LIBCRYPTO := $(shell printf '\043include <openssl/evp.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo yes)
+EXAMPLES = $(BUILD)/rtmp-play $(BUILD)/rtmp-publish $(if $(HAVE_LIBCRYPTO),$(BUILD)/rtmp-relay)
 EXAMPLE_CFLAGS = -O2 -g -Wall -Wextra -Werror -Iinclude
 
 examples: $(EXAMPLES)

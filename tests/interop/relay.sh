@@ -195,6 +195,22 @@ c_rtmpt() {
   echo "-- live, rtmp-play over rtmpt:"; flvcmp "$SMALL" "$OUT/ours.flv" --suffix --max-missing 1 --min-tags 50
 }
 
+c_tunnels() {
+  # RTMPE inside the HTTP tunnel (rtmpte) and the tunnel inside TLS (rtmpts), on demand: our
+  # rtmp-play byte-identical, rtmpdump on the original over rtmpte, Debian's ffmpeg over rtmpts.
+  local rc
+  timeout 30 "$BUILD/rtmp-play" "rtmpte://$HOST:$PORT/vod/small.flv" -o "$OUT/te.flv" || { fail "rtmp-play rtmpte rc=$?"; return 1; }
+  same_file "$OUT/te.flv" "$SMALL" "rtmp-play over rtmpte" || return 1
+  timeout 30 "$BUILD/rtmp-play" "rtmpts://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/ts.flv" || { fail "rtmp-play rtmpts rc=$?"; return 1; }
+  same_file "$OUT/ts.flv" "$SMALL" "rtmp-play over rtmpts" || return 1
+  orig "$CASE" timeout 30 rtmpdump -q -r "rtmpte://$HOST:$PORT/vod/small.flv" -o "$OUT/te-rtmpdump.flv"; rc=$?
+  check_lib "$CASE" || return 1
+  [ "$rc" = 0 ] || [ "$rc" = 2 ] || { fail "rtmpdump (original) rtmpte rc=$rc"; return 1; }
+  echo "-- rtmpdump (original) over rtmpte:"; flvcmp "$SMALL" "$OUT/te-rtmpdump.flv" --suffix --max-missing 1 --min-tags 50 || return 1
+  timeout 30 "${FF[@]}" -i "rtmpts://$HOST:$TLS_PORT/vod/small.flv" -c copy -f flv "$OUT/ts-ffmpeg.flv" || { fail "ffmpeg rtmpts rc=$?"; return 1; }
+  echo "-- ffmpeg over rtmpts:"; flvcmp "$SMALL" "$OUT/ts-ffmpeg.flv"
+}
+
 c_vod() {
   timeout 30 "$BUILD/rtmp-play" "$U/vod/small.flv" -o "$OUT/ours.flv" || { fail "rtmp-play rc=$?"; return 1; }
   same_file "$OUT/ours.flv" "$SMALL" "rtmp-play vod" || return 1
@@ -428,6 +444,7 @@ selected rtmpe && run_case --desc "rtmpe both ways: rtmpdump on the original lib
 selected rtmps && run_case --desc "rtmps: ffmpeg publishes, rtmp-play verifies the relay (cafile=); refused without it" rtmps c_rtmps
 selected rtmps-expired && run_case --desc "rtmps: an expired certificate is refused with the reason (CA trusted); tlsVerify=0 plays" rtmps-expired c_rtmps_expired
 selected rtmpt && run_case --desc "rtmpt on the plain port: vod to rtmp-play, ffmpeg, rtmpdump (original); live from rtmp-publish to three rtmpt players" rtmpt c_rtmpt
+selected tunnels && run_case --desc "rtmpte and rtmpts vod: rtmp-play byte-identical, rtmpdump (original) over rtmpte, ffmpeg over rtmpts" tunnels c_tunnels
 selected vod && run_case --desc "vod: rtmp-play byte-identical, rtmpdump (original) as from nginx, ffmpeg" vod c_vod
 selected fanout && run_case --desc "one publisher, 8 players" fanout c_fanout
 selected badname && run_case --desc "a second publisher of a name gets NetStream.Publish.BadName" badname c_badname
