@@ -14,7 +14,7 @@ command -v ip >/dev/null || setup_fail "ip (iproute2) not found"
 NS=lrs-net-$$
 ip netns add "$NS" && ip -n "$NS" link set lo up || setup_fail "cannot create a network namespace (needs root and ip netns)"
 # `ip netns exec` bind-mounts /etc/netns/NS/resolv.conf over /etc/resolv.conf.
-mkdir -p "/etc/netns/$NS" && printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:3\n' >"/etc/netns/$NS/resolv.conf"
+mkdir -p "/etc/netns/$NS" && printf 'nameserver 127.0.0.1\noptions timeout:3 attempts:2\n' >"/etc/netns/$NS/resolv.conf"
 trap 'daemons_stop_matching ""; ip netns del "$NS" 2>/dev/null; rm -rf "/etc/netns/$NS"; _interop_cleanup' EXIT
 daemon_start dns-stub ip netns exec "$NS" "$PY" -c '
 import socket
@@ -55,10 +55,10 @@ gives_up() {
   [ $(( $(now_us) - t0 )) -le $(( (TMO + 1) * 1000000 )) ] || { fail "rtmp-play ($what) took ${took}s, more than $((TMO + 1))s"; return 1; }
   grep -qiE "$pattern" "$OUT/ours.err" || { fail "no line about '$pattern': $(cat "$OUT/ours.err")"; return 1; }
   ok "ours gave up after ${took}s: $(grep -m1 -iE "$pattern" "$OUT/ours.err" | cut -c1-130)"
-  # The original, for the report (not asserted): bounded by this script at 20 s.
+  # The original, for the report (not asserted): bounded by this script at 10 s.
   t0=$(now_us)
-  ip netns exec "$NS" env -u LD_LIBRARY_PATH timeout -s KILL 20 rtmpdump -q -m "$TMO" -r "$url" -o /dev/null 2>"$OUT/orig.err"; rc=$?
-  echo "note: the original (rtmpdump -m $TMO): rc=$rc after $(secs_since "$t0")s$([ "$rc" = 137 ] && echo ' (killed by this script at 20 s)')"
+  ip netns exec "$NS" env -u LD_LIBRARY_PATH timeout -s KILL 10 rtmpdump -q -m "$TMO" -r "$url" -o /dev/null 2>"$OUT/orig.err"; rc=$?
+  echo "note: the original (rtmpdump -m $TMO): rc=$rc after $(secs_since "$t0")s$([ "$rc" = 137 ] && echo ' (killed by this script at 10 s)')"
 }
 c_blackhole() { gives_up "connection attempts that vanish" "rtmp://127.0.0.1:1935/app/stream" "connect"; }
 c_dns() { gives_up "DNS that never answers" "rtmp://stream.example.org:1935/app/stream" "resolving .* took longer"; }
