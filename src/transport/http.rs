@@ -17,6 +17,8 @@ const MAX_UNACKED: u32 = 16;
 /// The pauses between idle polls that brought nothing: from the first to the last, doubling.
 const FIRST_PAUSE: Duration = Duration::from_millis(5);
 const LAST_PAUSE: Duration = Duration::from_millis(200);
+/// How long closing waits for the answers still owed.
+const CLOSE_WAIT: Duration = Duration::from_secs(3);
 /// An answer's (or request's) header may not be larger than this.
 pub(super) const MAX_HEADER: usize = 16 * 1024;
 /// Nor its body (FMS and Wowza answer with at most some hundred kilobytes).
@@ -217,8 +219,15 @@ impl Transport for HttpTunnel {
     }
 
     fn close_notify(&mut self) {
-        // Tells the server the session is over; its answer is not waited for.
-        let _ = self.post("close", &mut [IoSlice::new(&[0])], 1);
+        // Tells the server the session is over, then reads the answers still owed (the /close's
+        // too) for a few seconds at most: a socket closed with unread bytes is reset, and a reset
+        // makes the server's kernel drop the requests it has not read yet — a publisher's last
+        // messages among them.
+        let wait = self.timeout.map_or(CLOSE_WAIT, |t| t.min(CLOSE_WAIT));
+        let _ = self.inner.set_timeout(Some(wait));
+        if self.post("close", &mut [IoSlice::new(&[0])], 1).is_ok() {
+            while self.state.unackd > 0 && self.answer().is_ok() {}
+        }
     }
 
     fn http_state(&self) -> Option<HttpState> {

@@ -190,9 +190,9 @@ c_rtmpt() {
   check_lib "$CASE" || return 1
   echo "-- live, ffmpeg over rtmpt:"; flvcmp "$SMALL" "$OUT/ffmpeg.flv" || return 1
   echo "-- live, rtmpdump (original) over rtmpt:"; flvcmp "$SMALL" "$OUT/rtmpdump.flv" --suffix --max-missing 1 --min-tags 50 || return 1
-  # (Our rtmpt player has been seen to miss the final 5-byte end-of-sequence tag when it comes in
-  # the same HTTP answer as UnpublishNotify; under investigation, so one tag may be missing here.)
-  echo "-- live, rtmp-play over rtmpt:"; flvcmp "$SMALL" "$OUT/ours.flv" --suffix --max-missing 1 --min-tags 50
+  # Every tag, the publisher's last one included: our tunnel client reads the answers it still
+  # owes before it closes, so its socket is not reset under the requests the relay has not read.
+  echo "-- live, rtmp-play over rtmpt:"; flvcmp "$SMALL" "$OUT/ours.flv"
 }
 
 c_tunnels() {
