@@ -112,7 +112,9 @@ pub unsafe extern "C" fn RTMP_Close(r: *mut RTMP) {
 pub(crate) fn close_internal(r: &mut RTMP, reconnect: bool) {
     // A TLS session accepted on a socket given after an earlier connection ended goes first: it
     // is not the registered session's.
-    super::serve::close_accepted(r);
+    if super::serve::close_accepted(r as *const RTMP as usize, r.m_sb.sb_socket) {
+        r.m_sb.sb_socket = -1;
+    }
     if super::net::close_session(r, reconnect) {
         return;
     }

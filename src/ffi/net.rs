@@ -20,7 +20,7 @@ fn interrupted() -> bool {
     super::data::interrupted()
 }
 
-fn handle_ref<'a>(r: *mut RTMP, what: &str) -> Option<&'a mut RTMP> {
+pub(crate) fn handle_ref<'a>(r: *mut RTMP, what: &str) -> Option<&'a mut RTMP> {
     // SAFETY: callers pass NULL or an initialised handle (the C contract of every export here).
     let r = unsafe { r.as_mut() };
     if r.is_none() {
@@ -747,7 +747,7 @@ pub unsafe extern "C" fn RTMPSockBuf_Close(sb: *mut RTMPSockBuf) -> c_int {
         let mut rc = 0;
         // A TLS session RTMP_TLS_Accept set up on this socket owns it: dropping it closes it.
         if let Some(k) = (sb as usize).checked_sub(core::mem::offset_of!(RTMP, m_sb)) {
-            if super::serve::drop_accepted(k, b.sb_socket) {
+            if super::serve::close_accepted(k, b.sb_socket) {
                 b.sb_socket = -1;
                 return 0;
             }

@@ -6,6 +6,7 @@
 
 use super::abi::rtmp::RTMP;
 use super::guard::guard;
+use super::net::handle_ref;
 use crate::transport::{Tcp, Transport};
 use core::ffi::{c_int, c_void};
 use std::sync::{Mutex, MutexGuard};
@@ -17,13 +18,10 @@ fn accepted() -> MutexGuard<'static, Vec<(usize, Box<dyn Transport>)>> {
     ACCEPTED.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn handle_ref<'a>(r: *mut RTMP, what: &str) -> Option<&'a mut RTMP> {
-    // SAFETY: callers pass NULL or an initialised handle (the C contract of every export here).
-    let r = unsafe { r.as_mut() };
-    if r.is_none() {
-        log::error!("{what}: NULL RTMP handle");
-    }
-    r
+/// The TLS session accepted for the struct at `k`, taken out of the table.
+fn take_accepted(k: usize) -> Option<Box<dyn Transport>> {
+    let mut a = accepted();
+    a.iter().position(|(key, _)| *key == k).map(|i| a.swap_remove(i).1)
 }
 
 /// The socket in `m_sb.sb_socket`, adopted: the library owns it from now on and closes it in
@@ -109,12 +107,7 @@ pub unsafe extern "C" fn RTMP_TLS_Accept(r: *mut RTMP, ctx: *mut c_void) -> c_in
 pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
     guard(0, || {
         let Some(r) = handle_ref(r, "RTMP_Serve") else { return 0 };
-        let k = r as *const RTMP as usize;
-        let tls = {
-            let mut a = accepted();
-            a.iter().position(|(key, _)| *key == k).map(|i| a.swap_remove(i).1)
-        };
-        let transport: Box<dyn Transport> = match tls {
+        let transport: Box<dyn Transport> = match take_accepted(r as *const RTMP as usize) {
             Some(t) if t.raw_fd() == r.m_sb.sb_socket => t,
             stale => {
                 // A TLS session for another socket (the struct was reused) is dropped.
@@ -135,29 +128,11 @@ pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
 /// Drops an accepted TLS session RTMP_Serve never took (closing its socket), without looking at
 /// the struct (RTMP_Init may run on uninitialised memory).
 pub(crate) fn forget_accepted(k: usize) {
-    accepted().retain(|(key, _)| *key != k);
+    drop(take_accepted(k));
 }
 
-/// Drops the accepted TLS session of the struct at `k` if it is on descriptor `fd` (closing it).
-pub(crate) fn drop_accepted(k: usize, fd: c_int) -> bool {
-    let mut a = accepted();
-    match a.iter().position(|(key, t)| *key == k && t.raw_fd() == fd) {
-        Some(i) => {
-            a.swap_remove(i);
-            true
-        }
-        None => false,
-    }
-}
-
-/// RTMP_Close before RTMP_Serve: the TLS session owns the socket and closes it.
-pub(crate) fn close_accepted(r: &mut RTMP) {
-    let k = r as *const RTMP as usize;
-    let mut a = accepted();
-    if let Some(i) = a.iter().position(|(key, _)| *key == k) {
-        let (_, t) = a.swap_remove(i);
-        if t.raw_fd() == r.m_sb.sb_socket {
-            r.m_sb.sb_socket = -1;
-        }
-    }
+/// RTMP_Close or RTMPSockBuf_Close (of the struct at `k`) before RTMP_Serve: the TLS session owns
+/// the socket and closes it. True when that socket was `fd`, which is then closed.
+pub(crate) fn close_accepted(k: usize, fd: c_int) -> bool {
+    take_accepted(k).is_some_and(|t| t.raw_fd() == fd)
 }

@@ -40,22 +40,25 @@ fn digest_of(sig: &[u8; SIG_SIZE], pos: usize, key: &[u8]) -> [u8; 32] {
     crate::crypto::hmac_sha256(key, &[&sig[..pos], &sig[pos + 32..]])
 }
 
-/// Writes our digest into C1 and returns its position.
+/// Writes the digest under `key` at `scheme`'s position of `sig` and returns that position.
+#[cfg(feature = "crypto")]
+fn sign(sig: &mut [u8; SIG_SIZE], scheme: usize, key: &[u8]) -> usize {
+    let pos = digest_offset(sig, scheme);
+    let d = digest_of(sig, pos, key);
+    sig[pos..pos + 32].copy_from_slice(&d);
+    pos
+}
+
+/// Writes our digest into C1 (the player key) and returns its position.
 #[cfg(feature = "crypto")]
 pub fn sign_c1(c1: &mut [u8; SIG_SIZE], scheme: usize) -> usize {
-    let pos = digest_offset(c1, scheme);
-    let d = digest_of(c1, pos, &GENUINE_FP_KEY[..30]);
-    c1[pos..pos + 32].copy_from_slice(&d);
-    pos
+    sign(c1, scheme, &GENUINE_FP_KEY[..30])
 }
 
 /// Signs S1 with the server key at `scheme`'s position and returns that position.
 #[cfg(feature = "crypto")]
 pub fn sign_s1(s1: &mut [u8; SIG_SIZE], scheme: usize) -> usize {
-    let pos = digest_offset(s1, scheme);
-    let d = digest_of(s1, pos, &GENUINE_FMS_KEY[..36]);
-    s1[pos..pos + 32].copy_from_slice(&d);
-    pos
+    sign(s1, scheme, &GENUINE_FMS_KEY[..36])
 }
 
 /// The scheme whose position holds a valid client digest in C1 (0 tried first), if any.

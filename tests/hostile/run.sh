@@ -50,10 +50,7 @@ outcome() { # RC SECS: crash / hang / exit
 pass=0 failed=()
 printf '%-26s %-14s %s\n' case ours original >"$RUN/report.txt"
 while IFS=$'\t' read -r name what; do
-  if [ ${#SEL[@]} -gt 0 ]; then
-    keep=0; for p in "${SEL[@]}"; do [[ $name == "$p"* ]] && keep=1; done
-    [ $keep = 1 ] || continue
-  fi
+  selected "$name" || continue
   problems=()
   run_client "$name" ours ours
   ours_rc=$RC ours_secs=$SECS

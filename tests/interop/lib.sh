@@ -37,6 +37,14 @@ FAILED_CASES=()
 PENDING_CASES=()
 declare -A CASE_PID=() CASE_T0=() CASE_DEADLINE=() CASE_XFAIL=() CASE_DESC=()
 
+# selected NAME: NAME is one of the cases the script's arguments ask for (SEL: name prefixes; none
+# means all)
+SEL=()
+selected() {
+  [ ${#SEL[@]} = 0 ] && return 0
+  local s; for s in "${SEL[@]}"; do [[ $1 == "$s"* ]] && return 0; done; return 1
+}
+
 # ------------------------------------------------------------------ time and processes
 now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
 # fmt_us MICROSECONDS -> "1.23" (seconds); secs_since T0_US -> seconds since T0

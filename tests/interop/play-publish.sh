@@ -12,10 +12,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SEL=("$@")
-selected() {
-  [ ${#SEL[@]} = 0 ] && return 0
-  local s; for s in "${SEL[@]}"; do [[ $1 == "$s"* ]] && return 0; done; return 1
-}
 
 FF=(ffmpeg -hide_banner -nostdin -loglevel error -y)
 NETTOOL=$INTEROP_DIR/nettool.py

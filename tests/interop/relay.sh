@@ -13,10 +13,6 @@ LIB=orig   # the librtmp clients run on Debian's original; the relay on ours, wh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SEL=("$@")
-selected() {
-  [ ${#SEL[@]} = 0 ] && return 0
-  local s; for s in "${SEL[@]}"; do [[ $1 == "$s"* ]] && return 0; done; return 1
-}
 
 FF=(ffmpeg -hide_banner -nostdin -loglevel error -y)
 BUILD=$REPO/build
@@ -409,7 +405,8 @@ c_rtmpsrv_connect() {
   ip netns add "$ns" && ip -n "$ns" link set lo up || { fail "cannot create a network namespace (needs root and ip netns)"; return 1; }
   for scheme in rtmp rtmpe; do
     for lib in orig ours; do
-      daemon_start "srv-$scheme-$lib" bash -c "exec ip netns exec '$ns' rtmpsrv -z < <(exec sleep 100000)"
+      # (in the case's directory: rtmpsrv creates file.flv where it runs)
+      daemon_start "srv-$scheme-$lib" bash -c "cd '$OUT' && exec ip netns exec '$ns' rtmpsrv -z < <(exec sleep 100000)"
       local i listening=0
       for i in $(seq 200); do
         ip netns exec "$ns" cat /proc/net/tcp | grep -q ' 00000000:078F 00000000:0000 0A ' && { listening=1; break; }
