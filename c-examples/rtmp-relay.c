@@ -90,6 +90,7 @@ static client *g_clients;                                   /* the connections b
 static volatile sig_atomic_t g_stop;
 static int g_timeout = 30;
 static int g_verbose;
+static char *g_rtmpe_type;                                    /* --rtmpe-type: 6, 8 or 9 */
 static const char *g_vod_dir;
 
 /* --auth: the method (1 adobe, 2 llnw), the one user, and the app it protects. */
@@ -789,6 +790,11 @@ static void *serve(void *arg)
   c->r = r;
   r->Link.timeout = g_timeout;
   r->m_sb.sb_socket = c->fd;
+  if (g_rtmpe_type) {
+    /* An option of ours (librtmp-rs), checked at startup: which RTMPE type RTMP_Serve answers. */
+    AVal name = AVC("rtmpeType"), value = { g_rtmpe_type, (int)strlen(g_rtmpe_type) };
+    RTMP_SetOpt(r, &name, &value);
+  }
   if ((!c->tls || RTMP_TLS_Accept(r, c->tls)) && RTMP_Serve(r)) {
     int ret = GO_ON;
     while (ret != STOP && !g_stop && RTMP_IsConnected(r)) {
@@ -881,10 +887,12 @@ static void on_signal(int sig)
 static void usage(void)
 {
   fprintf(stderr, "usage: rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR]\n"
-                  "                  [--auth adobe|llnw:USER:PASSWORD:APP] [--timeout S]\n"
+                  "                  [--auth adobe|llnw:USER:PASSWORD:APP] [--rtmpe-type 6|8|9] [--timeout S]\n"
                   "  a live relay: publishers to rtmp://ADDR:PORT/APP/NAME, players of the same APP/NAME;\n"
                   "  with --vod, the FLV files of DIR at rtmp://ADDR:PORT/vod/FILE;\n"
-                  "  with --auth, connections to APP authenticate (authmod=adobe or llnw)\n");
+                  "  with --auth, connections to APP authenticate (authmod=adobe or llnw);\n"
+                  "  --rtmpe-type: the RTMPE handshake type to answer with (default: 8 to Flash Player 10\n"
+                  "  clients, as rtmpdump's server; 9 signs with Blowfish)\n");
 }
 
 int main(int argc, char **argv)
@@ -902,6 +910,7 @@ int main(int argc, char **argv)
     else if (!strcmp(argv[i], "--key") && i + 1 < argc) key = argv[++i];
     else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) g_timeout = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--vod") && i + 1 < argc) g_vod_dir = argv[++i];
+    else if (!strcmp(argv[i], "--rtmpe-type") && i + 1 < argc) g_rtmpe_type = argv[++i];
     else if (!strcmp(argv[i], "--auth") && i + 1 < argc) {
       const char *a = argv[++i];
       g_auth = !strncmp(a, "adobe:", 6) ? 1 : !strncmp(a, "llnw:", 5) ? 2 : 0;
@@ -914,6 +923,10 @@ int main(int argc, char **argv)
     else { usage(); return 1; }
   }
   if (tls_port >= 0 && (!cert || !key)) { say("--tls-port needs --cert and --key"); return 1; }
+  if (g_rtmpe_type && strcmp(g_rtmpe_type, "6") && strcmp(g_rtmpe_type, "8") && strcmp(g_rtmpe_type, "9")) {
+    say("--rtmpe-type takes 6, 8 or 9");
+    return 1;
+  }
   random_hex(g_salt);
   RTMP_LogSetLevel(g_verbose >= 2 ? RTMP_LOGDEBUG : g_verbose ? RTMP_LOGINFO : RTMP_LOGERROR);
   signal(SIGPIPE, SIG_IGN);

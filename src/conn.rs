@@ -669,9 +669,10 @@ impl Connection {
     }
 
     /// The server handshake (RTMP_Serve): answers the client's C0+C1 with the variant it asked
-    /// for (simple, FP9 digest, RTMPE types 6 and 8), then takes C2. A client that opens with an
-    /// HTTP POST is an RTMPT client: the connection becomes the tunnel's server end first.
-    pub fn server_handshake(&mut self, uptime: u32) -> Result<Served, ConnError> {
+    /// for (simple, FP9 digest, RTMPE types 6, 8 and 9; `rtmpe_type` overrides the RTMPE type),
+    /// then takes C2. A client that opens with an HTTP POST is an RTMPT client: the connection
+    /// becomes the tunnel's server end first.
+    pub fn server_handshake(&mut self, uptime: u32, rtmpe_type: Option<u8>) -> Result<Served, ConnError> {
         let mut c0 = self.read_exact(1)?[0];
         let http = c0 == b'P';
         if http {
@@ -684,7 +685,7 @@ impl Connection {
         ServerHandshake::check_c0(c0)?;
         let mut c1 = [0u8; SIG_SIZE];
         c1.copy_from_slice(self.read_exact(SIG_SIZE)?);
-        let (mut hs, answer) = ServerHandshake::answer(c0, &c1, uptime)?;
+        let (mut hs, answer) = ServerHandshake::answer(c0, &c1, uptime, rtmpe_type)?;
         self.send_raw(&[&answer])?;
         let c2b = self.read_exact(SIG_SIZE)?;
         let mut c2 = [0u8; SIG_SIZE];

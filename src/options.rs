@@ -69,6 +69,8 @@ pub enum Target {
     TlsVerify,
     TlsCaFile,
     TlsCaPath,
+    /// RTMP_Serve's answer to RTMPE clients (kept outside the struct).
+    RtmpeType,
 }
 
 /// One row of the option table.
@@ -117,6 +119,9 @@ pub static OPTIONS: &[OptSpec] = &[
     opt("tlsVerify", OptType::Bool, Target::TlsVerify, "Check the rtmps server's certificate (default 1; 0 is insecure)"),
     opt("cafile", OptType::Str, Target::TlsCaFile, "PEM file of trusted CAs for rtmps, instead of the system store"),
     opt("capath", OptType::Str, Target::TlsCaPath, "Directory of trusted CAs (c_rehash) for rtmps"),
+    // Ours too, for servers: the original answers an RTMPE client with 8 when its C1 says Flash
+    // Player 10 (version byte 128), with the client's own type otherwise.
+    opt("rtmpeType", OptType::Int, Target::RtmpeType, "Server: the RTMPE handshake type RTMP_Serve answers with (6, 8 XTEA, 9 Blowfish)"),
 ];
 
 /// Words that switch a boolean option on, matched case-insensitively and whole.
@@ -427,7 +432,7 @@ mod tests {
     #[test]
     fn table_is_the_originals() {
         // The original's 21, in its order, then ours.
-        assert_eq!(OPTIONS.len(), 24);
+        assert_eq!(OPTIONS.len(), 25);
         let names: Vec<_> = OPTIONS.iter().map(|o| o.name).collect();
         assert_eq!(
             names,
@@ -455,7 +460,8 @@ mod tests {
                 "pubPasswd",
                 "tlsVerify",
                 "cafile",
-                "capath"
+                "capath",
+                "rtmpeType"
             ]
         );
         let kinds: String = OPTIONS
@@ -467,7 +473,7 @@ mod tests {
                 OptType::Amf => 'a',
             })
             .collect();
-        assert_eq!(kinds, "ssssssasbbsssbiiiiissbss");
+        assert_eq!(kinds, "ssssssasbbsssbiiiiissbssi");
         for o in OPTIONS {
             let flag_or_ours = matches!(o.target, Target::LinkFlag(_) | Target::TlsVerify);
             assert_eq!(o.kind == OptType::Bool, flag_or_ours, "{}", o.name);
@@ -494,7 +500,7 @@ mod tests {
     #[test]
     fn usage_has_a_line_per_option() {
         let lines = usage_lines();
-        assert_eq!(lines.len(), 25);
+        assert_eq!(lines.len(), 26);
         assert_eq!(&lines[1][..19], "     socks string  ");
         assert!(lines[7].starts_with("      conn AMF      "));
         assert!(lines[21].starts_with(" pubPasswd string  "));

@@ -27,8 +27,9 @@ fuzz_target!(|data: &[u8]| {
             let _ = c.take_rc4();
         }
     }
-    // Server: the first byte is C0.
-    if let Ok((mut s, answer)) = ServerHandshake::answer(first, &a, 0) {
+    // Server: the first byte is C0; its high bits choose the RTMPE type the server answers with.
+    let answer_type = [None, Some(6), Some(8), Some(9)][usize::from(first >> 6)];
+    if let Ok((mut s, answer)) = ServerHandshake::answer(first, &a, 0, answer_type) {
         assert_eq!(answer.len(), 1 + 2 * SIG_SIZE);
         s.check_c2(&b);
         let _ = s.take_rc4();

@@ -1,6 +1,11 @@
 //! Cryptographic primitives the protocol needs: HMAC-SHA256 through OpenSSL, and random bytes.
 //! RC4, XTEA and Blowfish (RTMPE) are written here in Rust because OpenSSL 3 moved them to its
-//! legacy provider; they arrive with RTMPE.
+//! legacy provider (Blowfish in `blowfish.rs`; RC4 and XXTEA below; XTEA beside the handshake).
+
+mod blowfish;
+#[rustfmt::skip]
+mod blowfish_pi;
+pub use blowfish::Blowfish;
 
 /// Fills `buf` with unpredictable bytes (the original used an unseeded `rand()`, the same bytes in
 /// every run): OpenSSL's CSPRNG, or the kernel's through /dev/urandom in builds without OpenSSL.

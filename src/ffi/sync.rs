@@ -46,6 +46,7 @@ fn extras(r: &RTMP) -> Vec<u8> {
 /// Reads the connection parameters (at connect time).
 pub fn pull_link(r: &RTMP, s: &mut Session) {
     let l = &r.Link;
+    let side = super::side::get(r as *const RTMP as usize);
     s.link = Link {
         protocol: l.protocol,
         hostname: aval(&l.hostname),
@@ -78,7 +79,8 @@ pub fn pull_link(r: &RTMP, s: &mut Session) {
         swf_hash: l.SWFHash,
         #[cfg(not(feature = "crypto"))]
         swf_hash: [0; 32],
-        tls: super::side::tls(r as *const RTMP as usize),
+        tls: side.tls,
+        rtmpe_answer: side.rtmpe_answer,
     };
 }
 

@@ -237,15 +237,22 @@ fn set_option(r: &mut RTMP, name: &[u8], arg: AVal, value: Value) -> bool {
                 log::error!("Invalid tlsVerify value {}: 1 (check the certificate, the default) or 0", lossy(value.text()));
                 return false;
             }
-            super::side::update_tls(key, |t| t.verify = on);
+            super::side::update(key, |x| x.tls.verify = on);
         }
         Setting::Text(Target::TlsCaFile) => {
             let path = lossy(value.text()).into_owned();
-            super::side::update_tls(key, |t| t.ca_file = Some(path));
+            super::side::update(key, |x| x.tls.ca_file = Some(path));
         }
         Setting::Text(Target::TlsCaPath) => {
             let path = lossy(value.text()).into_owned();
-            super::side::update_tls(key, |t| t.ca_path = Some(path));
+            super::side::update(key, |x| x.tls.ca_path = Some(path));
+        }
+        Setting::Int(Target::RtmpeType, t) => {
+            if !matches!(t, 6 | 8 | 9) {
+                log::error!("Invalid rtmpeType value {}: 6, 8 (XTEA) or 9 (Blowfish)", lossy(value.text()));
+                return false;
+            }
+            super::side::update(key, |x| x.rtmpe_answer = Some(t as u8));
         }
         Setting::Text(target) => match text_member(r, target) {
             Some(slot) => *slot = arg,
@@ -723,6 +730,7 @@ mod tests {
             let mut r = new_rtmp();
             let value = match spec.kind {
                 options::OptType::Str => "text",
+                options::OptType::Int if spec.name == "rtmpeType" => "9",
                 options::OptType::Int => "12",
                 options::OptType::Bool => "on",
                 options::OptType::Amf => "Z:",

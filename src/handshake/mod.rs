@@ -27,8 +27,7 @@ pub enum HandshakeError {
     Type(u8),
     /// RTMPE was asked for and the server answered unencrypted.
     NotEncrypted,
-    /// Server side: C0 names no handshake we speak (an HTTP request or TLS on a plain port, or
-    /// RTMPE type 9).
+    /// Server side: C0 names no handshake we speak (an HTTP request or TLS on a plain port).
     ClientType(u8),
     /// Server side: an RTMPE client's C1 carries no valid digest.
     ClientDigest,
@@ -45,7 +44,6 @@ impl core::fmt::Display for HandshakeError {
             HandshakeError::NotEncrypted => write!(f, "RTMPE: the server answered with an unencrypted handshake"),
             HandshakeError::ClientType(t @ (b'G' | b'P' | b'H')) => write!(f, "the client sent '{}', an HTTP request, not an RTMP handshake nor an rtmpt POST", char::from(*t)),
             HandshakeError::ClientType(0x16) => write!(f, "the client started TLS, not an RTMP handshake (rtmps needs RTMP_TLS_Accept)"),
-            HandshakeError::ClientType(9) => write!(f, "the client asked for RTMPE type 9 (Blowfish), which this build does not speak"),
             HandshakeError::ClientType(t) => write!(f, "the client asked for handshake type {t}, not an RTMP handshake"),
             HandshakeError::ClientDigest => write!(f, "RTMPE: couldn't verify the client digest"),
         }
@@ -147,14 +145,18 @@ impl ClientHandshake {
     /// Takes S0 and S1 and returns C2.
     pub fn respond(&mut self, s0: u8, s1: &[u8; SIG_SIZE], outcome: &mut HandshakeOutcome) -> Result<Box<[u8; SIG_SIZE]>, HandshakeError> {
         if s0 != self.c0 {
-            log::warn!("handshake: type mismatch: client sent {}, server answered {s0}", self.c0);
+            // An RTMPE server answering 8 or 9 to our 6 chose Flash Player 10's signatures.
+            if self.c0 == 6 && matches!(s0, 8 | 9) {
+                log::debug!("handshake: RTMPE type {s0} (signatures encrypted with {})", if s0 == 8 { "XTEA" } else { "Blowfish" });
+            } else {
+                log::warn!("handshake: type mismatch: client sent {}, server answered {s0}", self.c0);
+            }
         }
         log::debug!("handshake: server uptime {}, version {}.{}.{}.{}", u32::from_be_bytes([s1[0], s1[1], s1[2], s1[3]]), s1[4], s1[5], s1[6], s1[7]);
         if self.c0 == 6 {
-            // 8 is RTMPE as well (Flash Player 10: XTEA on the signatures); 9 (Blowfish) is not
-            // spoken here.
+            // 8 and 9 are RTMPE as well (Flash Player 10: XTEA or Blowfish on the signatures).
             match s0 {
-                6 | 8 => self.kind = s0,
+                6 | 8 | 9 => self.kind = s0,
                 3 => return Err(HandshakeError::NotEncrypted),
                 t => return Err(HandshakeError::Type(t)),
             }

@@ -1,8 +1,11 @@
 //! The server end of the handshakes (RTMP_Serve): C0+C1 in, S0+S1+S2 out, C2 checked.
 //!
-//! The client chooses: C0 type 3 is plain RTMP, 6 and 8 are RTMPE; a C1 with a non-zero version
+//! The client chooses: C0 type 3 is plain RTMP, 6, 8 and 9 are RTMPE; a C1 with a non-zero version
 //! asks for the Flash Player 9 digest handshake. The answer uses the digest scheme the client
-//! used, so any FP9 client (librtmp, FFmpeg, Flash) finds our digest where it looks first.
+//! used, so any FP9 client (librtmp, FFmpeg, Flash) finds our digest where it looks first. Which
+//! RTMPE type S0 answers with is the server's choice (`rtmpeType`); by default the original
+//! server's: 8 (XTEA) to a type-6 client whose C1 says Flash Player 10 (version byte 128, which
+//! librtmp and FFmpeg send), the client's own type otherwise.
 
 use super::{HandshakeError, SIG_SIZE};
 
@@ -33,7 +36,7 @@ impl ServerHandshake {
     pub fn check_c0(c0: u8) -> Result<bool, HandshakeError> {
         let encrypted = match c0 {
             3 => false,
-            6 | 8 => true,
+            6 | 8 | 9 => true,
             t => return Err(HandshakeError::ClientType(t)),
         };
         if encrypted && !cfg!(feature = "crypto") {
@@ -42,13 +45,20 @@ impl ServerHandshake {
         Ok(encrypted)
     }
 
-    /// Takes the client's C0 and C1 and builds the answer, S0+S1+S2 (3073 bytes).
-    pub fn answer(c0: u8, c1: &[u8; SIG_SIZE], uptime: u32) -> Result<(Self, Vec<u8>), HandshakeError> {
+    /// Takes the client's C0 and C1 and builds the answer, S0+S1+S2 (3073 bytes). `rtmpe_type`
+    /// (6, 8 or 9) is the type to answer RTMPE clients with; None answers as the original server.
+    pub fn answer(c0: u8, c1: &[u8; SIG_SIZE], uptime: u32, rtmpe_type: Option<u8>) -> Result<(Self, Vec<u8>), HandshakeError> {
         let encrypted = Self::check_c0(c0)?;
+        let kind = match rtmpe_type {
+            _ if !encrypted => 3,
+            Some(t @ (6 | 8 | 9)) => t,
+            _ if c0 == 6 && c1[4] == 128 => 8,
+            _ => c0,
+        };
         let mut s1 = Box::new([0u8; SIG_SIZE]);
         crate::crypto::random_bytes(&mut s1[8..]);
         s1[0..4].copy_from_slice(&uptime.to_be_bytes());
-        let mut hs = ServerHandshake { kind: c0, digest: false, s1, s1_digest_pos: 0, rc4: None };
+        let mut hs = ServerHandshake { kind, digest: false, s1, s1_digest_pos: 0, rc4: None };
         let mut s2 = Box::new(*c1);
         if c1[4] != 0 || encrypted {
             #[cfg(feature = "crypto")]
@@ -61,7 +71,7 @@ impl ServerHandshake {
             log::debug!("handshake: simple (client version {}.{}.{}.{})", c1[4], c1[5], c1[6], c1[7]);
         }
         let mut out = Vec::with_capacity(1 + 2 * SIG_SIZE);
-        out.push(c0);
+        out.push(kind);
         out.extend_from_slice(&hs.s1[..]);
         out.extend_from_slice(&s2[..]);
         Ok((hs, out))
@@ -110,11 +120,11 @@ impl ServerHandshake {
         self.kind != 3
     }
 
-    /// Checks C2. A C2 that neither signs S1 nor echoes it is only worth a warning: FFmpeg, for
-    /// one, echoes S1 when it publishes even after a digest handshake.
-    pub fn check_c2(&self, c2: &[u8; SIG_SIZE]) {
+    /// Checks C2: true when it echoes S1 or signs it. A C2 that does neither is only worth a
+    /// warning: FFmpeg, for one, echoes S1 when it publishes even after a digest handshake.
+    pub fn check_c2(&self, c2: &[u8; SIG_SIZE]) -> bool {
         if c2[..] == self.s1[..] {
-            return;
+            return true;
         }
         #[cfg(feature = "crypto")]
         if self.digest {
@@ -125,10 +135,11 @@ impl ServerHandshake {
             protect_signature(self.kind, &mut sig, &key);
             if sig[..] == c2[SIG_SIZE - 32..] {
                 log::debug!("handshake: genuine Adobe Flash Player client");
-                return;
+                return true;
             }
         }
         log::warn!("handshake: C2 neither echoes nor signs our S1 (accepted, as most servers do)");
+        false
     }
 
     /// RTMPE's RC4 streams (in, out), both past the 1536 bytes the protocol discards.
@@ -154,15 +165,12 @@ mod tests {
 
     /// Our client against our server, without sockets: every variant completes, and RTMPE's
     /// streams pair up.
-    fn pair(digest: bool, encrypted: bool, kind: u8) {
+    fn pair(digest: bool, encrypted: bool, answer: Option<u8>, kind: u8) {
         let mut c = ClientHandshake::new(digest, encrypted, 1).unwrap();
-        let (mut c0, c1) = c1_of(&c);
-        if encrypted {
-            c0 = kind;
-        }
-        let (mut s, out) = ServerHandshake::answer(c0, &c1, 2).unwrap();
+        let (c0, c1) = c1_of(&c);
+        let (mut s, out) = ServerHandshake::answer(c0, &c1, 2, answer).unwrap();
         assert_eq!(out.len(), 1 + 2 * SIG_SIZE);
-        assert_eq!(out[0], c0);
+        assert_eq!(out[0], kind);
         let mut s1 = [0u8; SIG_SIZE];
         s1.copy_from_slice(&out[1..1 + SIG_SIZE]);
         let mut s2 = [0u8; SIG_SIZE];
@@ -171,7 +179,7 @@ mod tests {
         let c2 = c.respond(out[0], &s1, &mut o).unwrap();
         assert!(!o.fell_back_to_simple, "digest={digest} encrypted={encrypted}");
         c.verify_s2(&s2).unwrap();
-        s.check_c2(&c2);
+        assert!(s.check_c2(&c2), "C2 of type {kind}");
         assert_eq!(s.encrypted(), encrypted);
         if encrypted {
             let (_, mut c_out) = c.take_rc4().unwrap();
@@ -185,23 +193,47 @@ mod tests {
 
     #[test]
     fn simple() {
-        pair(false, false, 3);
+        pair(false, false, None, 3);
     }
 
     #[cfg(feature = "crypto")]
     #[test]
     fn digest_and_rtmpe() {
-        pair(true, false, 3);
-        pair(true, true, 6);
-        pair(true, true, 8);
+        pair(true, false, None, 3);
+        pair(true, false, Some(9), 3);
+        // Our client says Flash Player 10, so the original's choice is 8.
+        pair(true, true, None, 8);
+        pair(true, true, Some(6), 6);
+        pair(true, true, Some(8), 8);
+        pair(true, true, Some(9), 9);
+    }
+
+    /// A client that asks for a type itself gets it; a Flash Player 9 client asking for 6 is not
+    /// moved to 8.
+    #[cfg(feature = "crypto")]
+    #[test]
+    fn answers_the_type_asked_for() {
+        let c = ClientHandshake::new(true, true, 1).unwrap();
+        let (_, mut c1) = c1_of(&c);
+        for t in [8, 9] {
+            assert_eq!(ServerHandshake::answer(t, &c1, 0, None).unwrap().1[0], t);
+        }
+        // A Flash Player 9 C1: random, version 9.0.124.2, a DH key where scheme 1 puts it, signed.
+        crate::crypto::random_bytes(&mut c1);
+        c1[4..8].copy_from_slice(&[9, 0, 124, 2]);
+        let pos = super::super::digest::dh_offset(&c1, 1);
+        c1[pos..pos + 128].copy_from_slice(&crate::crypto::Dh1024::generate().unwrap().public);
+        super::super::digest::sign_c1(&mut c1, 1);
+        let kind = ServerHandshake::answer(6, &c1, 0, None).unwrap().1[0];
+        assert_eq!(kind, 6);
     }
 
     #[test]
     fn refuses_what_is_not_a_handshake() {
         let c1 = [0u8; SIG_SIZE];
         // "POST /open/1": an RTMPT request on a plain RTMP port; 0x16: a TLS ClientHello.
-        for t in [b'P', 0x16, 9, 0] {
-            assert_eq!(ServerHandshake::answer(t, &c1, 0).unwrap_err(), HandshakeError::ClientType(t));
+        for t in [b'P', 0x16, 10, 0] {
+            assert_eq!(ServerHandshake::answer(t, &c1, 0, None).unwrap_err(), HandshakeError::ClientType(t));
         }
     }
 
@@ -210,9 +242,9 @@ mod tests {
     fn version_without_digest_gets_the_simple_handshake() {
         let mut c1 = [7u8; SIG_SIZE];
         c1[4..8].copy_from_slice(&[9, 0, 124, 2]);
-        let (_, out) = ServerHandshake::answer(3, &c1, 0).unwrap();
+        let (_, out) = ServerHandshake::answer(3, &c1, 0, None).unwrap();
         assert_eq!(&out[5..9], &[0, 0, 0, 0]);
         assert_eq!(&out[1 + SIG_SIZE..], &c1[..]);
-        assert_eq!(ServerHandshake::answer(6, &c1, 0).unwrap_err(), HandshakeError::ClientDigest);
+        assert_eq!(ServerHandshake::answer(6, &c1, 0, None).unwrap_err(), HandshakeError::ClientDigest);
     }
 }

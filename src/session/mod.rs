@@ -102,6 +102,8 @@ pub struct Link {
     pub swf_hash: [u8; 32],
     /// Certificate checks for rtmps (options with no member in the C struct).
     pub tls: crate::transport::TlsConfig,
+    /// The RTMPE handshake type RTMP_Serve answers with (`rtmpeType`; None: as the original).
+    pub rtmpe_answer: Option<u8>,
 }
 
 impl Link {
@@ -358,7 +360,8 @@ impl Session {
         let mut conn = Connection::new(transport, self.interrupted);
         conn.set_stall_limit(self.io_timeout());
         self.adopt(conn);
-        match self.conn()?.server_handshake(crate::clock::now_ms()) {
+        let rtmpe_type = self.link.rtmpe_answer;
+        match self.conn()?.server_handshake(crate::clock::now_ms(), rtmpe_type) {
             Ok(served) => {
                 if served.encrypted {
                     self.link.protocol |= feature::ENC;

@@ -106,23 +106,36 @@ c_live_late() {
   ok "the late player got onMetaData"
 }
 
-c_rtmpe() {
-  # Debian's rtmpdump on the ORIGINAL librtmp plays over rtmpe (its FP9 handshake, DH, RC4)
-  # while our rtmp-publish publishes over rtmpe: both ends of the relay encrypted.
+# rtmpe_case TYPE [FAST] [RELAY ARGS...]: Debian's rtmpdump on the ORIGINAL librtmp plays over
+# rtmpe while our rtmp-publish publishes over rtmpe, through a relay of the case's own: both ends
+# encrypted, both must be answered with handshake type TYPE (6 plain signatures, 8 XTEA, 9
+# Blowfish), each must find the relay's S2 signed, and the relay each client's C2.
+rtmpe_case() {
+  local want=$1 fast=$2; shift 2
+  local -a RELAY_ARGS=("$@")
+  relay_start relay || return 1
   daemon_start rtmpdump env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
     timeout 40 rtmpdump -V --live -r "rtmpe://$HOST:$PORT/live/enc" -o "$OUT/rtmpdump.flv"
   local dump=$DAEMON_PID
   relay_says "live/enc: playing" || return 1
-  timeout 30 "$BUILD/rtmp-publish" -v -v "$SMALL" "rtmpe://$HOST:$PORT/live/enc" 2>"$OUT/publish.log" || { fail "rtmp-publish rc=$?"; tail "$OUT/publish.log"; return 1; }
+  timeout 30 "$BUILD/rtmp-publish" $fast -v -v "$SMALL" "rtmpe://$HOST:$PORT/live/enc" 2>"$OUT/publish.log" || { fail "rtmp-publish rc=$?"; tail "$OUT/publish.log"; return 1; }
   wait_exit "$dump" 15 || { fail "rtmpdump did not end"; return 1; }
   check_lib "$CASE" || return 1
   grep -q "RTMPE: RC4 encryption on" "$OUT/publish.log" || { fail "our publisher did not encrypt"; return 1; }
-  ok "our publisher: $(grep -m1 'RC4 encryption on' "$OUT/publish.log" | sed 's/^.*RTMPE/RTMPE/')"
+  grep -q "genuine Adobe Flash Media Server" "$OUT/publish.log" || { fail "our publisher did not verify the relay's S2"; return 1; }
+  [ "$want" = 6 ] || grep -q "RTMPE type $want (signatures" "$OUT/publish.log" || { fail "our publisher was not answered with type $want: $(grep -m3 handshake "$OUT/publish.log")"; return 1; }
+  ok "our publisher: $(grep -m1 'RC4 encryption on' "$OUT/publish.log" | sed 's/^.*RTMPE/RTMPE/'), type $want, S2 verified"
   local log=$RUN/logs/$CASE.rtmpdump.log
-  grep -q "Type Answer   : 06" "$log" && grep -q "RC4 Out Key" "$log" || { fail "rtmpdump did not negotiate rtmpe"; grep HandShake "$log" | head; return 1; }
-  ok "the original's rtmpdump: $(grep -m1 'Type Answer' "$log" | sed 's/^DEBUG: //'), RC4 keys set"
+  grep -q "Type Answer   : 0$want" "$log" && grep -q "RC4 Out Key" "$log" || { fail "rtmpdump did not negotiate rtmpe type $want"; grep HandShake "$log" | head; return 1; }
+  grep -q "Genuine Adobe Flash Media Server" "$log" || { fail "the original did not find our S2 signed: $(grep -m2 -i 'genuine' "$log")"; return 1; }
+  ok "the original's rtmpdump: $(grep -m1 'Type Answer' "$log" | sed 's/^DEBUG: //'), RC4 keys set, $(grep -m1 -o 'Genuine Adobe Flash Media Server' "$log")"
+  ! grep -q "C2 neither echoes nor signs" "$RELAY_LOG" || { fail "the relay could not verify a client's C2: $(grep -m1 'C2 neither' "$RELAY_LOG")"; return 1; }
+  ok "the relay verified both clients' C2 signatures"
   flvcmp "$SMALL" "$OUT/rtmpdump.flv" --suffix --max-missing 1 --min-tags 50
 }
+c_rtmpe() { rtmpe_case 8 ""; }
+c_rtmpe6() { rtmpe_case 6 --fast --rtmpe-type 6; }
+c_rtmpe9() { rtmpe_case 9 --fast --rtmpe-type 9; }
 
 c_rtmps() {
   # Debian's ffmpeg publishes over TLS; our rtmp-play verifies the relay's certificate.
@@ -259,7 +272,7 @@ def conn(data, wait_close=True):
     return s
 socks = [conn(b'GET / HTTP/1.1\r\n\r\n'),                             # a web browser
          conn(b'\x16\x03\x01\x00\x05hello'),                          # TLS on the plain port
-         conn(bytes([9]) + bytes(1536) + bytes(1536)),               # RTMPE type 9
+         conn(bytes([10]) + bytes(1536) + bytes(1536)),              # a handshake type nobody defined
          conn(bytes([6]) + bytes(1536)),                              # RTMPE without a digest
          conn(b'\x03' + bytes(100)),                                  # a cut C1, then silence
          conn(b'')]                                                   # silence
@@ -285,7 +298,7 @@ sys.exit(0 if time.time() - t0 < 5 + 3 else 1)
 EOF
   relay_says "an HTTP request, not an RTMP handshake" || return 1
   relay_says "the client started TLS" || return 1
-  relay_says "RTMPE type 9 (Blowfish)" || return 1
+  relay_says "asked for handshake type 10" || return 1
   relay_says "couldn't verify the client digest" || return 1
   ok "each broken client logged: $(grep -c 'handshake failed' "$RELAY_LOG") handshake failures"
   alive "$RELAY_PID" || { fail "the relay died"; return 1; }
@@ -323,7 +336,7 @@ c_valgrind() {
 # password and missing credentials fail with the reason, in bounded time.
 auth_case() {
   local m=$1 player rc t0
-  RELAY_ARGS=(--auth "$m:bob:s3cret:secure")
+  local -a RELAY_ARGS=(--auth "$m:bob:s3cret:secure")
   relay_start "relay-$m" || return 1
   daemon_start play-ff "$BUILD/rtmp-play" --live --timeout 10 "$U/secure/ff" -o "$OUT/ff.flv"
   player=$DAEMON_PID
@@ -437,7 +450,9 @@ c_rtmpsrv_connect() {
 selected live-ours && run_case --desc "rtmp-publish -> relay -> rtmp-play (ours both ends)" live-ours c_live_ours
 selected live-ffmpeg && run_case --desc "ffmpeg publishes; rtmpdump, python3-librtmp (original lib) and ffmpeg play" live-ffmpeg c_live_ffmpeg
 selected live-late && run_case --desc "a player joining mid-stream: metadata, codec headers, then from a keyframe" live-late c_live_late
-selected rtmpe && run_case --desc "rtmpe both ways: rtmpdump on the original lib plays, rtmp-publish publishes" rtmpe c_rtmpe
+selected rtmpe && run_case --desc "rtmpe both ways: rtmpdump on the original lib plays, rtmp-publish publishes; the relay answers as the original's server (type 8, XTEA)" rtmpe c_rtmpe
+selected rtmpe6 && run_case --desc "rtmpe with --rtmpe-type 6 (unencrypted signatures): the same two clients" rtmpe6 c_rtmpe6
+selected rtmpe9 && run_case --desc "rtmpe with --rtmpe-type 9 (Blowfish signatures): the same two clients" rtmpe9 c_rtmpe9
 selected rtmps && run_case --desc "rtmps: ffmpeg publishes, rtmp-play verifies the relay (cafile=); refused without it" rtmps c_rtmps
 selected rtmps-expired && run_case --desc "rtmps: an expired certificate is refused with the reason (CA trusted); tlsVerify=0 plays" rtmps-expired c_rtmps_expired
 selected rtmpt && run_case --desc "rtmpt on the plain port: vod to rtmp-play, ffmpeg, rtmpdump (original); live from rtmp-publish to three rtmpt players" rtmpt c_rtmpt
@@ -445,7 +460,7 @@ selected tunnels && run_case --desc "rtmpte and rtmpts vod: rtmp-play byte-ident
 selected vod && run_case --desc "vod: rtmp-play byte-identical, rtmpdump (original) as from nginx, ffmpeg" vod c_vod
 selected fanout && run_case --desc "one publisher, 8 players" fanout c_fanout
 selected badname && run_case --desc "a second publisher of a name gets NetStream.Publish.BadName" badname c_badname
-selected broken && run_case --desc "HTTP GET, TLS, type 9, no digest, cut and silent clients: logged, relay serves on" broken-clients c_broken_clients
+selected broken && run_case --desc "HTTP GET, TLS, type 10, no digest, cut and silent clients: logged, relay serves on" broken-clients c_broken_clients
 selected auth-adobe && run_case --desc "authmod=adobe: ffmpeg and rtmp-publish authenticate to the relay; wrong or no credentials refused" auth-adobe c_auth_adobe
 selected auth-llnw && run_case --desc "authmod=llnw: ffmpeg and rtmp-publish authenticate to the relay; wrong or no credentials refused" auth-llnw c_auth_llnw
 selected interrupt && run_case --desc "SIGINT -> RTMP_UserInterrupt ends a blocked receive and a blocked send at once" interrupt c_interrupt
