@@ -280,7 +280,23 @@ impl Connection {
                 self.pending = c.consumed;
                 return Ok(c);
             }
-            self.fill_watched()?;
+            if let Err(e) = self.fill_watched() {
+                if matches!(e, ConnError::Closed) {
+                    self.log_cut_short();
+                }
+                return Err(e);
+            }
+        }
+    }
+
+    /// The peer closed the connection: worth a warning when that cut a chunk or a message short
+    /// (between messages it is the ordinary end of a session).
+    fn log_cut_short(&self) {
+        let held = self.end - self.start;
+        if held > 0 {
+            log::warn!("the peer closed the connection in the middle of a chunk ({held} bytes of it had arrived)");
+        } else if let Some((csid, received, length)) = self.reader.unfinished() {
+            log::warn!("the peer closed the connection in the middle of a message (chunk stream {csid}: {received} of {length} bytes)");
         }
     }
 

@@ -73,6 +73,7 @@ fuzz:
 # Then a network that does not answer (tests/hostile/network.sh: dropped SYNs, a mute DNS).
 check-hostile: all
 	bash tests/hostile/run.sh
+	bash tests/hostile/serve.sh
 	bash tests/hostile/network.sh
 
 check-interop-orig:

@@ -117,7 +117,7 @@ impl Session {
                 }
                 return PacketKind::Media;
             }
-            other => log::debug!("unknown packet type received: 0x{other:02x}"),
+            other => log::warn!("unknown packet type received: 0x{other:02x} (ignored)"),
         }
         PacketKind::None
     }

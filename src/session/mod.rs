@@ -455,14 +455,22 @@ impl Session {
         self.conn.as_mut().ok_or(ConnError::Closed)
     }
 
-    /// Applies the chunk sizes the caller may have changed in the struct since the last call.
+    /// Applies the chunk sizes the caller may have changed in the struct since the last call. A
+    /// size below 1 (rtmpsrv stores a peer's Set Chunk Size unchecked) is refused once, with a
+    /// warning, and the struct gets the size in force back.
     pub fn sync_chunk_sizes(&mut self) {
         let (inc, outc) = (self.st.in_chunk_size, self.st.out_chunk_size);
         if let Some(c) = self.conn.as_mut() {
-            if inc > 0 && c.reader.chunk_size() != inc as u32 {
+            if inc <= 0 {
+                log::warn!("m_inChunkSize is {inc}: a chunk size is 1 to 2^31-1 bytes; keeping {}", c.reader.chunk_size());
+                self.st.in_chunk_size = c.reader.chunk_size() as i32;
+            } else if c.reader.chunk_size() != inc as u32 {
                 c.reader.set_chunk_size(inc as u32);
             }
-            if outc > 0 && c.writer.chunk_size() != outc as u32 {
+            if outc <= 0 {
+                log::warn!("m_outChunkSize is {outc}: a chunk size is 1 to 2^31-1 bytes; keeping {}", c.writer.chunk_size());
+                self.st.out_chunk_size = c.writer.chunk_size() as i32;
+            } else if c.writer.chunk_size() != outc as u32 {
                 c.writer.set_chunk_size(outc as u32);
             }
         }
