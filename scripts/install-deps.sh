@@ -13,7 +13,7 @@ PKGS=(
   librtmp-dev librtmp1 rtmpdump
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
   libc6-dev-i386-cross libc6-dev-arm64-cross libc6-dev-armhf-cross g++
-  valgrind python3
+  valgrind python3 libgcrypt20-dev
   nginx libnginx-mod-rtmp libnginx-mod-stream ffmpeg
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   python3-librtmp dante-server

@@ -87,6 +87,11 @@ check-source-compat: all
 check-ffmpeg: all
 	bash tests/ffmpeg/check-ffmpeg.sh
 
+# FFmpeg's own rtmpe/rtmpte client (a third FFmpeg build, from source without librtmp) against
+# rtmp-relay: not in `check`, which would then outlast CI's time budget.
+check-ffmpeg-rtmpe: all
+	bash tests/ffmpeg/native-rtmpe.sh
+
 # ARM Linux (aarch64, armv7) with Debian's Rust toolchain: libraries built through the Makefile,
 # Rust tests and C tests under qemu-user, an ARM publisher and player through nginx-rtmp; the
 # Rust side compiled for Android (no NDK here: see scripts/android-check.sh for what that proves).
@@ -99,4 +104,4 @@ check-cross: all
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check check-rust check-install check-hostile check-interop check-relay check-sanitize check-threads check-fuzz fuzz check-source-compat check-ffmpeg check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check check-rust check-install check-hostile check-interop check-relay check-sanitize check-threads check-fuzz fuzz check-source-compat check-ffmpeg check-ffmpeg-rtmpe check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto

@@ -94,6 +94,9 @@ impl ServerHandshake {
             let dh = crate::crypto::Dh1024::generate().map_err(|_| HandshakeError::NoCrypto)?;
             let pos = dh_offset(&self.s1, scheme);
             self.s1[pos..pos + 128].copy_from_slice(&dh.public);
+            if scheme == 1 {
+                self.copy_key_for_scheme0(&dh.public);
+            }
             let cpos = dh_offset(c1, scheme);
             let mut peer = [0u8; 128];
             peer.copy_from_slice(&c1[cpos..cpos + 128]);
@@ -113,6 +116,26 @@ impl ServerHandshake {
         s2[SIG_SIZE - 32..].copy_from_slice(&sig);
         log::debug!("handshake: FP9 digest, scheme {scheme}, type {}", self.kind);
         Ok(Some(s2))
+    }
+
+    /// A second copy of our DH key where scheme 0 puts it, in an S1 that uses scheme 1: FFmpeg
+    /// publishing over rtmpe signs its C1 with scheme 1 but reads the server's key from scheme 0's
+    /// place without looking for a digest. The two places never overlap (8..767 and 772..1531);
+    /// the copy is put where it leaves scheme 1's digest and the four bytes that place it alone.
+    #[cfg(feature = "crypto")]
+    fn copy_key_for_scheme0(&mut self, key: &[u8; 128]) {
+        use super::digest::{dh_offset, digest_offset};
+        for _ in 0..256 {
+            crate::crypto::random_bytes(&mut self.s1[772..776]);
+            crate::crypto::random_bytes(&mut self.s1[SIG_SIZE - 4..]);
+            let (p0, d1) = (dh_offset(&self.s1, 0), digest_offset(&self.s1, 1));
+            // (The digest, written last, must not cover the bytes that place the copy either.)
+            if p0 >= 776 && d1 + 32 <= SIG_SIZE - 4 && (p0 + 128 <= d1 || d1 + 32 <= p0) {
+                self.s1[p0..p0 + 128].copy_from_slice(key);
+                return;
+            }
+        }
+        // (Each try succeeds about three times in four; FFmpeg's publisher is the only loser.)
     }
 
     /// Whether the handshake was RTMPE.
@@ -206,6 +229,27 @@ mod tests {
         pair(true, true, Some(6), 6);
         pair(true, true, Some(8), 8);
         pair(true, true, Some(9), 9);
+    }
+
+    /// An RTMPE S1 answering a scheme-1 client carries our key in both schemes' places, so that
+    /// FFmpeg's publisher (which reads scheme 0's) finds it, and its digest still verifies.
+    #[cfg(feature = "crypto")]
+    #[test]
+    fn rtmpe_key_in_both_places() {
+        use super::super::digest::{dh_offset, digest_offset};
+        for _ in 0..50 {
+            let c = ClientHandshake::new(true, true, 1).unwrap();
+            let (c0, c1) = c1_of(&c);
+            let (_, out) = ServerHandshake::answer(c0, &c1, 0, None).unwrap();
+            let mut s1 = [0u8; SIG_SIZE];
+            s1.copy_from_slice(&out[1..1 + SIG_SIZE]);
+            let (p0, p1) = (dh_offset(&s1, 0), dh_offset(&s1, 1));
+            assert_eq!(s1[p0..p0 + 128], s1[p1..p1 + 128]);
+            assert_eq!(super::super::digest::client_digest_scheme(&c1), Some(1));
+            // Scheme 1's digest is intact (what our client and FFmpeg's player check).
+            let d = digest_offset(&s1, 1);
+            assert!(d + 32 <= p0 || p0 + 128 <= d);
+        }
     }
 
     /// A client that asks for a type itself gets it; a Flash Player 9 client asking for 6 is not

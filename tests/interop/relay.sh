@@ -137,6 +137,30 @@ c_rtmpe() { rtmpe_case 8 ""; }
 c_rtmpe6() { rtmpe_case 6 --fast --rtmpe-type 6; }
 c_rtmpe9() { rtmpe_case 9 --fast --rtmpe-type 9; }
 
+# ffmpeg_native_case TYPE [RELAY ARGS...]: FFmpeg's OWN RTMP client (built from Debian's source
+# without librtmp, so its rtmpe is FFmpeg's code: gcrypt's Diffie-Hellman, libavutil's RC4, XTEA
+# and Blowfish; make check-ffmpeg-rtmpe sets FFMPEG_NATIVE) plays vod over rtmpe and rtmpte from
+# a relay of the case's own that answers RTMPE with type TYPE. FFmpeg refuses an S2 it cannot
+# verify ("Signature mismatch"); the relay warns about a C2 it cannot. (FFmpeg publishing over
+# rtmpe is not among them: see the README.)
+ffmpeg_native_case() {
+  local want=$1 proto; shift
+  local -a RELAY_ARGS=("$@") NF=("$FFMPEG_NATIVE" -hide_banner -nostdin -y -loglevel debug)
+  relay_start relay || return 1
+  for proto in rtmpe rtmpte; do
+    timeout 30 "${NF[@]}" -i "$proto://$HOST:$PORT/vod/small.flv" -c copy -f flv "$OUT/$proto.flv" 2>"$OUT/$proto.log" \
+      || { fail "FFmpeg's own $proto play rc=$?"; grep -i "error\|mismatch" "$OUT/$proto.log" | head -3; return 1; }
+    echo "-- FFmpeg plays over $proto:"; flvcmp "$SMALL" "$OUT/$proto.flv" || return 1
+    grep -q "Type answer $want" "$OUT/$proto.log" || { fail "FFmpeg was not answered with type $want: $(grep -m1 'Type answer' "$OUT/$proto.log")"; return 1; }
+  done
+  ok "FFmpeg's own client: Type answer $want over rtmpe and rtmpte, our S2 accepted (no Signature mismatch)"
+  ! grep -q "C2 neither echoes nor signs" "$RELAY_LOG" || { fail "the relay could not verify FFmpeg's C2: $(grep -m1 'C2 neither' "$RELAY_LOG")"; return 1; }
+  ok "the relay verified FFmpeg's C2 signatures"
+}
+c_ffmpeg_native_8() { ffmpeg_native_case 8; }
+c_ffmpeg_native_6() { ffmpeg_native_case 6 --rtmpe-type 6; }
+c_ffmpeg_native_9() { ffmpeg_native_case 9 --rtmpe-type 9; }
+
 c_rtmps() {
   # Debian's ffmpeg publishes over TLS; our rtmp-play verifies the relay's certificate.
   daemon_start play "$BUILD/rtmp-play" --live --timeout 10 "rtmps://localhost:$TLS_PORT/live/tls cafile=$RUN/tls/ca.pem" -o "$OUT/out.flv"
@@ -465,5 +489,10 @@ selected auth-adobe && run_case --desc "authmod=adobe: ffmpeg and rtmp-publish a
 selected auth-llnw && run_case --desc "authmod=llnw: ffmpeg and rtmp-publish authenticate to the relay; wrong or no credentials refused" auth-llnw c_auth_llnw
 selected interrupt && run_case --desc "SIGINT -> RTMP_UserInterrupt ends a blocked receive and a blocked send at once" interrupt c_interrupt
 selected rtmpsrv && run_case --desc "Debian's rtmpsrv sees the same commands from our client as from the original (rtmp, rtmpe)" rtmpsrv-connect c_rtmpsrv_connect
+if [ -n "${FFMPEG_NATIVE:-}" ]; then
+  selected ffmpeg-native-8 && run_case --desc "FFmpeg's own rtmpe client (from source, no librtmp) plays over rtmpe and rtmpte; the relay answers type 8 (XTEA)" ffmpeg-native-8 c_ffmpeg_native_8
+  selected ffmpeg-native-6 && run_case --desc "the same with --rtmpe-type 6" ffmpeg-native-6 c_ffmpeg_native_6
+  selected ffmpeg-native-9 && run_case --desc "the same with --rtmpe-type 9 (Blowfish: FFmpeg's libavutil against ours)" ffmpeg-native-9 c_ffmpeg_native_9
+fi
 selected valgrind && run_case --timeout 240 --desc "the relay under valgrind: live, rtmps vod, a broken client, SIGTERM" valgrind c_valgrind
 summary
