@@ -436,11 +436,14 @@ c_rtmpsrv_connect() {
   # network namespace of its own (it binds 0.0.0.0:1935): rtmpdump connects to it once on the
   # original librtmp and once on ours, with the same options; the commands rtmpsrv decoded from
   # the first connection (connect with its object and extra arguments, createStream, play, and
-  # for rtmpe the handshake type) must be the same.
+  # for rtmpe the handshake type) must be the same. rtmpsrv has no TLS: for rtmps a small TLS
+  # terminator (tls_front.py, TLS 1.2: the original fails TLS 1.3) sits in front of it, and both
+  # clients trust the test CA through SSL_CERT_FILE (the original checks nothing).
   command -v rtmpsrv >/dev/null && command -v ip >/dev/null || { fail "rtmpsrv or ip missing"; return 1; }
   local ns=lrs-srv-$$ scheme lib bad=0 rc
   ip netns add "$ns" && ip -n "$ns" link set lo up || { fail "cannot create a network namespace (needs root and ip netns)"; return 1; }
-  for scheme in rtmp rtmpe; do
+  daemon_start tls-front ip netns exec "$ns" "$PY" "$INTEROP_DIR/tls_front.py" "$RUN/tls/server.pem" "$RUN/tls/server.key" 443 1935 1.2
+  for scheme in rtmp rtmpe rtmps; do
     for lib in orig ours; do
       # (in the case's directory: rtmpsrv creates file.flv where it runs)
       daemon_start "srv-$scheme-$lib" bash -c "cd '$OUT' && exec ip netns exec '$ns' rtmpsrv -z < <(exec sleep 100000)"
@@ -450,9 +453,9 @@ c_rtmpsrv_connect() {
         sleep 0.05
       done
       [ $listening = 1 ] || { fail "rtmpsrv is not listening in $ns"; bad=1; break 2; }
-      local -a e=(env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE-$lib")
+      local -a e=(env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE-$lib" "SSL_CERT_FILE=$RUN/tls/ca.pem")
       [ $lib = ours ] && e+=("LD_LIBRARY_PATH=$REPO/build")
-      ip netns exec "$ns" "${e[@]}" timeout 10 rtmpdump -q -r "$scheme://127.0.0.1/app1/inst?x=1" -y mp4:path/file.mp4 \
+      ip netns exec "$ns" "${e[@]}" timeout 10 rtmpdump -q -r "$scheme://localhost/app1/inst?x=1" -y mp4:path/file.mp4 \
         -s http://example.com/p.swf -p http://example.com/page -f "LNX 11,2,202,235" \
         -C S:hello -C N:42 -C B:1 -C O:1 -C NS:k:v -C NN:n:1.5 -C O:0 -o /dev/null; rc=$?
       daemon_stop "srv-$scheme-$lib"
@@ -466,6 +469,7 @@ c_rtmpsrv_connect() {
       fail "$scheme: rtmpsrv saw different commands from our client (diff above)"; bad=1
     fi
   done
+  daemon_stop tls-front
   ip netns del "$ns" 2>/dev/null
   [ $bad = 0 ] || return 1
   check_lib "$CASE-orig" && EXPECT_LIBRTMP=$OURS_LIBRTMP check_lib "$CASE-ours"
@@ -488,7 +492,7 @@ selected broken && run_case --desc "HTTP GET, TLS, type 10, no digest, cut and s
 selected auth-adobe && run_case --desc "authmod=adobe: ffmpeg and rtmp-publish authenticate to the relay; wrong or no credentials refused" auth-adobe c_auth_adobe
 selected auth-llnw && run_case --desc "authmod=llnw: ffmpeg and rtmp-publish authenticate to the relay; wrong or no credentials refused" auth-llnw c_auth_llnw
 selected interrupt && run_case --desc "SIGINT -> RTMP_UserInterrupt ends a blocked receive and a blocked send at once" interrupt c_interrupt
-selected rtmpsrv && run_case --desc "Debian's rtmpsrv sees the same commands from our client as from the original (rtmp, rtmpe)" rtmpsrv-connect c_rtmpsrv_connect
+selected rtmpsrv && run_case --desc "Debian's rtmpsrv sees the same commands from our client as from the original (rtmp, rtmpe, rtmps)" rtmpsrv-connect c_rtmpsrv_connect
 if [ -n "${FFMPEG_NATIVE:-}" ]; then
   selected ffmpeg-native-8 && run_case --desc "FFmpeg's own rtmpe client (from source, no librtmp) plays over rtmpe and rtmpte; the relay answers type 8 (XTEA)" ffmpeg-native-8 c_ffmpeg_native_8
   selected ffmpeg-native-6 && run_case --desc "the same with --rtmpe-type 6" ffmpeg-native-6 c_ffmpeg_native_6
