@@ -16,11 +16,13 @@ mkdir -p "$OUT"
 cd fuzz
 echo "== building the fuzz targets ($(cargo +nightly --version))"
 cargo +nightly fuzz build -O 2>"$OUT/build.log" || { tail -30 "$OUT/build.log"; exit 1; }
+# FUZZ_TARGETS="a b" runs only those (two runs with different targets can share the two cores).
+TARGETS=${FUZZ_TARGETS:-$(cargo +nightly fuzz list)}
 # The same options for every run: inputs up to 64 KiB, 2 GiB of memory, 10 s per input at most.
 OPTS=(-rss_limit_mb=2048 -max_len=65536 -timeout=10 -print_final_stats=1)
 fail=0
 report=()
-for t in $(cargo +nightly fuzz list); do
+for t in $TARGETS; do
   for dir in regressions corpus; do
     [ -d "$dir/$t" ] || continue
     if ! cargo +nightly fuzz run -O "$t" "$dir/$t" -- "${OPTS[@]}" -runs=0 >"$OUT/$t.$dir.log" 2>&1; then

@@ -74,11 +74,61 @@ pub struct InStream {
     pub body: Vec<u8>,
 }
 
+/// Chunk stream ids that 1- and 2-byte basic headers name (2..=319), where sessions live, are
+/// kept in a vector; the ids only 3-byte headers reach (up to 65,599) in a map, so that a peer
+/// naming chunk stream 65599 costs one entry and not 65,600.
+const DENSE_CSIDS: u32 = 320;
+
+#[derive(Debug, Default)]
+struct Streams {
+    low: Vec<InStream>,
+    high: std::collections::BTreeMap<u32, InStream>,
+}
+
+impl Streams {
+    fn get(&self, csid: u32) -> Option<&InStream> {
+        if csid < DENSE_CSIDS {
+            self.low.get(csid as usize)
+        } else {
+            self.high.get(&csid)
+        }
+    }
+
+    fn get_mut(&mut self, csid: u32) -> Option<&mut InStream> {
+        if csid < DENSE_CSIDS {
+            self.low.get_mut(csid as usize)
+        } else {
+            self.high.get_mut(&csid)
+        }
+    }
+
+    /// The stream's state, created on first use.
+    fn entry(&mut self, csid: u32) -> &mut InStream {
+        if csid < DENSE_CSIDS {
+            if csid as usize >= self.low.len() {
+                self.low.resize_with(csid as usize + 1, InStream::default);
+            }
+            &mut self.low[csid as usize]
+        } else {
+            self.high.entry(csid).or_default()
+        }
+    }
+
+    /// The highest id with state, plus one.
+    fn len(&self) -> usize {
+        self.high.keys().next_back().map_or(self.low.len(), |&k| k as usize + 1)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, &InStream)> {
+        self.low.iter().enumerate().map(|(i, s)| (i as u32, s)).chain(self.high.iter().map(|(&k, s)| (k, s)))
+    }
+}
+
 /// Reassembles chunk streams. Memory held for partial messages is bounded.
 #[derive(Debug)]
 pub struct ChunkReader {
     chunk_size: u32,
-    streams: Vec<InStream>,
+    streams: Streams,
     buffered: usize,
     /// Allocated capacity of all reassembly buffers (kept between messages to avoid reallocating).
     retained: usize,
@@ -100,7 +150,7 @@ impl ChunkReader {
     pub const DEFAULT_MAX_BUFFERED: usize = 64 << 20;
 
     pub fn new() -> Self {
-        ChunkReader { chunk_size: 128, streams: Vec::new(), buffered: 0, retained: 0, max_buffered: Self::DEFAULT_MAX_BUFFERED, raw: None }
+        ChunkReader { chunk_size: 128, streams: Streams::default(), buffered: 0, retained: 0, max_buffered: Self::DEFAULT_MAX_BUFFERED, raw: None }
     }
 
     pub fn chunk_size(&self) -> u32 {
@@ -115,7 +165,7 @@ impl ChunkReader {
 
     /// The state of chunk stream `csid`, if it was ever used.
     pub fn stream(&self, csid: u32) -> Option<&InStream> {
-        self.streams.get(csid as usize).filter(|s| s.seen)
+        self.streams.get(csid).filter(|s| s.seen)
     }
 
     /// Highest chunk stream id seen so far plus one.
@@ -123,15 +173,20 @@ impl ChunkReader {
         self.streams.len()
     }
 
+    /// The chunk streams seen so far, by id.
+    pub fn seen_streams(&self) -> impl Iterator<Item = (u32, &InStream)> {
+        self.streams.iter().filter(|(_, s)| s.seen)
+    }
+
     /// The reassembled body of the message just completed on `csid` (see `Chunk::assembled`).
     pub fn body(&self, csid: u32) -> &[u8] {
-        self.streams.get(csid as usize).map_or(&[], |s| &s.body[..])
+        self.streams.get(csid).map_or(&[], |s| &s.body[..])
     }
 
     /// Drops a reassembled body once the caller has used it. The allocation is kept for the
     /// next message unless the buffers of all chunk streams together hold too much.
     pub fn release(&mut self, csid: u32) {
-        if let Some(s) = self.streams.get_mut(csid as usize) {
+        if let Some(s) = self.streams.get_mut(csid) {
             if s.received == 0 {
                 self.buffered -= s.body.len();
                 s.body.clear();
@@ -148,7 +203,7 @@ impl ChunkReader {
         if self.raw.is_some_and(|(c, _)| c == csid) {
             self.raw = None;
         }
-        if let Some(s) = self.streams.get_mut(csid as usize) {
+        if let Some(s) = self.streams.get_mut(csid) {
             self.buffered -= s.body.len();
             self.retained -= s.body.capacity();
             s.body = Vec::new();
@@ -176,7 +231,7 @@ impl ChunkReader {
             },
             c => (u32::from(c), 1),
         };
-        let prev = self.streams.get(csid as usize).filter(|s| s.seen);
+        let prev = self.streams.get(csid).filter(|s| s.seen);
         if fmt != FMT_LARGE && prev.is_none() {
             // librtmp and FFmpeg read the missing fields as zeros; so do we, with a warning.
             log::warn!("chunk stream {csid} starts with a type {fmt} header; taking the missing fields as zero");
@@ -215,10 +270,7 @@ impl ChunkReader {
         }
 
         // Commit: from here on the chunk is consumed.
-        if csid as usize >= self.streams.len() {
-            self.streams.resize_with(csid as usize + 1, InStream::default);
-        }
-        let s = &mut self.streams[csid as usize];
+        let s = self.streams.entry(csid);
         if !continuing {
             if in_progress > 0 {
                 log::warn!(
@@ -311,7 +363,7 @@ impl ChunkReader {
         }
         let n = (left as usize).min(input.len());
         self.raw = (n < left as usize).then(|| (csid, left - n as u32));
-        let s = &mut self.streams[csid as usize];
+        let s = self.streams.entry(csid);
         let cap = s.body.capacity();
         s.body.extend_from_slice(&input[..n]);
         self.retained = self.retained + s.body.capacity() - cap;
@@ -338,8 +390,8 @@ impl ChunkReader {
     /// so far is `body(csid)`. None when nothing is in progress there.
     /// A message some chunks of which have arrived: (chunk stream, bytes received, length).
     pub fn unfinished(&self) -> Option<(u32, u32, u32)> {
-        let (csid, s) = self.streams.iter().enumerate().find(|(_, s)| s.received > 0 && s.received < s.length)?;
-        Some((csid as u32, s.received, s.length))
+        let (csid, s) = self.streams.iter().find(|(_, s)| s.received > 0 && s.received < s.length)?;
+        Some((csid, s.received, s.length))
     }
 
     pub fn partial(&self, csid: u32) -> Option<Partial> {
@@ -363,7 +415,7 @@ impl ChunkReader {
     /// The caller gives up assembling `csid` itself: `data` is the payload it received, and the
     /// next `chunk_left` bytes of input still belong to the current chunk.
     pub fn reattach(&mut self, csid: u32, data: &[u8], chunk_left: u32) {
-        if let Some(s) = self.streams.get_mut(csid as usize) {
+        if let Some(s) = self.streams.get_mut(csid) {
             let cap = s.body.capacity();
             self.buffered -= s.body.len();
             s.body.clear();
@@ -378,7 +430,7 @@ impl ChunkReader {
     /// The caller assembling `csid` itself has all of it: the message's header, timestamp made
     /// absolute.
     pub fn finish(&mut self, csid: u32) -> MessageHeader {
-        let s = &mut self.streams[csid as usize];
+        let s = self.streams.entry(csid);
         self.buffered -= s.body.len();
         s.body.clear();
         s.complete(csid)

@@ -262,8 +262,7 @@ fn mirror_channels(s: &Session, r: &mut RTMP) {
             r.m_channelsAllocatedIn = have.min(have2);
         }
         let (ts, vec) = (r.m_channelTimestamp, r.m_vecChannelsIn);
-        for csid in 0..n_in as u32 {
-            let Some(st) = c.reader.stream(csid) else { continue };
+        for (csid, st) in c.reader.seen_streams() {
             // SAFETY: csid < n_in <= allocated entries.
             unsafe {
                 *ts.add(csid as usize) = st.last_timestamp as c_int;
