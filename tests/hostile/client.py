@@ -18,7 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server import Peer, num, string, null, obj, key  # noqa: E402
+from server import Peer, case_registry, chunked, header, key, null, num, obj, print_cases, string  # noqa: E402
 
 # The first 30 bytes of the Flash Player key sign C1 (the digest handshake everyone uses).
 FP_KEY = b'Genuine Adobe Flash Player 001'
@@ -77,18 +77,6 @@ class Client(Peer):
         _, body = self.read_answer()
         return body.strip()
 
-    def idle(self, secs):
-        end = time.time() + secs
-        self.s.settimeout(0.2)
-        while time.time() < end:
-            try:
-                if not self.s.recv(65536):
-                    return
-            except socket.timeout:
-                pass
-            except OSError:
-                return
-
     def cmd(self, payload, csid=3, mtype=0x14, sid=0):
         self.send_msg(csid, mtype, payload, sid=sid)
 
@@ -96,35 +84,8 @@ class Client(Peer):
         self.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
 
 
-def header(fmt, csid, ts=0, length=0, mtype=0x14, sid=0):
-    """A chunk header of format `fmt` on chunk stream `csid` (< 64)."""
-    h = bytes([fmt << 6 | csid])
-    if fmt <= 2:
-        h += struct.pack('>I', min(ts, 0xffffff))[1:]
-    if fmt <= 1:
-        h += struct.pack('>I', length)[1:] + bytes([mtype])
-    if fmt == 0:
-        h += struct.pack('<I', sid)
-    return h
-
-
-def chunked(csid, mtype, payload, sid=0):
-    """A whole message on chunk stream `csid` (< 64) in 128-byte chunks, as bytes."""
-    out = header(0, csid, length=len(payload), mtype=mtype, sid=sid) + payload[:128]
-    for i in range(128, len(payload), 128):
-        out += bytes([0xc0 | csid]) + payload[i:i + 128]
-    return out
-
-
 CONNECT = string('connect') + num(1) + obj({'app': string('live'), 'tcUrl': string('rtmp://127.0.0.1/live')})
-CASES = {}
-
-
-def case(name, what):
-    def add(f):
-        CASES[name] = (what, f)
-        return f
-    return add
+CASES, case = case_registry()
 
 
 # ---------------------------------------------------------------- the handshake
@@ -439,8 +400,7 @@ def _(c): c.cmd(num(5) + num(1) + null()); c.idle(1.5)
 
 def main():
     if sys.argv[1] == 'list':
-        for name, (what, _) in CASES.items():
-            print(f'{name}\t{what}')
+        print_cases(CASES)
         return
     name, port = sys.argv[1], int(sys.argv[2])
     _, run = CASES[name]

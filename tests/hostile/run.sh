@@ -6,16 +6,13 @@
 # normally (no signal, no abort), finish within the timeout + 2 s, leave a WARNING or ERROR line
 # naming the problem, and run clean under valgrind (no invalid access, no definite leak). The
 # original's outcome is only reported: it is what users of the original get.
-# shellcheck source=tests/interop/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../interop/lib.sh"
-HOSTILE=$REPO/tests/hostile
+# shellcheck source=tests/hostile/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 TMO=1
 LIMIT=$((TMO + 2))
 SEL=("$@")
 
-[ -f "$OURS_LIBRTMP" ] || { echo "hostile: $OURS_LIBRTMP is not built (make)"; exit 2; }
-[ -n "$ORIG_LIBRTMP" ] || { echo "hostile: Debian's librtmp.so.1 not found (scripts/install-deps.sh)"; exit 2; }
-command -v valgrind >/dev/null || { echo "hostile: valgrind not found (scripts/install-deps.sh)"; exit 2; }
+hostile_prereqs hostile
 gcc -O1 -g -Wall -I"$REPO/include" -o "$RUN/client" "$HOSTILE/client.c" -L"$REPO/build" -lrtmp || exit 2
 
 # serve NAME TAG: the case's server in the background; prints its port
@@ -40,13 +37,6 @@ run_client() {
   daemon_stop "srv-$name-$tag"
 }
 
-outcome() { # RC SECS: crash / hang / exit
-  if [ "$1" = 137 ]; then echo "HANG (killed at 30 s)"
-  elif [ "$1" -ge 128 ]; then echo "CRASH (signal $(($1 - 128)))"
-  elif [ "$1" != 0 ]; then echo "exit $1"
-  else echo "ok, ${2}s"; fi
-}
-
 pass=0 failed=()
 printf '%-26s %-14s %s\n' case ours original >"$RUN/report.txt"
 while IFS=$'\t' read -r name what; do
@@ -54,19 +44,19 @@ while IFS=$'\t' read -r name what; do
   problems=()
   run_client "$name" ours ours
   ours_rc=$RC ours_secs=$SECS
-  if [ "$ours_rc" != 0 ]; then problems+=("$(outcome "$ours_rc" "$ours_secs")"); fi
+  if [ "$ours_rc" != 0 ]; then problems+=("$(outcome "$ours_rc" 30 "$ours_secs")"); fi
   if [ $((10#$(echo "$ours_secs" | tr -d .))) -gt $((LIMIT * 100)) ]; then problems+=("took ${ours_secs}s (limit ${LIMIT}s)"); fi
   grep -q '^\(ERROR\|WARNING\):' "$RUN/$name.ours.err" || problems+=("no WARNING or ERROR line in the log")
   run_client "$name" vg ours valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
   vg_rc=$RC
   if [ "$vg_rc" = 99 ]; then problems+=("valgrind: $(grep -m1 -E '==[0-9]+== (Invalid|Conditional|.*definitely lost)' "$RUN/$name.vg.err")")
-  elif [ "$vg_rc" != 0 ]; then problems+=("under valgrind: $(outcome "$vg_rc" "$SECS")"); fi
+  elif [ "$vg_rc" != 0 ]; then problems+=("under valgrind: $(outcome "$vg_rc" 30 "$SECS")"); fi
   run_client "$name" orig orig
-  orig=$(outcome "$RC" "$SECS")
+  orig=$(outcome "$RC" 30 "$SECS")
   # What memcheck finds in the original on the same input (reported, not asserted).
   run_client "$name" origvg orig valgrind --leak-check=no
   errs=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$RUN/$name.origvg.err" | tail -1)
-  case $RC in 0) [ "${errs:-0}" != 0 ] && orig="$orig; memcheck: $errs errors" ;; *) orig="$orig; under valgrind: $(outcome "$RC" "$SECS")" ;; esac
+  case $RC in 0) [ "${errs:-0}" != 0 ] && orig="$orig; memcheck: $errs errors" ;; *) orig="$orig; under valgrind: $(outcome "$RC" 30 "$SECS")" ;; esac
   # The most telling line: the first that is not the generic timeout at the end.
   why=$( (grep '^\(ERROR\|WARNING\):' "$RUN/$name.ours.err" | grep -v 'no data within' ; grep '^ERROR:' "$RUN/$name.ours.err") | head -1 | cut -c1-110)
   if [ ${#problems[@]} = 0 ]; then

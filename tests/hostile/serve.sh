@@ -7,16 +7,13 @@
 # + 1 s in one library call, leave a WARNING or ERROR line naming the problem, and run clean under
 # valgrind (no invalid access, no definite leak). The original's outcome is only reported
 # (HOSTILE_ORIG_MEMCHECK=1 runs it under valgrind too, and reports what memcheck finds).
-# shellcheck source=tests/interop/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../interop/lib.sh"
-HOSTILE=$REPO/tests/hostile
+# shellcheck source=tests/hostile/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 TMO=1
 LIMIT=$((TMO + 1))
 SEL=("$@")
 
-[ -f "$OURS_LIBRTMP" ] || { echo "hostile-serve: $OURS_LIBRTMP is not built (make)"; exit 2; }
-[ -n "$ORIG_LIBRTMP" ] || { echo "hostile-serve: Debian's librtmp.so.1 not found (scripts/install-deps.sh)"; exit 2; }
-command -v valgrind >/dev/null || { echo "hostile-serve: valgrind not found (scripts/install-deps.sh)"; exit 2; }
+hostile_prereqs hostile-serve
 gcc -O1 -g -Wall -I"$REPO/include" -o "$RUN/serve" "$HOSTILE/serve.c" -L"$REPO/build" -lrtmp || exit 2
 
 # run_server NAME TAG LIB KILL_AFTER [valgrind...]: the server takes one client.py run; writes
@@ -33,13 +30,6 @@ run_server() {
   fi
   wait "$pid" 2>/dev/null
   echo $? >"$RUN/$name.$tag.rc"
-}
-
-outcome() { # RC KILL_AFTER: crash / hang / exit
-  if [ "$1" = 137 ]; then echo "HANG (killed at $2 s)"
-  elif [ "$1" -ge 128 ]; then echo "CRASH (signal $(($1 - 128)))"
-  elif [ "$1" != 0 ]; then echo "exit $1"
-  else echo "ok"; fi
 }
 
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2" | tail -1; }

@@ -33,6 +33,51 @@ def status(code, level='status', extra=None):
     return obj(d)
 
 
+# ---------------------------------------------------------------- chunks
+def header(fmt, csid, ts=0, length=0, mtype=0x14, sid=0):
+    """A chunk header of format `fmt` on chunk stream `csid` (< 64), with no extended timestamp."""
+    h = bytes([fmt << 6 | csid])
+    if fmt <= 2:
+        h += struct.pack('>I', min(ts, 0xffffff))[1:]
+    if fmt <= 1:
+        h += struct.pack('>I', length)[1:] + bytes([mtype])
+    if fmt == 0:
+        h += struct.pack('<I', sid)
+    return h
+
+
+def chunked(csid, mtype, payload, sid=0, ts=0, chunk=128):
+    """A whole message on chunk stream `csid` (< 64) in chunks of `chunk` bytes, as bytes."""
+    csid &= 0x3f
+    out = bytearray(header(0, csid, ts, len(payload), mtype, sid))
+    if ts >= 0xffffff:
+        out += struct.pack('>I', ts)
+    for i in range(0, max(len(payload), 1), chunk):
+        if i:
+            out.append(0xc0 | csid)
+        out += payload[i:i + chunk]
+    return bytes(out)
+
+
+# ---------------------------------------------------------------- cases
+def case_registry():
+    """The cases of a script and the decorator that adds one: `@case(name, what)` on a function
+    of a Peer."""
+    cases = {}
+
+    def case(name, what):
+        def add(f):
+            cases[name] = (what, f)
+            return f
+        return add
+    return cases, case
+
+
+def print_cases(cases):
+    for name, (what, _) in cases.items():
+        print(f'{name}\t{what}')
+
+
 class Peer:
     def __init__(self, sock):
         self.s = sock
@@ -66,16 +111,7 @@ class Peer:
 
     # ------------------------------------------------------------ chunks
     def send_msg(self, csid, mtype, payload, sid=0, ts=0, chunk=128):
-        out = bytearray([csid & 0x3f])
-        out += struct.pack('>I', min(ts, 0xffffff))[1:] + struct.pack('>I', len(payload))[1:] + bytes([mtype])
-        out += struct.pack('<I', sid)
-        if ts >= 0xffffff:
-            out += struct.pack('>I', ts)
-        for i in range(0, max(len(payload), 1), chunk):
-            if i:
-                out.append(0xc0 | (csid & 0x3f))
-            out += payload[i:i + chunk]
-        self.send(bytes(out))
+        self.send(chunked(csid, mtype, payload, sid, ts, chunk))
 
     def invoke(self, *values, sid=0, csid=3):
         self.send_msg(csid, 0x14, b''.join(values), sid=sid)
@@ -153,14 +189,7 @@ class Peer:
                 return
 
 
-CASES = {}
-
-
-def case(name, what):
-    def reg(f):
-        CASES[name] = (what, f)
-        return f
-    return reg
+CASES, case = case_registry()
 
 
 # ---------------------------------------------------------------- the handshake
@@ -467,8 +496,7 @@ def _(p):
 
 def main():
     if sys.argv[1] == 'list':
-        for name, (what, _) in CASES.items():
-            print(f'{name}\t{what}')
+        print_cases(CASES)
         return
     name, portfile = sys.argv[1], sys.argv[2]
     _, run = CASES[name]
