@@ -24,6 +24,17 @@ pub(super) const MAX_HEADER: usize = 16 * 1024;
 /// Nor its body (FMS and Wowza answer with at most some hundred kilobytes).
 pub(super) const MAX_BODY: usize = 16 << 20;
 
+/// Where the head of an HTTP message in `rx` ends (the index of its "\r\n\r\n"), searching from
+/// `*searched` on. When it is not there yet, `*searched` moves up to the bytes a split terminator
+/// may have left, so that a head trickled in small reads is searched once, not once per read.
+pub(super) fn head_end(rx: &[u8], searched: &mut usize) -> Option<usize> {
+    let found = rx[*searched..].windows(4).position(|w| w == b"\r\n\r\n").map(|p| *searched + p);
+    if found.is_none() {
+        *searched = rx.len().saturating_sub(3);
+    }
+    found
+}
+
 /// The Content-Length of an HTTP header block (status or request line first), if valid.
 pub(super) fn content_length(head: &str) -> Option<usize> {
     head.lines()
@@ -121,8 +132,9 @@ impl HttpTunnel {
     /// Reads the next answer: the session id for /open, otherwise the polling byte and the RTMP
     /// bytes it carries (appended to `data`). Returns how many RTMP bytes it brought.
     fn answer(&mut self) -> io::Result<usize> {
+        let mut searched = 0;
         let end = loop {
-            if let Some(p) = self.rx.windows(4).position(|w| w == b"\r\n\r\n") {
+            if let Some(p) = head_end(&self.rx, &mut searched) {
                 break p;
             }
             if self.rx.len() > MAX_HEADER {
@@ -318,6 +330,22 @@ mod tests {
     }
 
     #[test]
+    fn head_end_finds_a_terminator_split_anywhere() {
+        let msg = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody\r\n\r\n";
+        for piece in 1..=8 {
+            let (mut searched, mut len) = (0, 0);
+            let end = loop {
+                len = (len + piece).min(msg.len());
+                if let Some(p) = head_end(&msg[..len], &mut searched) {
+                    break p;
+                }
+                assert!(searched <= len && len < msg.len());
+            };
+            assert_eq!(&msg[end..end + 8], b"\r\n\r\nbody", "pieces of {piece}");
+        }
+    }
+
+    #[test]
     fn broken_answers_are_errors() {
         let cases: [&[u8]; 5] = [
             b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
@@ -331,9 +359,12 @@ mod tests {
             let e = t.err().expect("refused");
             assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
         }
-        // A header that never ends.
+        // A header that never ends, in large pieces and trickled a byte at a time.
         let endless = vec![b'a'; 4 * MAX_HEADER];
-        assert_eq!(tunnel(&endless, 4096).0.err().unwrap().kind(), io::ErrorKind::InvalidData);
+        for piece in [4096, 1] {
+            let e = tunnel(&endless, piece).0.err().unwrap();
+            assert!(e.kind() == io::ErrorKind::InvalidData && e.to_string().contains("longer than"), "{e}");
+        }
         // An /open answer with no id.
         assert!(tunnel(&answer(b"\n"), 100).0.is_err());
     }

@@ -8,7 +8,7 @@
 //! at once, so that a server thread serving a player gets back to writing; a client that sends no
 //! request at all for the receive timeout is an error.
 
-use super::http::{content_length, MAX_BODY, MAX_HEADER};
+use super::http::{content_length, head_end, MAX_BODY, MAX_HEADER};
 use super::Transport;
 use std::io::{self, IoSlice};
 use std::time::Duration;
@@ -85,8 +85,9 @@ impl HttpServerTunnel {
 
     /// The next request: its path and body.
     fn request(&mut self) -> io::Result<(String, Vec<u8>)> {
+        let mut searched = 0;
         let end = loop {
-            if let Some(p) = self.rx.windows(4).position(|w| w == b"\r\n\r\n") {
+            if let Some(p) = head_end(&self.rx, &mut searched) {
                 break p;
             }
             if self.rx.len() > MAX_HEADER {
