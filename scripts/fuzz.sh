@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # fuzz.sh SECONDS: builds the cargo-fuzz targets of fuzz/ (nightly, AddressSanitizer and
 # LeakSanitizer), replays every checked-in regression input and seed, then fuzzes each target for
-# SECONDS from its seed corpus (a working copy under target/fuzz/, so the checked-in corpus only
-# changes by hand). Prints executions per target; fails on any crash, leak or timeout, naming the
-# input that caused it (fuzz/artifacts/<target>/). `make fuzz` runs it long, `make check-fuzz` short.
+# SECONDS (or until FUZZ_RUNS executions, whichever comes first) from its seed corpus (a working
+# copy under target/fuzz/, so the checked-in corpus only changes by hand). Prints executions per
+# target; fails on any crash, leak or timeout, naming the input that caused it
+# (fuzz/artifacts/<target>/). `make fuzz` runs it long, `make check-fuzz` short.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -20,6 +21,9 @@ cargo +nightly fuzz build -O 2>"$OUT/build.log" || { tail -30 "$OUT/build.log"; 
 TARGETS=${FUZZ_TARGETS:-$(cargo +nightly fuzz list)}
 # The same options for every run: inputs up to 64 KiB, 2 GiB of memory, 10 s per input at most.
 OPTS=(-rss_limit_mb=2048 -max_len=65536 -timeout=10 -print_final_stats=1)
+# FUZZ_RUNS=N stops a target after N executions, so a long run can aim at a count, not a time.
+LIMIT=(-max_total_time="$SECS")
+[ -n "${FUZZ_RUNS:-}" ] && LIMIT+=(-runs="$FUZZ_RUNS")
 fail=0
 report=()
 for t in $TARGETS; do
@@ -30,7 +34,7 @@ for t in $TARGETS; do
     fi
   done
   rm -rf "$OUT/corpus/$t" && mkdir -p "$OUT/corpus/$t"
-  if cargo +nightly fuzz run -O "$t" "$OUT/corpus/$t" "corpus/$t" -- "${OPTS[@]}" -max_total_time="$SECS" >"$OUT/$t.log" 2>&1; then
+  if cargo +nightly fuzz run -O "$t" "$OUT/corpus/$t" "corpus/$t" -- "${OPTS[@]}" "${LIMIT[@]}" >"$OUT/$t.log" 2>&1; then
     verdict=PASS
   else
     verdict=FAIL fail=1
@@ -44,6 +48,6 @@ for t in $TARGETS; do
     grep -m3 -E 'panicked|SUMMARY|==ERROR|Test unit written' "$OUT/$t.log" | sed 's/^/         | /'
   fi
 done
-printf '%s\n' "fuzzing, ${SECS} s per target ($(date -u +%F)):" "${report[@]}" >"$OUT/report.txt"
+printf '%s\n' "fuzzing, ${SECS} s${FUZZ_RUNS:+ or $FUZZ_RUNS executions} per target ($(date -u +%F)):" "${report[@]}" >"$OUT/report.txt"
 [ $fail = 0 ] && echo "fuzz: every target clean (report: target/fuzz/report.txt)"
 exit $fail

@@ -60,13 +60,14 @@ check-threads: all
 	bash tests/threads/run.sh
 
 # The cargo-fuzz targets (fuzz/): every regression input and seed replayed, then a short run of
-# each target (FUZZ_SECONDS, default 10). `make fuzz` is the long run (default 600 s per target).
+# each target (FUZZ_SECONDS, default 10). `make fuzz` is the long run (default 600 s per target;
+# `make fuzz FUZZ_SECONDS=3600 FUZZ_RUNS=10000000` stops each target at 10 M executions).
 FUZZ_SECONDS ?= 10
 check-fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 fuzz:
-	bash scripts/fuzz.sh $(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
+	FUZZ_RUNS=$(FUZZ_RUNS) bash scripts/fuzz.sh $(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
 
 # 55 hostile or broken servers (tests/hostile/server.py): ours must end every call within the
 # timeout with a log line, valgrind-clean; the original's outcome on each is reported beside it.
