@@ -31,6 +31,9 @@ pub struct Decoder3<'a> {
 
 type R<T> = Result<T, DecodeError>;
 
+/// The most items a container reserves room for before they are decoded.
+const RESERVE_CAP: usize = 1024;
+
 impl<'a> Decoder3<'a> {
     pub fn new(input: &'a [u8]) -> Self {
         Decoder3 {
@@ -115,6 +118,14 @@ impl<'a> Decoder3<'a> {
     }
 
     /// How many items of `size` bytes the rest of the input could hold: the cap for reserving.
+    /// An empty vector for `n` items that [`Self::fits`] admitted. The reservation is capped:
+    /// every container nested inside another is admitted against the same bytes left, so
+    /// reserving each count in full would let 64 nested arrays of a 64 KiB message reserve 64
+    /// times its length in values. Past the cap, vectors grow only as items actually decode.
+    fn vec_for<T>(n: usize) -> Vec<T> {
+        Vec::with_capacity(n.min(RESERVE_CAP))
+    }
+
     fn fits(&self, count: u32, size: usize) -> R<usize> {
         let count = count as usize;
         if count.saturating_mul(size) > self.left() {
@@ -174,7 +185,7 @@ impl<'a> Decoder3<'a> {
                         assoc.push((key, self.value()?));
                     }
                     let n = self.fits(count, 1)?;
-                    let mut dense = Vec::with_capacity(n);
+                    let mut dense = Self::vec_for(n);
                     for _ in 0..n {
                         dense.push(self.value()?);
                     }
@@ -214,7 +225,7 @@ impl<'a> Decoder3<'a> {
                     let fixed = self.u8()? != 0;
                     let type_name = self.string()?;
                     let n = self.fits(count, 1)?;
-                    let mut items = Vec::with_capacity(n);
+                    let mut items = Self::vec_for(n);
                     for _ in 0..n {
                         items.push(self.value()?);
                     }
@@ -231,7 +242,7 @@ impl<'a> Decoder3<'a> {
                 Ok((count, id)) => {
                     let weak_keys = self.u8()? != 0;
                     let n = self.fits(count, 2)?;
-                    let mut entries = Vec::with_capacity(n);
+                    let mut entries = Self::vec_for(n);
                     for _ in 0..n {
                         let k = self.value()?;
                         let v = self.value()?;
@@ -270,7 +281,7 @@ impl<'a> Decoder3<'a> {
             let count = if externalizable { 0 } else { bits >> 3 };
             let class_name = self.string()?;
             let n = self.fits(count, 1)?;
-            let mut sealed = Vec::with_capacity(n);
+            let mut sealed = Self::vec_for(n);
             for _ in 0..n {
                 sealed.push(self.string()?);
             }
@@ -298,7 +309,7 @@ impl<'a> Decoder3<'a> {
             }));
         }
         let n = self.fits(traits.sealed.len() as u32, 1)?;
-        let mut sealed = Vec::with_capacity(n);
+        let mut sealed = Self::vec_for(n);
         for _ in 0..n {
             sealed.push(self.value()?);
         }
@@ -534,6 +545,21 @@ mod tests {
         ] {
             assert_eq!(decode(input), Err(DecodeError::Truncated), "{input:02x?}");
         }
+    }
+
+    #[test]
+    fn nested_counts_reserve_a_bounded_amount() {
+        // 63 arrays nested, each announcing as many items as there are bytes left: each count is
+        // admitted, but only RESERVE_CAP items' room is reserved at each level.
+        let mut input = Vec::new();
+        for _ in 0..63 {
+            let count = (65_536 - input.len() - 5) as u32;
+            let n = count << 1 | 1;
+            input.extend_from_slice(&[0x09, 0x80 | (n >> 22) as u8, 0x80 | (n >> 15 & 0x7f) as u8, 0x80 | (n >> 8 & 0x7f) as u8, n as u8, 0x01]);
+        }
+        input.resize(65_536, 0x01);
+        assert_eq!(decode(&input), Err(DecodeError::Truncated));
+        assert_eq!(Decoder3::vec_for::<Value3>(1 << 27).capacity(), RESERVE_CAP);
     }
 
     #[test]
