@@ -117,7 +117,6 @@ impl<'a> Decoder3<'a> {
         Ok(Ok((h >> 1, id)))
     }
 
-    /// How many items of `size` bytes the rest of the input could hold: the cap for reserving.
     /// An empty vector for `n` items that [`Self::fits`] admitted. The reservation is capped:
     /// every container nested inside another is admitted against the same bytes left, so
     /// reserving each count in full would let 64 nested arrays of a 64 KiB message reserve 64
@@ -126,6 +125,8 @@ impl<'a> Decoder3<'a> {
         Vec::with_capacity(n.min(RESERVE_CAP))
     }
 
+    /// `count` items of `size` bytes, if the rest of the input could hold them (a count it could
+    /// not is refused before anything is reserved).
     fn fits(&self, count: u32, size: usize) -> R<usize> {
         let count = count as usize;
         if count.saturating_mul(size) > self.left() {
@@ -555,7 +556,11 @@ mod tests {
         for _ in 0..63 {
             let count = (65_536 - input.len() - 5) as u32;
             let n = count << 1 | 1;
-            input.extend_from_slice(&[0x09, 0x80 | (n >> 22) as u8, 0x80 | (n >> 15 & 0x7f) as u8, 0x80 | (n >> 8 & 0x7f) as u8, n as u8, 0x01]);
+            // Array marker, the count as a 4-byte U29 (flag bit: inline), no associative part.
+            let u29 = [0x80 | (n >> 22) as u8, 0x80 | (n >> 15 & 0x7f) as u8, 0x80 | (n >> 8 & 0x7f) as u8, n as u8];
+            input.push(0x09);
+            input.extend_from_slice(&u29);
+            input.push(0x01);
         }
         input.resize(65_536, 0x01);
         assert_eq!(decode(&input), Err(DecodeError::Truncated));
