@@ -5,11 +5,15 @@
 # copy under target/fuzz/, so the checked-in corpus only changes by hand). Prints executions per
 # target; fails on any crash, leak or timeout, naming the input that caused it
 # (fuzz/artifacts/<target>/). `make fuzz` runs it long, `make check-fuzz` short.
+# FUZZ_OUT=DIR puts the working corpora, logs and report.txt there instead of target/fuzz, so a
+# long run can go on beside another run or a `make check` (whose check-fuzz starts target/fuzz's over).
 set -euo pipefail
+OUT=${FUZZ_OUT:-}
+[ -n "$OUT" ] && { mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd); }
 cd "$(dirname "$0")/.."
 REPO=$PWD
 SECS=${1:-120}
-OUT=$REPO/target/fuzz
+OUT=${OUT:-$REPO/target/fuzz}
 export PATH=$HOME/.cargo/bin:$PATH
 command -v cargo-fuzz >/dev/null || { echo "fuzz: cargo-fuzz not found (run scripts/install-deps.sh)" >&2; exit 2; }
 cargo +nightly --version >/dev/null 2>&1 || { echo "fuzz: no nightly toolchain (run scripts/install-deps.sh)" >&2; exit 2; }
@@ -55,5 +59,5 @@ for t in $TARGETS; do
   fi
 done
 printf '%s\n' "fuzzing, ${SECS} s${FUZZ_RUNS:+ or $FUZZ_RUNS executions} per target ($(date -u +%F)):" "${report[@]}" >"$OUT/report.txt"
-[ $fail = 0 ] && echo "fuzz: every target clean (report: target/fuzz/report.txt)"
+[ $fail = 0 ] && echo "fuzz: every target clean (report: $OUT/report.txt)"
 exit $fail

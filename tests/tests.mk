@@ -61,7 +61,8 @@ check-threads: all
 
 # The cargo-fuzz targets (fuzz/): every regression input and seed replayed, then a short run of
 # each target (FUZZ_SECONDS, default 10). `make fuzz` is the long run (default 600 s per target;
-# `make fuzz FUZZ_SECONDS=3600 FUZZ_RUNS=10000000` stops each target at 10 M executions).
+# `make fuzz FUZZ_SECONDS=3600 FUZZ_RUNS=10000000` stops each target at 10 M executions; FUZZ_OUT=dir
+# keeps its corpora, logs and report out of target/fuzz, which check-fuzz starts over).
 FUZZ_SECONDS ?= 10
 check-fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
