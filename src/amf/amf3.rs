@@ -117,6 +117,18 @@ impl<'a> Decoder3<'a> {
         Ok(Ok((h >> 1, id)))
     }
 
+    /// `count` items, each at least `size` bytes of input, decoded by `item`: a count the rest of
+    /// the input could not hold is refused before anything is reserved ([`Self::fits`]), and the
+    /// room reserved is capped ([`Self::vec_for`]).
+    fn list<T>(&mut self, count: u32, size: usize, mut item: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+        let n = self.fits(count, size)?;
+        let mut items = Self::vec_for(n);
+        for _ in 0..n {
+            items.push(item(self)?);
+        }
+        Ok(items)
+    }
+
     /// An empty vector for `n` items that [`Self::fits`] admitted. The reservation is capped:
     /// every container nested inside another is admitted against the same bytes left, so
     /// reserving each count in full would let 64 nested arrays of a 64 KiB message reserve 64
@@ -185,11 +197,7 @@ impl<'a> Decoder3<'a> {
                         }
                         assoc.push((key, self.value()?));
                     }
-                    let n = self.fits(count, 1)?;
-                    let mut dense = Self::vec_for(n);
-                    for _ in 0..n {
-                        dense.push(self.value()?);
-                    }
+                    let dense = self.list(count, 1, Self::value)?;
                     Value3::Array(Array3 { id, assoc, dense })
                 }
             },
@@ -200,20 +208,17 @@ impl<'a> Decoder3<'a> {
                     Ok((count, id)) => {
                         let fixed = self.u8()? != 0;
                         let size = if m == marker::VECTOR_DOUBLE { 8 } else { 4 };
-                        let n = self.fits(count, size)?;
                         match m {
                             marker::VECTOR_INT => {
-                                let items = (0..n)
-                                    .map(|_| self.u32().map(|v| v as i32))
-                                    .collect::<R<_>>()?;
+                                let items = self.list(count, size, |d| d.u32().map(|v| v as i32))?;
                                 Value3::VectorInt { id, fixed, items }
                             }
                             marker::VECTOR_UINT => {
-                                let items = (0..n).map(|_| self.u32()).collect::<R<_>>()?;
+                                let items = self.list(count, size, Self::u32)?;
                                 Value3::VectorUint { id, fixed, items }
                             }
                             _ => {
-                                let items = (0..n).map(|_| self.f64()).collect::<R<_>>()?;
+                                let items = self.list(count, size, Self::f64)?;
                                 Value3::VectorDouble { id, fixed, items }
                             }
                         }
@@ -225,11 +230,7 @@ impl<'a> Decoder3<'a> {
                 Ok((count, id)) => {
                     let fixed = self.u8()? != 0;
                     let type_name = self.string()?;
-                    let n = self.fits(count, 1)?;
-                    let mut items = Self::vec_for(n);
-                    for _ in 0..n {
-                        items.push(self.value()?);
-                    }
+                    let items = self.list(count, 1, Self::value)?;
                     Value3::VectorObject {
                         id,
                         fixed,
@@ -242,13 +243,7 @@ impl<'a> Decoder3<'a> {
                 Err(r) => Value3::Reference(r),
                 Ok((count, id)) => {
                     let weak_keys = self.u8()? != 0;
-                    let n = self.fits(count, 2)?;
-                    let mut entries = Self::vec_for(n);
-                    for _ in 0..n {
-                        let k = self.value()?;
-                        let v = self.value()?;
-                        entries.push((k, v));
-                    }
+                    let entries = self.list(count, 2, |d| Ok((d.value()?, d.value()?)))?;
                     Value3::Dictionary {
                         id,
                         weak_keys,
@@ -281,11 +276,7 @@ impl<'a> Decoder3<'a> {
             let dynamic = bits & 4 != 0;
             let count = if externalizable { 0 } else { bits >> 3 };
             let class_name = self.string()?;
-            let n = self.fits(count, 1)?;
-            let mut sealed = Self::vec_for(n);
-            for _ in 0..n {
-                sealed.push(self.string()?);
-            }
+            let sealed = self.list(count, 1, Self::string)?;
             let t = Arc::new(Traits {
                 class_name,
                 sealed,
@@ -309,11 +300,7 @@ impl<'a> Decoder3<'a> {
                 external: Some(Box::new(payload)),
             }));
         }
-        let n = self.fits(traits.sealed.len() as u32, 1)?;
-        let mut sealed = Self::vec_for(n);
-        for _ in 0..n {
-            sealed.push(self.value()?);
-        }
+        let sealed = self.list(traits.sealed.len() as u32, 1, Self::value)?;
         let mut dynamic = Vec::new();
         if traits.dynamic {
             loop {
