@@ -90,8 +90,8 @@ impl From<HandshakeError> for ConnError {
 }
 
 /// The stall clock ran out (see `Connection::stall`).
-fn stalled(limit: std::time::Duration) -> ConnError {
-    log::error!("the peer sends too slowly: part of a chunk has waited more than {} s for the rest", limit.as_secs());
+fn stalled(limit: std::time::Duration, what: &str) -> ConnError {
+    log::error!("part of {what} has waited more than {} s for the rest: the peer sends too slowly, or has stopped", limit.as_secs());
     ConnError::Timeout
 }
 
@@ -124,6 +124,8 @@ pub struct Connection {
     /// peer trickling bytes must not hold a call longer than the timeout. None: no limit.
     stall_limit: Option<std::time::Duration>,
     stalled_since: Option<std::time::Instant>,
+    /// What the stall clock waits for, as its error names it ("the handshake", "a chunk").
+    awaited: &'static str,
     /// Messages of other chunk streams that completed while a direct payload was being read, in
     /// order: they come after it.
     pub deferred: std::collections::VecDeque<(MessageHeader, Vec<u8>)>,
@@ -154,6 +156,7 @@ impl Connection {
             read_limit: READ_BLOCK,
             stall_limit: None,
             stalled_since: None,
+            awaited: "a chunk",
             deferred: std::collections::VecDeque::new(),
             interrupted,
         }
@@ -222,13 +225,17 @@ impl Connection {
         let (Some(limit), Some(since)) = (self.stall_limit, self.stalled_since) else { return read(self) };
         let left = limit.saturating_sub(since.elapsed());
         if left.is_zero() {
-            return Err(stalled(limit));
+            return Err(stalled(limit, self.awaited));
         }
         let _ = self.transport.set_timeout(Some(left.max(std::time::Duration::from_millis(1))));
         let r = read(self);
         // The stall limit is the receive timeout (both come from `timeout=`).
         let _ = self.transport.set_timeout(Some(limit));
-        r
+        match r {
+            // The wait was cut to what the clock had left: that is the clock running out.
+            Err(ConnError::Timeout) if left < limit => Err(stalled(limit, self.awaited)),
+            r => r,
+        }
     }
 
     /// `fill` under the stall clock: for callers waiting for the rest of something begun.
@@ -254,7 +261,7 @@ impl Connection {
         }
         let now = std::time::Instant::now();
         if now.duration_since(*self.stalled_since.get_or_insert(now)) > limit {
-            return Err(stalled(limit));
+            return Err(stalled(limit, self.awaited));
         }
         Ok(())
     }
@@ -263,9 +270,14 @@ impl Connection {
     pub fn read_exact(&mut self, n: usize) -> Result<&[u8], ConnError> {
         self.drop_pending();
         self.stalled_since = None;
+        self.awaited = "the handshake";
         while self.end - self.start < n {
-            self.fill_watched()?;
+            if let Err(e) = self.fill_watched() {
+                self.awaited = "a chunk";
+                return Err(e);
+            }
         }
+        self.awaited = "a chunk";
         self.pending = n;
         Ok(&self.buf[self.start..self.start + n])
     }
@@ -292,11 +304,20 @@ impl Connection {
     /// The peer closed the connection: worth a warning when that cut a chunk or a message short
     /// (between messages it is the ordinary end of a session).
     fn log_cut_short(&self) {
+        if let Some(part) = self.unfinished() {
+            log::warn!("the peer closed the connection {part}");
+        }
+    }
+
+    /// What a read that ends now leaves unfinished, if anything: "in the middle of a chunk (…)"
+    /// or "in the middle of a message (…)".
+    pub fn unfinished(&self) -> Option<String> {
         let held = self.end - self.start;
         if held > 0 {
-            log::warn!("the peer closed the connection in the middle of a chunk ({held} bytes of it had arrived)");
-        } else if let Some((csid, received, length)) = self.reader.unfinished() {
-            log::warn!("the peer closed the connection in the middle of a message (chunk stream {csid}: {received} of {length} bytes)");
+            Some(format!("in the middle of a chunk ({held} bytes of it had arrived)"))
+        } else {
+            let (csid, received, length) = self.reader.unfinished()?;
+            Some(format!("in the middle of a message (chunk stream {csid}: {received} of {length} bytes)"))
         }
     }
 

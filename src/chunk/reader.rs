@@ -386,14 +386,14 @@ impl ChunkReader {
         })
     }
 
-    /// The message in progress on `csid`, for a caller that wants to finish it itself; its body
-    /// so far is `body(csid)`. None when nothing is in progress there.
     /// A message some chunks of which have arrived: (chunk stream, bytes received, length).
     pub fn unfinished(&self) -> Option<(u32, u32, u32)> {
         let (csid, s) = self.streams.iter().find(|(_, s)| s.received > 0 && s.received < s.length)?;
         Some((csid, s.received, s.length))
     }
 
+    /// The message in progress on `csid`, for a caller that wants to finish it itself; its body
+    /// so far is `body(csid)`. None when nothing is in progress there.
     pub fn partial(&self, csid: u32) -> Option<Partial> {
         let s = self.stream(csid)?;
         if s.received == 0 || s.received >= s.length || self.raw.is_some() {

@@ -19,6 +19,16 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
     b.get(at..at + 4).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
 }
 
+/// Whether a protocol control message has the bytes its kind needs; a short one is named in a
+/// warning (and then ignored, as the original ignores it, silently).
+fn long_enough(body: &[u8], need: usize, what: &str) -> bool {
+    if body.len() >= need {
+        return true;
+    }
+    log::warn!("{what} of {} bytes is too short (it needs {need}): ignored", body.len());
+    false
+}
+
 fn status_strings<'o>(obj: &'o Object<'_>) -> (&'o [u8], &'o [u8], &'o [u8]) {
     let info = obj.props.get(3).and_then(|p| p.value.as_object());
     let get = |n: &[u8]| info.and_then(|o| o.get(n)).and_then(|p| p.value.as_str()).unwrap_or(b"");
@@ -30,7 +40,7 @@ impl Session {
     pub fn client_packet(&mut self, m: &Message<'_>) -> PacketKind {
         match m.type_id {
             msg::CHUNK_SIZE => {
-                if let Some(size) = be32(m.body, 0) {
+                if let Some(size) = long_enough(m.body, 4, "a Set Chunk Size message").then(|| be32(m.body, 0)).flatten() {
                     let size = size as i32;
                     if size <= 0 {
                         // The original stores any value; a non-positive chunk size would make the
@@ -47,20 +57,24 @@ impl Session {
                 }
             }
             msg::ABORT => {
-                if let (Some(csid), Some(c)) = (be32(m.body, 0), self.conn.as_mut()) {
+                if let (true, Some(csid), Some(c)) = (long_enough(m.body, 4, "an Abort message"), be32(m.body, 0), self.conn.as_mut()) {
                     c.reader.abort(csid);
                 }
             }
-            msg::BYTES_READ => log::debug!("received: bytes read report"),
+            msg::BYTES_READ => {
+                if long_enough(m.body, 4, "an Acknowledgement") {
+                    log::debug!("received: bytes read report");
+                }
+            }
             msg::CONTROL => self.handle_ctrl(m.body),
             msg::SERVER_BW => {
-                if let Some(v) = be32(m.body, 0) {
+                if let Some(v) = long_enough(m.body, 4, "a Window Acknowledgement Size message").then(|| be32(m.body, 0)).flatten() {
                     self.st.server_bw = v as i32;
                     log::debug!("server BW = {}", self.st.server_bw);
                 }
             }
             msg::CLIENT_BW => {
-                if let Some(v) = be32(m.body, 0) {
+                if let Some(v) = long_enough(m.body, 4, "a Set Peer Bandwidth message").then(|| be32(m.body, 0)).flatten() {
                     self.st.client_bw = v as i32;
                     self.st.client_bw2 = m.body.get(4).copied().unwrap_or(0xff);
                     log::debug!("client BW = {} {}", self.st.client_bw, self.st.client_bw2 as i8);
@@ -138,8 +152,15 @@ impl Session {
     }
 
     fn handle_ctrl(&mut self, body: &[u8]) {
-        let kind: i32 = if body.len() >= 2 { i32::from(i16::from_be_bytes([body[0], body[1]])) } else { -1 };
+        if !long_enough(body, 2, "a User Control message") {
+            return;
+        }
+        let kind = i32::from(i16::from_be_bytes([body[0], body[1]]));
         log::debug!("received ctrl. type: {kind}, len: {}", body.len());
+        // Every event but the SWF verification request carries a 4-byte value.
+        if kind != 0x1A && body.len() < 6 {
+            log::warn!("a User Control event {kind} of {} bytes is too short (it needs 6): ignored", body.len());
+        }
         if body.len() >= 6 {
             let v = be32(body, 2).unwrap_or(0);
             match kind {
@@ -248,7 +269,14 @@ impl Session {
                 match &invoked[..] {
                     b"connect" => self.on_connected(&obj),
                     b"createStream" => {
-                        self.st.stream_id = obj.props.get(3).and_then(|p| p.value.as_number()).unwrap_or(0.0) as i32;
+                        let id = obj.props.get(3).and_then(|p| p.value.as_number()).unwrap_or(0.0);
+                        // (The original casts whatever came: NaN or -1 became a stream id.)
+                        if !(0.0..=f64::from(i32::MAX)).contains(&id) {
+                            log::error!("createStream answered with {id}, which is not a stream id; closing");
+                            self.close(false);
+                            return false;
+                        }
+                        self.st.stream_id = id as i32;
                         if self.link.publishing() {
                             let _ = self.send_publish();
                         } else {
@@ -294,7 +322,8 @@ impl Session {
                         String::from_utf8_lossy(code),
                         String::from_utf8_lossy(description)
                     ),
-                    None => log::error!("rtmp server sent error"),
+                    None if code.is_empty() => log::error!("rtmp server sent error"),
+                    None => log::error!("rtmp server sent error: {} {}", String::from_utf8_lossy(code), String::from_utf8_lossy(description)),
                 }
             }
             b"close" => {
@@ -368,6 +397,10 @@ impl Session {
     }
 
     fn on_status(&mut self, obj: &Object<'_>) -> bool {
+        if obj.props.get(3).and_then(|p| p.value.as_object()).is_none() {
+            log::warn!("onStatus without an info object: ignored");
+            return false;
+        }
         let (code, level, description) = status_strings(obj);
         log::debug!("HandleInvoke, onStatus: {}", String::from_utf8_lossy(code));
         match code {

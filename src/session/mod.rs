@@ -337,6 +337,8 @@ impl Session {
         if let Err(e) = &r {
             log::error!("RTMP_Connect1, {e}");
             self.close(false);
+            // RTMP_IsTimedout tells a silent server from a refusal, as after the original's ReadN.
+            self.st.timed_out = matches!(e, ConnError::Timeout);
         }
         r
     }
@@ -375,6 +377,7 @@ impl Session {
             Err(e) => {
                 log::error!("RTMP_Serve, handshake failed: {e}");
                 self.close(false);
+                self.st.timed_out = matches!(e, ConnError::Timeout);
                 Err(e)
             }
         }
@@ -521,6 +524,8 @@ impl Session {
                 if self.link.protocol & feature::HTTP2 != 0 {
                     // The server end of RTMPT: the client polled and sent nothing (not an error).
                     log::debug!("RTMP_ReadPacket: the rtmpt client polled; nothing to read");
+                } else if let Some(part) = self.conn.as_ref().and_then(|c| c.unfinished()) {
+                    log::error!("RTMP_ReadPacket: no data within {} s {part}", self.link.timeout);
                 } else {
                     log::error!("RTMP_ReadPacket, failed to read RTMP packet header: no data within {} s", self.link.timeout);
                 }
@@ -574,6 +579,9 @@ impl Session {
                 Err(_) => break,
             };
             if body.is_empty() {
+                if type_id == msg::INVOKE {
+                    log::warn!("an empty command message on chunk stream {csid}: ignored");
+                }
                 continue;
             }
             if matches!(type_id, msg::AUDIO | msg::VIDEO | msg::INFO) {

@@ -83,17 +83,33 @@ impl HttpServerTunnel {
         }
     }
 
+    /// `fill`, for a request of which `held` bytes are here: the peer closing now cut it short.
+    fn fill_request(&mut self, held: usize) -> io::Result<()> {
+        match self.fill() {
+            Err(e) if held > 0 && e.kind() == io::ErrorKind::UnexpectedEof => {
+                Err(io::Error::new(e.kind(), format!("the rtmpt client closed the connection in the middle of a request ({held} bytes of it had arrived)")))
+            }
+            r => r,
+        }
+    }
+
     /// The next request: its path and body.
     fn request(&mut self) -> io::Result<(String, Vec<u8>)> {
         let mut searched = 0;
         let end = loop {
+            // Every request of the tunnel is a POST: anything else is refused at its first bytes,
+            // not after the receive timeout has waited for the end of a head that will not come.
+            let n = self.rx.len().min(4);
+            if self.rx[..n] != b"POST"[..n] {
+                return Err(bad(format!("an rtmpt client sent bytes that are not a POST request: {:?}", String::from_utf8_lossy(&self.rx[..n]))));
+            }
             if let Some(p) = head_end(&self.rx, &mut searched) {
                 break p;
             }
             if self.rx.len() > MAX_HEADER {
                 return Err(bad(format!("an HTTP request header longer than {MAX_HEADER} bytes")));
             }
-            self.fill()?;
+            self.fill_request(self.rx.len())?;
         };
         let head = String::from_utf8_lossy(&self.rx[..end]).into_owned();
         let line = head.lines().next().unwrap_or("");
@@ -102,14 +118,20 @@ impl HttpServerTunnel {
         if method != "POST" {
             return Err(bad(format!("an rtmpt client sent \"{line}\"")));
         }
-        let len = content_length(&head).unwrap_or(0);
+        let len = match content_length(&head) {
+            Some(len) => len,
+            None if head.to_ascii_lowercase().contains("\ncontent-length:") => {
+                return Err(bad("an rtmpt request whose Content-Length is not a length".into()));
+            }
+            None => 0,
+        };
         if len > MAX_BODY {
             return Err(bad(format!("an rtmpt request of {len} bytes")));
         }
         // Nothing is consumed before the whole request is here: a read interrupted meanwhile
         // starts over on the same bytes.
         while self.rx.len() < end + 4 + len {
-            self.fill()?;
+            self.fill_request(self.rx.len())?;
         }
         let body = self.rx[end + 4..end + 4 + len].to_vec();
         self.rx.drain(..end + 4 + len);
