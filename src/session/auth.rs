@@ -112,6 +112,13 @@ mod hashes {
         b.iter().flat_map(|x| format!("{x:02x}").into_bytes()).collect()
     }
 
+    /// The adobe answer to the server's challenge (`theirs`: its opaque, else its challenge) and
+    /// our own random one (`ours`), as FFmpeg's do_adobe_auth computes it.
+    pub fn adobe_response(user: &[u8], salt: &[u8], password: &[u8], theirs: &[u8], ours: &[u8]) -> Vec<u8> {
+        let hash1 = b64(&md5(&[user, salt, password]));
+        b64(&md5(&[&hash1, theirs, ours]))
+    }
+
     pub fn token(method: Method, ps: &[(&[u8], &[u8])], app: &[u8], password: &[u8]) -> Result<Vec<u8>, String> {
         let user = param(ps, b"user");
         let mut t = Vec::new();
@@ -121,9 +128,8 @@ mod hashes {
                 let mut r = [0u8; 4];
                 crate::crypto::random_bytes(&mut r);
                 let ours = b64(&r);
-                let hash1 = b64(&md5(&[user, salt, password]));
                 let theirs = if opaque.is_empty() { challenge } else { opaque };
-                let response = b64(&md5(&[&hash1, theirs, &ours]));
+                let response = adobe_response(user, salt, password, theirs, &ours);
                 for (k, v) in [(&b"&challenge="[..], &ours[..]), (b"&response=", &response), (b"&opaque=", opaque)] {
                     t.extend_from_slice(k);
                     t.extend_from_slice(v);
@@ -151,12 +157,6 @@ mod hashes {
             }
         }
         Ok(t)
-    }
-
-    #[cfg(test)]
-    pub fn adobe_expected(user: &[u8], salt: &[u8], password: &[u8], opaque: &[u8], ours: &[u8]) -> Vec<u8> {
-        let hash1 = b64(&md5(&[user, salt, password]));
-        b64(&md5(&[&hash1, opaque, ours]))
     }
 
     #[cfg(test)]
@@ -195,15 +195,29 @@ mod tests {
 
     #[test]
     fn adobe_response_is_what_a_server_expects() {
-        let d = b"[ AccessManager.Reject ] : [ authmod=adobe ] : ?reason=needauth&user=bob&salt=s4lt&challenge=c1&opaque=op4";
-        let t = answer(d, b"live?authmod=adobe&user=bob", b"bob", b"secret").unwrap();
-        let mut q = b"?".to_vec();
-        q.extend_from_slice(&t[1..]);
-        let ours = query_value(&q, b"challenge");
-        assert_eq!(ours.len(), 8, "base64 of 4 random bytes");
-        assert_eq!(query_value(&q, b"opaque"), b"op4");
-        assert_eq!(query_value(&q, b"response"), &hashes::adobe_expected(b"bob", b"s4lt", b"secret", b"op4", ours)[..]);
-        assert!(!t.windows(6).any(|w| w == b"secret"));
+        // Computed apart from this code, with Python's hashlib and base64:
+        //   h1 = b64encode(md5(b"bob" + b"s4lt" + b"secret").digest())
+        //   b64encode(md5(h1 + b"op4" + b"AAECAw==").digest())
+        // (h1 is "gUPfyKaP+1nppIAOgLHX4w==").
+        assert_eq!(hashes::adobe_response(b"bob", b"s4lt", b"secret", b"op4", b"AAECAw=="), b"wnztS3SSsQPNdjrGxJcp1Q==");
+    }
+
+    /// The answer hashes the server's opaque when it sent one, else its challenge, with the
+    /// client challenge it sends along.
+    #[test]
+    fn adobe_answer_hashes_the_right_challenges() {
+        for (query, opaque, theirs) in [(&b"&challenge=c1&opaque=op4"[..], &b"op4"[..], &b"op4"[..]), (b"&challenge=c1", b"", b"c1")] {
+            let mut d = b"[ AccessManager.Reject ] : [ authmod=adobe ] : ?reason=needauth&user=bob&salt=s4lt".to_vec();
+            d.extend_from_slice(query);
+            let t = answer(&d, b"live?authmod=adobe&user=bob", b"bob", b"secret").unwrap();
+            let mut q = b"?".to_vec();
+            q.extend_from_slice(&t[1..]);
+            let ours = query_value(&q, b"challenge");
+            assert_eq!(ours.len(), 8, "base64 of 4 random bytes");
+            assert_eq!(query_value(&q, b"opaque"), opaque);
+            assert_eq!(query_value(&q, b"response"), &hashes::adobe_response(b"bob", b"s4lt", b"secret", theirs, ours)[..]);
+            assert!(!t.windows(6).any(|w| w == b"secret"));
+        }
     }
 
     #[test]

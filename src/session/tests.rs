@@ -248,16 +248,20 @@ fn publish_sends_the_original_sequence() {
 fn a_silent_server_times_out() {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
+    // Holds the connection until the client hangs up, so only the client's own timeout ends the
+    // wait; the server's limit is far past the bound, to fail rather than hang if it never does.
     let hold = std::thread::spawn(move || {
-        let (s, _) = l.accept().unwrap();
-        std::thread::sleep(Duration::from_millis(1800));
-        drop(s);
+        let (mut s, _) = l.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(6))).unwrap();
+        let _ = std::io::copy(&mut s, &mut std::io::sink());
     });
     let mut s = client(port, false);
     s.link.timeout = 1;
     let start = std::time::Instant::now();
-    assert!(s.open(None).is_err());
-    assert!(start.elapsed() < Duration::from_millis(2500), "took {:?}", start.elapsed());
+    let r = s.open(None);
+    let took = start.elapsed();
+    assert!(matches!(r, Err(ConnError::Timeout)), "{r:?}");
+    assert!(took >= Duration::from_millis(900) && took < Duration::from_millis(1800), "took {took:?} for a 1 s timeout");
     hold.join().unwrap();
 }
 
@@ -266,7 +270,15 @@ fn refused_connection_fails_fast() {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     drop(l);
+    // Far below the 5 s timeout: a refusal must end the attempt, not wait the timeout out.
+    let fast = Duration::from_millis(500);
     let mut s = client(port, false);
-    assert!(s.open(None).is_err());
-    let _ = Tcp::connect("127.0.0.1", port, Duration::from_secs(1), &|| false);
+    let start = std::time::Instant::now();
+    let r = s.open(None);
+    assert!(start.elapsed() < fast, "took {:?}", start.elapsed());
+    assert!(matches!(&r, Err(ConnError::Io(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused), "{r:?}");
+    let start = std::time::Instant::now();
+    let e = Tcp::connect("127.0.0.1", port, Duration::from_secs(5), &|| false).unwrap_err();
+    assert!(start.elapsed() < fast, "took {:?}", start.elapsed());
+    assert_eq!(e.kind(), std::io::ErrorKind::ConnectionRefused, "{e}");
 }
