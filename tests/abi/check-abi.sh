@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Compile-time proof that include/librtmp/ is the original's ABI: layouts on x86_64, i386, aarch64
-# and armhf (with and without NO_CRYPTO), every constant and enum value, every exported prototype,
-# C++ inclusion, and -Wall cleanliness. Each check also runs against Debian's /usr/include/librtmp
-# as a control, so a wrong reference table cannot pass silently.
+# and armhf (with and without NO_CRYPTO), every constant and enum value, every prototype the
+# original's headers declare and every export, C++ inclusion, and -Wall cleanliness. Each check also runs against Debian's /usr/include/librtmp
+# as a control, so a wrong reference table cannot pass silently; without Debian's headers that is
+# a failure, not a quieter pass.
 set -u
-cd "$(dirname "$0")/../.."
+# shellcheck source=tests/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
+cd "$REPO" || exit 1
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 GEN="python3 tests/abi/gen_checks.py"
 pass=0; fail=0
@@ -12,7 +15,11 @@ check() { # name, command...
   local name=$1; shift
   if "$@" >"$T/out" 2>&1; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; head -20 "$T/out"; fi
 }
-have_ref=0; [ -f /usr/include/librtmp/rtmp.h ] && have_ref=1
+have_ref=1
+if [ ! -f /usr/include/librtmp/rtmp.h ]; then
+  have_ref=0; fail=$((fail+1))
+  echo "FAIL: setup: Debian's librtmp-dev is not installed (scripts/install-deps.sh installs it); no check has its control"
+fi
 
 for pair in x86_64:gcc i386:i686-linux-gnu-gcc aarch64:aarch64-linux-gnu-gcc armhf:arm-linux-gnueabihf-gcc; do
   arch=${pair%%:*}; cc=${pair##*:}
@@ -47,8 +54,9 @@ int main() {
 }
 CXX
 check "C++ compile (ours)" g++ -Wall -Wextra -Werror -c -Iinclude "$T/cxx.cc" -o "$T/cxx.o"
-check "C++ link against build/ (ours)" g++ "$T/cxx.o" -Lbuild -lrtmp -o "$T/cxx"
-check "C++ run (ours)" env LD_LIBRARY_PATH=build "$T/cxx"
+check "C++ link against $OURS_DIR (ours)" g++ "$T/cxx.o" -L"$OURS_DIR" -lrtmp -Wl,-rpath,"$OURS_DIR" -o "$T/cxx"
+check "C++ run (ours)" on_lib ours "$T/trace" "$T/cxx"
+check "C++ run loaded $OURS_LIBRTMP" loaded ours "$T/trace"
 check "C99 -pedantic compile (ours)" gcc -std=c99 -pedantic -Wall -Werror -fsyntax-only -Iinclude -x c - <<'C'
 #include <librtmp/rtmp.h>
 #include <librtmp/log.h>
@@ -56,5 +64,6 @@ check "C99 -pedantic compile (ours)" gcc -std=c99 -pedantic -Wall -Werror -fsynt
 int main(void) { return 0; }
 C
 
+tally abi $pass 0 $fail
 echo "abi: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -5,7 +5,7 @@ layout, constants and prototypes. Compile-only: it works with cross compilers an
 
 usage: gen_checks.py layout ARCH   > layout_ARCH.c    (layout-ARCH.tsv and nocrypto sizes)
        gen_checks.py constants     > constants.c      (every #define / enum value)
-       gen_checks.py prototypes    > prototypes.c     (each exported prototype redeclared)
+       gen_checks.py prototypes    > prototypes.c     (each header prototype's type, each export redeclared)
 """
 import os
 import re
@@ -94,25 +94,36 @@ int (*keep_use_macros)(RTMPPacket *) = use_macros;''')
 
 def prototypes():
     out = [PRELUDE + "#include <string.h>\n#include <sys/socket.h>\n"]
-    n = 0
+    asserts, redecls = [], []
     for r in rows("symbols.tsv"):
-        if len(r) < 8 or r[1] != "function" or r[2] == "-":
+        if len(r) < 8 or r[1] not in ("function", "data"):
             continue
-        decl = r[7].split(";")[0] + ";"
-        # Redeclaring each prototype after the headers: a mismatch in any parameter or return type
-        # is a compile error ("conflicting types").
-        out.append(decl)
-        n += 1
-    for r in rows("symbols.tsv"):
-        if len(r) >= 8 and r[1] == "data":
-            decl = re.sub(r"/\*.*", "", r[7]).strip()
-            if not decl.startswith("extern"):
-                decl = "extern " + decl
+        name, kind, section, in_header = r[0], r[1], r[2], r[5]
+        decl = re.sub(r"/\*.*", "", r[7]).strip().split(";")[0] + ";"
+        if kind == "data":
             if "TLS_CTX" in decl:
                 decl = "extern void *RTMP_TLS_ctx;"
-            out.append(decl)
-            n += 1
-    out.append(f"int prototype_checks = {n};")
+            if not decl.startswith("extern"):
+                decl = "extern " + decl
+        # "DECLARED ONLY": the 4 AMFProp_Set* that the original's amf.h declares but nothing
+        # defines; a caller that names them compiles against the original, so against ours too.
+        if in_header == "yes" or in_header.startswith("DECLARED ONLY"):
+            # A redeclaration alone would pass for a name the headers lack (it declares it anew),
+            # so the header's own declaration is used first: an undeclared name or another type is
+            # a compile error. Through a pointer, so that a lost const on a data object counts too.
+            proto = f"proto_{name}"
+            typedef = re.sub(rf"\b{name}\b", proto, re.sub(r"^extern\s+", "", decl), count=1)
+            asserts.append(f"typedef {typedef}")
+            asserts.append(f'_Static_assert(__builtin_types_compatible_p(__typeof__(&{name}), {proto} *), '
+                           f'"{name} is not declared in a header as: {decl}");')
+        if section != "-":
+            # Redeclaring each export after the headers: for the 6 that no header declares this is
+            # the only check, and it catches a conflicting declaration in ours (which would break a
+            # program that declares them itself, as the original's callers had to).
+            redecls.append(decl)
+    n_typed = len(asserts) // 2
+    out += asserts + redecls
+    out.append(f"int prototype_checks = {n_typed + len(redecls)}; /* {n_typed} typed, {len(redecls)} redeclared */")
     return "\n".join(out) + "\n"
 
 

@@ -14,7 +14,8 @@ set -u
 export LC_ALL=C
 
 INTEROP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$INTEROP_DIR/../.." && pwd)
+# shellcheck source=tests/common.sh
+source "$INTEROP_DIR/../common.sh"
 PY=/usr/bin/python3            # Debian's python: python3-librtmp lives there (not in a pyenv)
 HOST=127.0.0.1
 LIB=${LIB:-orig}
@@ -207,19 +208,15 @@ wait_size() {
 free_ports() { "$PY" "$INTEROP_DIR/nettool.py" ports "$1" "$RUN/ports.used"; }
 
 # ------------------------------------------------------------------ the librtmp under test
-ORIG_LIBRTMP=$(env -u LD_LIBRARY_PATH -u LD_PRELOAD ldd /usr/bin/rtmpdump 2>/dev/null | awk '$1 == "librtmp.so.1" {print $3}')
-OURS_LIBRTMP=$REPO/build/librtmp.so.1
-if [ "$LIB" = ours ]; then EXPECT_LIBRTMP=$OURS_LIBRTMP; else EXPECT_LIBRTMP=$ORIG_LIBRTMP; fi
+# (ORIG_LIBRTMP, OURS_LIBRTMP and on_lib come from tests/common.sh)
+EXPECT_LIBRTMP=$(lib_path "$LIB")
 
-# with_lib TAG CMD...: run CMD (a program, not a function) against the selected librtmp:
-# LIB=ours puts $REPO/build first in LD_LIBRARY_PATH, LIB=orig clears it. ld.so's library trace of
-# every process goes to $RUN/ld/TAG.PID so that check_lib TAG can prove what was loaded.
+# with_lib TAG CMD...: run CMD (a program, not a function) against the selected librtmp (on_lib:
+# LIB=ours gets LD_LIBRARY_PATH=$OURS_DIR alone, LIB=orig none). ld.so's library trace of every
+# process goes to $RUN/ld/TAG.PID so that check_lib TAG can prove what was loaded.
 with_lib() {
   local tag=$1; shift
-  local -a e=(env -u LD_PRELOAD -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$tag"
-              "GST_REGISTRY=$GST_REGISTRY_FILE")
-  [ "$LIB" = ours ] && e+=("LD_LIBRARY_PATH=$REPO/build")
-  "${e[@]}" "$@"
+  on_lib "$LIB" "$RUN/ld/$tag" env "GST_REGISTRY=$GST_REGISTRY_FILE" "$@"
 }
 # check_lib TAG: every process of with_lib TAG that loaded a librtmp loaded EXPECT_LIBRTMP, and at
 # least one did.
