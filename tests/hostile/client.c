@@ -1,6 +1,7 @@
 /* hostile-client URL: what an application does with librtmp (connect, play, RTMP_Read to the end)
- * against a hostile or broken server, reporting how each call ended. The server under test is
- * tests/hostile/server.py; the library is whichever librtmp.so.1 the dynamic linker finds. */
+ * against a hostile or broken server, reporting how far it got and how each call ended (the
+ * stage each case of tests/hostile/server.py expects is checked against this line). The library
+ * is whichever librtmp.so.1 the dynamic linker finds. */
 #include <librtmp/rtmp.h>
 #include <librtmp/log.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ int main(int argc, char **argv) {
   double t0 = now();
   RTMP *r = RTMP_Alloc();
   RTMP_Init(r);
-  int setup = RTMP_SetupURL(r, argv[1]), conn = 0, stream = 0, rc = 0;
+  int setup = RTMP_SetupURL(r, argv[1]), conn = 0, stream = 0, rc = 0, timedout;
   long total = 0;
   if (setup) conn = RTMP_Connect(r, NULL);
   if (conn) stream = RTMP_ConnectStream(r, 0);
@@ -28,8 +29,10 @@ int main(int argc, char **argv) {
     while ((rc = RTMP_Read(r, buf, 65536)) > 0 && total < (64L << 20)) total += rc;
     free(buf);
   }
+  timedout = RTMP_IsTimedout(r);
   RTMP_Close(r);
   RTMP_Free(r);
-  printf("setup=%d connect=%d stream=%d read=%d bytes=%ld seconds=%.2f\n", setup, conn, stream, rc, total, now() - t0);
+  printf("setup=%d connect=%d stream=%d read=%d bytes=%ld timedout=%d seconds=%.2f\n", setup, conn, stream, rc, total, timedout,
+         now() - t0);
   return 0;
 }

@@ -1,81 +1,107 @@
 #!/usr/bin/env bash
 # run.sh [CASE-PREFIX...] (make check-hostile): every case of tests/hostile/server.py against our
-# library and, for the report, against Debian's original.
+# library, and by the same rules against Debian's original.
 #
-# The client (client.c: connect, play, RTMP_Read to the end, timeout=1) must, on ours: exit
-# normally (no signal, no abort), finish within the timeout + 2 s, leave a WARNING or ERROR line
-# naming the problem, and run clean under valgrind (no invalid access, no definite leak). The
-# original's outcome is only reported: it is what users of the original get.
+# The client (client.c: connect, play, RTMP_Read to the end, timeout=1) passes a case when: the
+# scripted server got its damage onto the wire (its marker); the client's report shows the stage
+# the case expects (connect=, stream=, bytes>=, timedout=); a WARNING or ERROR line matches the
+# case's pattern (server.py judge); it exited normally (no signal) within the timeout + 2 s; and,
+# for ours, valgrind saw no invalid access and no definite leak. Each run proves which
+# librtmp.so.1 it loaded.
+#
+# The original is judged by the same rules, for the report; the cases it always crashes or hangs
+# on (server.py list's second column) must fail there, or the suite could not tell them apart.
+#
+#   HOSTILE_OURS_ONLY=1  only the plain runs on the library under test (no valgrind, no original):
+#                        the negative control (tests/negative/run.sh) runs it on a useless library
 # shellcheck source=tests/hostile/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 TMO=1
 LIMIT=$((TMO + 2))
 SEL=("$@")
+OURS_ONLY=${HOSTILE_OURS_ONLY:-0}
 
 hostile_prereqs hostile
-gcc -O1 -g -Wall -I"$REPO/include" -o "$RUN/client" "$HOSTILE/client.c" -L"$REPO/build" -lrtmp || exit 2
+gcc -O1 -g -Wall -I"$REPO/include" -o "$RUN/client" "$HOSTILE/client.c" -L"$OURS_DIR" -lrtmp || exit 2
 
-# serve NAME TAG: the case's server in the background; prints its port
-serve() {
-  daemon_start "srv-$1-$2" "$PY" "$HOSTILE/server.py" "$1" "$RUN/port.$1.$2"
-  wait_file "$RUN/port.$1.$2" 10 "hostile server $1" >/dev/null || return 1
-  cat "$RUN/port.$1.$2"
-}
-
-# run_client NAME TAG LIB [valgrind...]: one client run; sets RC SECS and leaves its output
+# run_client NAME TAG LIB [valgrind...]: one client run against a fresh server; sets RC SECS and
+# leaves $RUN/NAME.TAG.{out,err,sent} and the library proof in LIBOK (empty, or why not)
 run_client() {
-  local name=$1 tag=$2 lib=$3 port t0; shift 3
-  port=$(serve "$name" "$tag") || { RC=-1; SECS=0; return; }
-  local env=(env -u LD_LIBRARY_PATH -u LD_PRELOAD)
-  [ "$lib" = ours ] && env+=("LD_LIBRARY_PATH=$REPO/build")
+  local name=$1 tag=$2 lib=$3 port t0 portfile=$RUN/port.$1.$2; shift 3
+  daemon_start "srv-$name-$tag" "$PY" "$HOSTILE/server.py" "$name" "$portfile"
+  if ! wait_file "$portfile" 10 "hostile server $name" >/dev/null; then RC=-1 SECS=0 LIBOK="the server did not start"; return; fi
+  port=$(cat "$portfile")
   t0=$(now_us)
   # (in a subshell: the original's crashes are findings, not noise from this shell)
-  (timeout -s KILL 30 "${env[@]}" "$@" "$RUN/client" "rtmp://127.0.0.1:$port/app/stream timeout=$TMO" \
+  (on_lib "$lib" "$RUN/ld.$name.$tag" timeout -s KILL 30 "$@" "$RUN/client" "rtmp://127.0.0.1:$port/app/stream timeout=$TMO" \
     >"$RUN/$name.$tag.out" 2>"$RUN/$name.$tag.err") 2>/dev/null
   RC=$?
   SECS=$(secs_since "$t0")
   daemon_stop "srv-$name-$tag"
+  mv -f "$portfile.sent" "$RUN/$name.$tag.sent" 2>/dev/null
+  LIBOK=$(loaded "$lib" "$RUN/ld.$name.$tag")
 }
 
-pass=0 failed=()
-printf '%-26s %-14s %s\n' case ours original >"$RUN/report.txt"
-while IFS=$'\t' read -r name what; do
+# verdict NAME TAG KILLED_AT: the problems with one run by the case's rules, one per line (none: a pass)
+verdict() {
+  local name=$1 tag=$2
+  [ -n "$LIBOK" ] && echo "$LIBOK"
+  [ "$RC" = 0 ] || echo "$(outcome "$RC" "$3" "$SECS")"
+  [ $((10#$(echo "$SECS" | tr -d .))) -le $((LIMIT * 100)) ] || echo "took ${SECS}s (limit ${LIMIT}s)"
+  "$PY" "$HOSTILE/server.py" judge "$name" "$RUN/$name.$tag.out" "$RUN/$name.$tag.err" "$RUN/$name.$tag.sent"
+}
+
+pass=0 failed=() orig_failed=0 orig_must=()
+printf '%-26s %-14s %s\n' case ours 'original, by the same rules' >"$RUN/report.txt"
+while IFS=$'\t' read -r name orig_known what; do
   selected "$name" || continue
-  problems=()
   run_client "$name" ours ours
-  ours_rc=$RC ours_secs=$SECS
-  if [ "$ours_rc" != 0 ]; then problems+=("$(outcome "$ours_rc" 30 "$ours_secs")"); fi
-  if [ $((10#$(echo "$ours_secs" | tr -d .))) -gt $((LIMIT * 100)) ]; then problems+=("took ${ours_secs}s (limit ${LIMIT}s)"); fi
-  grep -q '^\(ERROR\|WARNING\):' "$RUN/$name.ours.err" || problems+=("no WARNING or ERROR line in the log")
-  run_client "$name" vg ours valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
-  vg_rc=$RC
-  if [ "$vg_rc" = 99 ]; then problems+=("valgrind: $(grep -m1 -E '==[0-9]+== (Invalid|Conditional|.*definitely lost)' "$RUN/$name.vg.err")")
-  elif [ "$vg_rc" != 0 ]; then problems+=("under valgrind: $(outcome "$vg_rc" 30 "$SECS")"); fi
-  run_client "$name" orig orig
-  orig=$(outcome "$RC" 30 "$SECS")
-  # What memcheck finds in the original on the same input (reported, not asserted).
-  run_client "$name" origvg orig valgrind --leak-check=no
-  errs=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$RUN/$name.origvg.err" | tail -1)
-  case $RC in 0) [ "${errs:-0}" != 0 ] && orig="$orig; memcheck: $errs errors" ;; *) orig="$orig; under valgrind: $(outcome "$RC" 30 "$SECS")" ;; esac
-  # The most telling line: the first that is not the generic timeout at the end.
-  why=$( (grep '^\(ERROR\|WARNING\):' "$RUN/$name.ours.err" | grep -v 'no data within' ; grep '^ERROR:' "$RUN/$name.ours.err") | head -1 | cut -c1-110)
+  ours_secs=$SECS
+  mapfile -t problems < <(verdict "$name" ours 30)
+  if [ "$OURS_ONLY" != 1 ]; then
+    run_client "$name" vg ours valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
+    if [ "$RC" = 99 ]; then problems+=("valgrind: $(grep -m1 -E '==[0-9]+== (Invalid|Conditional|.*definitely lost)' "$RUN/$name.vg.err")")
+    elif [ "$RC" != 0 ]; then problems+=("under valgrind: $(outcome "$RC" 30 "$SECS")"); fi
+    [ -n "$LIBOK" ] && problems+=("under valgrind: $LIBOK")
+    run_client "$name" orig orig
+    mapfile -t oproblems < <(verdict "$name" orig 30)
+    if [ ${#oproblems[@]} = 0 ]; then orig="ok, ${SECS}s"
+    else
+      orig_failed=$((orig_failed + 1)) orig="FAIL: ${oproblems[0]}"
+      # Failing the log rule alone: what the original said instead.
+      [[ ${oproblems[0]} == "no WARNING or ERROR line"* ]] && orig="FAIL: its log: $(grep -m1 -E '^(ERROR|WARNING):' "$RUN/$name.orig.err" | cut -c1-80)"
+    fi
+    if [ "$orig_known" != - ] && [ ${#oproblems[@]} = 0 ]; then orig_must+=("$name: the original, which always ${orig_known/%h/he}s on it, passed"); fi
+    # What memcheck finds in the original on the same input (reported, not asserted).
+    run_client "$name" origvg orig valgrind --leak-check=no
+    errs=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$RUN/$name.origvg.err" | tail -1)
+    case $RC in 0) [ "${errs:-0}" != 0 ] && orig="$orig; memcheck: $errs errors" ;; *) orig="$orig; under valgrind: $(outcome "$RC" 30 "$SECS")" ;; esac
+  fi
+  # The line that named the problem.
+  pattern=$("$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); import server; print(server.CASES[sys.argv[2]]["log"])' "$HOSTILE" "$name")
+  why=$(grep -E '^(ERROR|WARNING):' "$RUN/$name.ours.err" | grep -m1 -E -- "$pattern" | cut -c1-110)
   if [ ${#problems[@]} = 0 ]; then
     pass=$((pass + 1))
     printf 'PASS   %-26s %5ss  %s\n' "$name" "$ours_secs" "$what"
-    printf '         | %s\n' "$why"
-    printf '%-26s %-14s %s\n' "$name" "ok, ${ours_secs}s" "$orig" >>"$RUN/report.txt"
+    printf '         | %s\n' "$(cat "$RUN/$name.ours.out")" "$why"
+    [ "$OURS_ONLY" = 1 ] || printf '%-26s %-14s %s\n' "$name" "ok, ${ours_secs}s" "$orig" >>"$RUN/report.txt"
   else
     failed+=("$name")
     printf 'FAIL   %-26s %5ss  %s\n' "$name" "$ours_secs" "$what"
-    printf '         | %s\n' "${problems[@]}"
+    printf '         | %s\n' "${problems[@]}" "report: $(cat "$RUN/$name.ours.out" 2>/dev/null)"
     tail -3 "$RUN/$name.ours.err" | sed 's/^/         | /'
-    printf '%-26s %-14s %s\n' "$name" "FAIL" "$orig" >>"$RUN/report.txt"
+    [ "$OURS_ONLY" = 1 ] || printf '%-26s %-14s %s\n' "$name" "FAIL" "$orig" >>"$RUN/report.txt"
   fi
 done < <("$PY" "$HOSTILE/server.py" list)
 
-echo
-echo "== the same cases on Debian's original librtmp ($ORIG_LIBRTMP):"
-cat "$RUN/report.txt"
-echo "original: $(grep -c 'CRASH' "$RUN/report.txt") cases crash it, $(grep -c 'HANG' "$RUN/report.txt") hang it past 30 s, $(grep -c 'memcheck' "$RUN/report.txt") make it touch memory it must not (valgrind), of $((pass + ${#failed[@]})) cases"
+if [ "$OURS_ONLY" != 1 ]; then
+  echo
+  echo "== the same cases on Debian's original librtmp ($ORIG_LIBRTMP), judged by the same rules:"
+  cat "$RUN/report.txt"
+  n=$((pass + ${#failed[@]}))
+  echo "original: fails $orig_failed of $n cases; $(grep -c 'CRASH' "$RUN/report.txt") crash it, $(grep -c 'HANG' "$RUN/report.txt") hang it past 30 s, $(grep -c 'memcheck' "$RUN/report.txt") make it touch memory it must not (valgrind)"
+  for m in "${orig_must[@]}"; do failed+=("control:${m%%:*}"); echo "FAIL   control: $m: the case cannot tell a broken library from a sound one"; done
+fi
 echo "$pass passed, ${#failed[@]} failed (ours: $OURS_LIBRTMP)"
+tally hostile-servers "$pass" 0 "${#failed[@]}"
 [ ${#failed[@]} = 0 ] || { echo "failed: ${failed[*]}"; exit 1; }

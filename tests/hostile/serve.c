@@ -1,8 +1,9 @@
 /* hostile-serve PORTFILE: what a server does with librtmp, rtmpsrv's way (accept, RTMP_Serve,
  * RTMP_ReadPacket, AMF_Decode of every command, a peer's Set Chunk Size taken as it comes, the
  * other messages to RTMP_ClientPacket), against one hostile or broken client from
- * tests/hostile/client.py. Reports how the calls ended and how long the longest took; the
- * library is whichever librtmp.so.1 the dynamic linker finds. */
+ * tests/hostile/client.py. Reports how far it got and how the calls ended (each case of client.py
+ * says what this line must show) and how long the longest call took; the library is whichever
+ * librtmp.so.1 the dynamic linker finds. */
 #include <librtmp/rtmp.h>
 #include <librtmp/log.h>
 #include <arpa/inet.h>
@@ -34,7 +35,7 @@ int main(int argc, char **argv)
 {
   struct sockaddr_in a;
   socklen_t alen = sizeof(a);
-  int ls, fd, served, packets = 0, commands = 0, undecodable = 0, polls = 0;
+  int ls, fd, served, packets = 0, commands = 0, undecodable = 0, polls = 0, timedout;
   FILE *f;
   double t0, start;
 
@@ -99,11 +100,12 @@ int main(int argc, char **argv)
     }
     RTMPPacket_Free(&p);
   }
+  timedout = RTMP_IsTimedout(r);
   t0 = now();
   RTMP_Close(r);
   since(t0);
   RTMP_Free(r);
-  printf("serve=%d packets=%d commands=%d undecodable=%d longest_call=%.2f seconds=%.2f\n", served, packets, commands, undecodable,
-         longest, now() - start);
+  printf("serve=%d packets=%d commands=%d undecodable=%d timedout=%d longest_call=%.2f seconds=%.2f\n", served, packets, commands,
+         undecodable, timedout, longest, now() - start);
   return 0;
 }
