@@ -2,7 +2,8 @@
 # FFmpeg built from Debian's source with --enable-librtmp, finding this library only through
 # PKG_CONFIG_PATH (build/librtmp-uninstalled.pc), once against librtmp.so.1 and once against
 # librtmp.a alone; each build then publishes and plays through nginx-rtmp, and its librtmp options
-# (rtmp_live, rtmp_buffer, rtmp_app, rtmp_playpath, rtmp_conn) must reach the wire.
+# (rtmp_live, rtmp_buffer, rtmp_app, rtmp_playpath, rtmp_conn) must reach the wire, as a witness
+# between FFmpeg and nginx decodes it.
 #   FFMPEG_CACHE=DIR  where the source and builds are kept (default target/ffmpeg)
 LIB=ours
 source "$(dirname "${BASH_SOURCE[0]}")/../interop/lib.sh"
@@ -67,21 +68,33 @@ roundtrip() {
 c_roundtrip_shared() { roundtrip shared; }
 c_roundtrip_static() { roundtrip static; }
 
-# FFmpeg's librtmp options end up in the URL string it gives RTMP_SetupURL; our debug log
-# (FFmpeg shows librtmp's DEBUG at -loglevel verbose) and nginx's log show what reached the wire.
+# FFmpeg's librtmp options end up in the URL string it gives RTMP_SetupURL. What reached the wire
+# is judged from the bytes: tests/interop/wiretap.py relays to nginx and decodes what the client
+# sent (the connect object and its extra arguments, SetBufferLength, play and its start).
+# wire_has CONN PYTHON-EXPR WHAT: some message of connection CONN in the tap's log satisfies EXPR
+# (over `m`, one decoded message: m['command'] = [name, txn, obj, args...], m['event'], m['values'])
+wire_has() {
+  "$PY" - "$OUT/tap.log" "$1" "$2" <<'PYEOF' && ok "$3 (on the wire)" || { fail "$3: not on the wire"; sed 's/^/    /' "$OUT/tap.log" | cut -c1-200; return 1; }
+import json, sys
+msgs = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(0 if any(eval(sys.argv[3], {}, {'m': m}) for m in msgs if m['conn'] == int(sys.argv[2])) else 1)
+PYEOF
+}
 c_options() {
-  local ff=$W/build-shared/ffmpeg log=$OUT/opts.log ngx
-  # only what nginx logs from here on: the lines of this case's plays
-  ngx=$(wc -l <"$NGX_DIR/error.log")
-  new_ngx() { tail -n +"$((ngx + 1))" "$NGX_DIR/error.log"; }
-  with_lib "$CASE" timeout 30 "$ff" "${FFX[@]}" -loglevel verbose -rtmp_app vod -rtmp_playpath small.flv -rtmp_buffer 4321 \
-    -rtmp_conn "S:hello N:42" -i "rtmp://$HOST:$RTMP_PORT/" -c copy -f flv "$OUT/opt.flv" 2>"$log" || { tail -5 "$log"; fail "playing with options failed"; return 1; }
-  grep -q "connect: app 'vod'" "$log" && ok "rtmp_app reached connect" || { fail "rtmp_app: $(grep 'connect:' "$log")"; return 1; }
-  grep -q "bytes of extra arguments" "$log" && ! grep -q " 0 bytes of extra arguments" "$log" && ok "rtmp_conn added connect arguments" || { fail "rtmp_conn not sent"; return 1; }
-  grep -q "SetBufferLength: stream 1, 4321 ms" "$log" && ok "rtmp_buffer reached SetBufferLength" || { fail "rtmp_buffer: $(grep SetBufferLength "$log")"; return 1; }
-  new_ngx | grep -q "play: name='small.flv'" && ok "rtmp_playpath reached play" || { fail "rtmp_playpath"; return 1; }
-  with_lib "$CASE" timeout 30 "$ff" "${FFX[@]}" -loglevel verbose -rtmp_live live -t 1 -i "$U/vod/small.flv" -c copy -f flv "$OUT/live-opt.flv" 2>"$OUT/live.log" || true
-  new_ngx | grep -q "start=-1000" && ok "rtmp_live live made play start at -1000" || { fail "rtmp_live: $(new_ngx | grep "play: name" | tail -1)"; return 1; }
+  local ff=$W/build-shared/ffmpeg log=$OUT/opts.log tap
+  daemon_start tap "$PY" "$INTEROP_DIR/wiretap.py" "$OUT/tap.port" "$HOST" "$RTMP_PORT" "$OUT/tap.log"
+  wait_file "$OUT/tap.port" 10 "the wiretap" || { fail "the wiretap did not start"; return 1; }
+  tap=$(cat "$OUT/tap.port")
+  with_lib "$CASE" timeout 30 "$ff" "${FFX[@]}" -loglevel error -rtmp_app vod -rtmp_playpath small.flv -rtmp_buffer 4321 \
+    -rtmp_conn "S:hello N:42" -i "rtmp://$HOST:$tap/" -c copy -f flv "$OUT/opt.flv" 2>"$log" || { tail -5 "$log"; fail "playing with options failed"; return 1; }
+  check_lib "$CASE" || return 1
+  flvcmp "$SMALL" "$OUT/opt.flv" || { fail "the tags played with the options differ from the source's"; return 1; }
+  wire_has 1 "m.get('command', [''])[0] == 'connect' and m['command'][2].get('app') == 'vod'" "rtmp_app vod: the connect object's app" || return 1
+  wire_has 1 "m.get('command', [''])[0] == 'connect' and m['command'][3:] == ['hello', 42.0]" "rtmp_conn S:hello N:42: the connect's extra arguments" || return 1
+  wire_has 1 "m.get('event') == 3 and m['values'] == [1, 4321]" "rtmp_buffer 4321: SetBufferLength of stream 1" || return 1
+  wire_has 1 "m.get('command', [''])[0] == 'play' and m['command'][3] == 'small.flv'" "rtmp_playpath small.flv: the play command's name" || return 1
+  with_lib "$CASE" timeout 30 "$ff" "${FFX[@]}" -loglevel error -rtmp_live live -t 1 -i "rtmp://$HOST:$tap/vod/small.flv" -c copy -f flv "$OUT/live-opt.flv" 2>"$OUT/live.log" || true
+  wire_has 2 "m.get('command', [''])[0] == 'play' and m['command'][3:5] == ['small', -1000.0]" "rtmp_live live: play starts at -1000" || return 1
 }
 
 MEDIA=$RUN/media
@@ -96,6 +109,5 @@ run_case --timeout 900 --desc "the same with --pkg-config-flags=--static against
 run_case_bg --desc "FFmpeg (shared) publishes live and plays vod through librtmp: tags equal" roundtrip-shared c_roundtrip_shared
 run_case_bg --desc "FFmpeg (static) publishes live and plays vod through librtmp: tags equal" roundtrip-static c_roundtrip_static
 wait_cases
-# after the round trips, which also play vod/small.flv: nginx's log then holds this case's plays only
-run_case --desc "FFmpeg's rtmp_app, rtmp_playpath, rtmp_buffer, rtmp_conn, rtmp_live take effect" options c_options
+run_case --desc "FFmpeg's rtmp_app, rtmp_playpath, rtmp_buffer, rtmp_conn, rtmp_live reach the wire (a witness decodes them)" options c_options
 summary

@@ -28,6 +28,45 @@ def string(s):
 def null(): return b'\x05'
 def key(k): k = k.encode(); return struct.pack('>H', len(k)) + k
 def obj(d): return b'\x03' + b''.join(key(k) + v for k, v in d.items()) + b'\x00\x00\x09'
+def decode_amf0(b):
+    """The AMF0 values of `b`, in order (numbers, booleans, strings, None for null and undefined,
+    dicts for objects and ECMA arrays, lists for strict arrays): what a witness of the wire
+    needs. Raises ValueError on anything else."""
+    def value(p):
+        t, p = b[p], p + 1
+        if t == 0:
+            return struct.unpack('>d', b[p:p + 8])[0], p + 8
+        if t == 1:
+            return b[p] != 0, p + 1
+        if t in (2, 0x0c):
+            n = 2 if t == 2 else 4
+            ln = int.from_bytes(b[p:p + n], 'big')
+            return b[p + n:p + n + ln].decode(errors='replace'), p + n + ln
+        if t in (5, 6):
+            return None, p
+        if t in (3, 8):
+            p += 4 if t == 8 else 0
+            d = {}
+            while b[p:p + 3] != b'\x00\x00\x09':
+                ln = int.from_bytes(b[p:p + 2], 'big')
+                k = b[p + 2:p + 2 + ln].decode(errors='replace')
+                d[k], p = value(p + 2 + ln)
+            return d, p + 3
+        if t == 0x0a:
+            n, p = int.from_bytes(b[p:p + 4], 'big'), p + 4
+            out = []
+            for _ in range(n):
+                v, p = value(p)
+                out.append(v)
+            return out, p
+        raise ValueError(f'AMF0 type 0x{t:02x}')
+    out, p = [], 0
+    while p < len(b):
+        v, p = value(p)
+        out.append(v)
+    return out
+
+
 def status(code, level='status', extra=None):
     d = {'level': string(level), 'code': string(code), 'description': string(code)}
     d.update(extra or {})
