@@ -2,12 +2,17 @@
 # relay.sh [CASE-PREFIX...]: the server side (RTMP_Serve, RTMP_TLS_Accept) through
 # c-examples/rtmp-relay, with clients nobody here wrote.
 #
-# The relay runs on our build/librtmp.so.1 (checked in /proc/PID/maps). Its peers: Debian's ffmpeg
+# The relay runs on the library under test, $OURS_DIR/librtmp.so.1 (OURS_DIR, default build/; see
+# tests/common.sh; checked in /proc/PID/maps), as do our examples, taken from OURS_DIR too (make
+# builds them in build/ only: copy them beside another library to test it). Its peers: Debian's ffmpeg
 # (its own RTMP code: publisher and player over rtmp and rtmps), Debian's rtmpdump and
 # python3-librtmp on Debian's ORIGINAL librtmp (rtmp, rtmpe: the original's client handshakes
 # against our server), and our own c-examples. Outputs are compared with the source file (audio
 # and video payload sequences, flvtool.py cmp; vod byte for byte). Broken clients must not stop
-# the relay, and a run under valgrind must be clean.
+# the relay, and a run under valgrind must be clean. Live players must end when the relay tells
+# them the stream ended (UnpublishNotify), soon after the publisher leaves and with the exit code
+# of a normal end: the relay keeps their connection open, so a player that missed it would only
+# end at its own receive timeout.
 # shellcheck source=tests/interop/lib.sh
 LIB=orig   # the librtmp clients run on Debian's original; the relay on ours, whatever LIB says
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -15,14 +20,27 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SEL=("$@")
 
 FF=(ffmpeg -hide_banner -nostdin -loglevel error -y)
-BUILD=$REPO/build
+# The prefixes that run a program on one library alone, as on_lib (tests/common.sh) does, but as a
+# command that env execs: a daemon's recorded PID is then the program's own (its /proc/PID/maps,
+# the signals c_interrupt and c_valgrind send, its exit code). Every process run on ours is traced
+# to $RUN/ld/ours.*, proven at the end (ours-proven); those on the original per case (check_lib).
+OURS=(env -u LD_PRELOAD -u LD_LIBRARY_PATH -u LD_DEBUG -u LD_DEBUG_OUTPUT "LD_LIBRARY_PATH=$OURS_DIR"
+      LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/ours")
+ORIG=(env -u LD_PRELOAD -u LD_LIBRARY_PATH -u LD_DEBUG -u LD_DEBUG_OUTPUT LD_DEBUG=libs)
+PLAY=("${OURS[@]}" "$OURS_DIR/rtmp-play")
+PUBLISH=("${OURS[@]}" "$OURS_DIR/rtmp-publish")
+# The live players' own receive timeout, and how soon after their publisher has left each must
+# have ended: well inside that timeout, so that ending at it (having missed the relay's notice)
+# fails. (ffmpeg's RTMP client has no receive timeout by default: not ending in time is its miss.)
+PLAYER_TMO=10 END_SECS=3
 echo "== interop relay: rtmp-relay on $OURS_LIBRTMP; librtmp clients on $ORIG_LIBRTMP; run dir $RUN"
 
 for tool in ffmpeg rtmpdump openssl valgrind "$PY"; do
   command -v "$tool" >/dev/null || setup_fail "$tool not found (run scripts/install-deps.sh)"
 done
-for b in rtmp-relay rtmp-play rtmp-publish librtmp.so.1; do
-  [ -x "$BUILD/$b" ] || [ -f "$BUILD/$b" ] || setup_fail "$BUILD/$b is not built (make)"
+[ -f "$OURS_LIBRTMP" ] || setup_fail "$OURS_LIBRTMP does not exist (make, or set OURS_DIR)"
+for b in rtmp-relay rtmp-play rtmp-publish; do
+  [ -x "$OURS_DIR/$b" ] || setup_fail "$OURS_DIR/$b does not exist: make builds the examples in build/ only; copy them into $OURS_DIR to test the library there"
 done
 [ -n "$ORIG_LIBRTMP" ] || setup_fail "Debian's librtmp.so.1 not found (ldd /usr/bin/rtmpdump)"
 if ldd "$(command -v ffmpeg)" | grep -q librtmp; then setup_fail "this ffmpeg links librtmp: it is not an independent peer"; fi
@@ -40,7 +58,7 @@ RELAY_ARGS=()
 relay_start() {
   local name=$1; shift
   read -r PORT TLS_PORT < <(free_ports 2)
-  daemon_start "$name" "$@" "$BUILD/rtmp-relay" -v -p "$PORT" --tls-port "$TLS_PORT" \
+  daemon_start "$name" "${OURS[@]}" "$@" "$OURS_DIR/rtmp-relay" -v -p "$PORT" --tls-port "$TLS_PORT" \
     --cert "$RUN/tls/server.pem" --key "$RUN/tls/server.key" --vod "$MEDIA" --timeout 5 "${RELAY_ARGS[@]}"
   RELAY_PID=$DAEMON_PID RELAY_LOG=$RUN/logs/${CASE:+$CASE.}$name.log U=rtmp://$HOST:$PORT
   wait_port "$PORT" 60 "rtmp-relay" "$RELAY_PID" && wait_port "$TLS_PORT" 60 "rtmp-relay (tls)" "$RELAY_PID"
@@ -56,6 +74,23 @@ relay_says() {
 }
 # orig TAG CMD...: CMD on Debian's original librtmp (LIB=orig), its loaded library recorded
 orig() { with_lib "$@"; }
+# ended WHAT PID T0_US RC...: the live player WHAT (PID, a daemon of this case) has ended within
+# END_SECS of T0 (when its publisher left) with one of the exit codes RC (those of a normal end)
+ended() {
+  local what=$1 pid=$2 t0=$3 rc c; shift 3
+  while alive "$pid"; do
+    if [ "$(now_us)" -ge $(( t0 + END_SECS * 1000000 )) ]; then
+      fail "$what still running ${END_SECS}s after the publisher left (its receive timeout: ${PLAYER_TMO}s): it did not end on the relay's UnpublishNotify"
+      return 1
+    fi
+    sleep 0.02
+  done
+  wait "$pid"; rc=$?
+  for c in "$@"; do
+    [ "$rc" = "$c" ] && { ok "$what ended within $(secs_since "$t0")s of the publisher leaving, rc=$rc"; return 0; }
+  done
+  fail "$what ended $(secs_since "$t0")s after the publisher left with rc=$rc, not that of a normal end ($*)"
+}
 
 relay_start relay >"$RUN/logs/relay-start.log" 2>&1 || { cat "$RUN/logs/relay-start.log"; tail "$RUN/logs/relay.log"; setup_fail "rtmp-relay did not start"; }
 grep -q "$(readlink -f "$OURS_LIBRTMP")" "/proc/$RELAY_PID/maps" || setup_fail "rtmp-relay did not load $OURS_LIBRTMP"
@@ -63,11 +98,11 @@ echo "setup: rtmp-relay pid $RELAY_PID on rtmp $PORT, rtmps $TLS_PORT, loaded $O
 
 # ------------------------------------------------------------------ cases
 c_live_ours() {
-  daemon_start play "$BUILD/rtmp-play" --live --timeout 10 "$U/live/ours" -o "$OUT/out.flv"
+  daemon_start play "${PLAY[@]}" --live --timeout "$PLAYER_TMO" "$U/live/ours" -o "$OUT/out.flv"
   local player=$DAEMON_PID
   relay_says "live/ours: playing" || return 1
-  timeout 30 "$BUILD/rtmp-publish" "$SMALL" "$U/live/ours" || { fail "rtmp-publish rc=$?"; return 1; }
-  wait_exit "$player" 15 || { fail "rtmp-play did not end after the publisher left"; return 1; }
+  timeout 30 "${PUBLISH[@]}" "$SMALL" "$U/live/ours" || { fail "rtmp-publish rc=$?"; return 1; }
+  ended rtmp-play "$player" "$(now_us)" 0 || return 1
   flvcmp "$SMALL" "$OUT/out.flv"
 }
 
@@ -75,21 +110,23 @@ c_live_ffmpeg() {
   # Three players wait: Debian's rtmpdump and python3-librtmp on the original librtmp, and
   # Debian's ffmpeg; then ffmpeg publishes in real time.
   local -A pid
-  daemon_start rtmpdump env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
-    timeout 40 rtmpdump -q --live -r "$U/live/ff" -o "$OUT/rtmpdump.flv"
+  daemon_start rtmpdump "${ORIG[@]}" "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
+    timeout 40 rtmpdump -q --live -m "$PLAYER_TMO" -r "$U/live/ff" -o "$OUT/rtmpdump.flv"
   pid[rtmpdump]=$DAEMON_PID
-  daemon_start python env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
-    timeout 40 "$PY" "$INTEROP_DIR/py_read.py" "$U/live/ff" "$OUT/python.flv" --live
+  daemon_start python "${ORIG[@]}" "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
+    timeout 40 "$PY" "$INTEROP_DIR/py_read.py" "$U/live/ff" "$OUT/python.flv" --live --timeout "$PLAYER_TMO"
   pid[python]=$DAEMON_PID
   daemon_start ffplay timeout 40 "${FF[@]}" -i "$U/live/ff" -c copy -f flv "$OUT/ffmpeg.flv"
   pid[ffplay]=$DAEMON_PID
   relay_says "live/ff: playing" 3 || return 1
   timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$U/live/ff" || { fail "ffmpeg publish rc=$?"; return 1; }
-  local n
-  for n in rtmpdump python ffplay; do
-    wait_exit "${pid[$n]}" 15 || { fail "$n did not end after the publisher left"; return 1; }
-  done
-  check_lib "$CASE" || return 1
+  local t0 bad=0; t0=$(now_us)
+  # rtmpdump: 0, as ffmpeg's live metadata says duration 0: nothing for the original's download,
+  # short of its last tag, to fall short of (compare rtmpe_case)
+  ended "rtmpdump (original)" "${pid[rtmpdump]}" "$t0" 0 || bad=1
+  ended "python3-librtmp (original)" "${pid[python]}" "$t0" 0 || bad=1
+  ended "ffmpeg (player)" "${pid[ffplay]}" "$t0" 0 || bad=1
+  check_lib "$CASE" && [ $bad = 0 ] || return 1
   echo "-- ffmpeg:"; flvcmp "$SMALL" "$OUT/ffmpeg.flv" || return 1
   # The original librtmp drops the final 5-byte end-of-sequence tag.
   echo "-- rtmpdump (original):"; flvcmp "$SMALL" "$OUT/rtmpdump.flv" --suffix --max-missing 1 --min-tags 50 || return 1
@@ -97,10 +134,18 @@ c_live_ffmpeg() {
 }
 
 c_live_late() {
+  local pub player rc
   daemon_start pub timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$U/live/late"
+  pub=$DAEMON_PID
   relay_says "live/late: publishing" || return 1
   # Joins while the publisher is under way: metadata and codec headers first, then from a keyframe.
-  timeout 30 "$BUILD/rtmp-play" --live --timeout 10 "$U/live/late" -o "$OUT/out.flv" || { fail "rtmp-play rc=$?"; return 1; }
+  daemon_start play "${PLAY[@]}" --live --timeout "$PLAYER_TMO" "$U/live/late" -o "$OUT/out.flv"
+  player=$DAEMON_PID
+  relay_says "live/late: playing" || return 1
+  wait_exit "$pub" 40 || { fail "the ffmpeg publisher still running after 40 s"; return 1; }
+  wait "$pub"; rc=$?
+  [ "$rc" = 0 ] || { fail "ffmpeg publish rc=$rc"; return 1; }
+  ended rtmp-play "$player" "$(now_us)" 0 || return 1
   flvcmp "$SMALL" "$OUT/out.flv" --late --min-tags 20 || return 1
   "$PY" "$INTEROP_DIR/flvtool.py" info "$OUT/out.flv" | grep -q "onMetaData" || { fail "no onMetaData for the late player"; return 1; }
   ok "the late player got onMetaData"
@@ -114,12 +159,15 @@ rtmpe_case() {
   local want=$1 fast=$2; shift 2
   local -a RELAY_ARGS=("$@")
   relay_start relay || return 1
-  daemon_start rtmpdump env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
-    timeout 40 rtmpdump -V --live -r "rtmpe://$HOST:$PORT/live/enc" -o "$OUT/rtmpdump.flv"
+  daemon_start rtmpdump "${ORIG[@]}" "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
+    timeout 40 rtmpdump -V --live -m "$PLAYER_TMO" -r "rtmpe://$HOST:$PORT/live/enc" -o "$OUT/rtmpdump.flv"
   local dump=$DAEMON_PID
   relay_says "live/enc: playing" || return 1
-  timeout 30 "$BUILD/rtmp-publish" $fast -v -v "$SMALL" "rtmpe://$HOST:$PORT/live/enc" 2>"$OUT/publish.log" || { fail "rtmp-publish rc=$?"; tail "$OUT/publish.log"; return 1; }
-  wait_exit "$dump" 15 || { fail "rtmpdump did not end"; return 1; }
+  timeout 30 "${PUBLISH[@]}" $fast -v -v "$SMALL" "rtmpe://$HOST:$PORT/live/enc" 2>"$OUT/publish.log" || { fail "rtmp-publish rc=$?"; tail "$OUT/publish.log"; return 1; }
+  # rc 2, "may be incomplete", on a normal end (and on a timeout: hence the bound): the original
+  # drops the last (end-of-sequence) tag, so its last timestamp falls short of the duration in
+  # small.flv's metadata, which rtmp-publish sends.
+  ended "rtmpdump (original)" "$dump" "$(now_us)" 2 || return 1
   check_lib "$CASE" || return 1
   grep -q "RTMPE: RC4 encryption on" "$OUT/publish.log" || { fail "our publisher did not encrypt"; return 1; }
   grep -q "genuine Adobe Flash Media Server" "$OUT/publish.log" || { fail "our publisher did not verify the relay's S2"; return 1; }
@@ -163,15 +211,15 @@ c_ffmpeg_native_9() { ffmpeg_native_case 9 --rtmpe-type 9; }
 
 c_rtmps() {
   # Debian's ffmpeg publishes over TLS; our rtmp-play verifies the relay's certificate.
-  daemon_start play "$BUILD/rtmp-play" --live --timeout 10 "rtmps://localhost:$TLS_PORT/live/tls cafile=$RUN/tls/ca.pem" -o "$OUT/out.flv"
+  daemon_start play "${PLAY[@]}" --live --timeout "$PLAYER_TMO" "rtmps://localhost:$TLS_PORT/live/tls cafile=$RUN/tls/ca.pem" -o "$OUT/out.flv"
   local player=$DAEMON_PID
   relay_says "live/tls: playing" || return 1
   timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "rtmps://$HOST:$TLS_PORT/live/tls" || { fail "ffmpeg rtmps publish rc=$?"; return 1; }
-  wait_exit "$player" 15 || { fail "rtmp-play did not end"; return 1; }
+  ended rtmp-play "$player" "$(now_us)" 0 || return 1
   flvcmp "$SMALL" "$OUT/out.flv" || return 1
   # Without the CA the same player refuses the relay, and says why.
   local t0 rc; t0=$(now_us)
-  timeout 20 "$BUILD/rtmp-play" --live --timeout 5 "rtmps://localhost:$TLS_PORT/live/tls" -o "$OUT/untrusted.flv" 2>"$OUT/untrusted.log"; rc=$?
+  timeout 20 "${PLAY[@]}" --live --timeout 5 "rtmps://localhost:$TLS_PORT/live/tls" -o "$OUT/untrusted.flv" 2>"$OUT/untrusted.log"; rc=$?
   rc_is_error "$rc" "rtmp-play without the CA" || return 1
   grep -q "not trusted" "$OUT/untrusted.log" || { fail "no 'not trusted' in: $(cat "$OUT/untrusted.log")"; return 1; }
   ok "untrusted relay refused in $(secs_since "$t0")s: $(grep -m1 'not trusted' "$OUT/untrusted.log" | cut -c1-120)"
@@ -192,11 +240,11 @@ c_rtmps_expired() {
   RELAY_ARGS=(--cert "$d/expired.pem" --key "$d/expired.key")
   relay_start relay-expired || return 1
   t0=$(now_us)
-  timeout 20 "$BUILD/rtmp-play" --timeout 5 "rtmps://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/refused.flv" 2>"$OUT/refused.log"; rc=$?
+  timeout 20 "${PLAY[@]}" --timeout 5 "rtmps://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/refused.flv" 2>"$OUT/refused.log"; rc=$?
   rc_is_error "$rc" "rtmp-play against an expired certificate" || return 1
   grep -q "certificate has expired" "$OUT/refused.log" || { fail "no 'certificate has expired' in: $(cat "$OUT/refused.log")"; return 1; }
   ok "refused in $(secs_since "$t0")s: $(grep -m1 'expired' "$OUT/refused.log" | cut -c1-140)"
-  timeout 20 "$BUILD/rtmp-play" --timeout 5 "rtmps://localhost:$TLS_PORT/vod/small.flv tlsVerify=0" -o "$OUT/insecure.flv" 2>"$OUT/insecure.log" || { fail "tlsVerify=0 rc=$?"; return 1; }
+  timeout 20 "${PLAY[@]}" --timeout 5 "rtmps://localhost:$TLS_PORT/vod/small.flv tlsVerify=0" -o "$OUT/insecure.flv" 2>"$OUT/insecure.log" || { fail "tlsVerify=0 rc=$?"; return 1; }
   same_file "$OUT/insecure.flv" "$SMALL" "with tlsVerify=0"
 }
 
@@ -205,7 +253,7 @@ c_rtmpt() {
   # our rtmp-play (byte-identical), Debian's ffmpeg and rtmpdump on the original; live from our
   # rtmp-publish over rtmpt to three rtmpt players at once.
   local rc pid
-  timeout 30 "$BUILD/rtmp-play" "rtmpt://$HOST:$PORT/vod/small.flv" -o "$OUT/vod-ours.flv" || { fail "rtmp-play rtmpt vod rc=$?"; return 1; }
+  timeout 30 "${PLAY[@]}" "rtmpt://$HOST:$PORT/vod/small.flv" -o "$OUT/vod-ours.flv" || { fail "rtmp-play rtmpt vod rc=$?"; return 1; }
   same_file "$OUT/vod-ours.flv" "$SMALL" "rtmp-play over rtmpt" || return 1
   timeout 30 "${FF[@]}" -i "rtmpt://$HOST:$PORT/vod/small.flv" -c copy -f flv "$OUT/vod-ffmpeg.flv" || { fail "ffmpeg rtmpt vod rc=$?"; return 1; }
   echo "-- ffmpeg over rtmpt:"; flvcmp "$SMALL" "$OUT/vod-ffmpeg.flv" || return 1
@@ -213,14 +261,18 @@ c_rtmpt() {
   [ "$rc" = 0 ] || [ "$rc" = 2 ] || { fail "rtmpdump (original) rtmpt vod rc=$rc"; return 1; }
   echo "-- rtmpdump (original) over rtmpt:"; flvcmp "$SMALL" "$OUT/vod-rtmpdump.flv" --suffix --max-missing 1 --min-tags 50 || return 1
   local -A p
-  daemon_start ours "$BUILD/rtmp-play" --live --timeout 10 "rtmpt://$HOST:$PORT/live/tunnel" -o "$OUT/ours.flv"; p[ours]=$DAEMON_PID
+  daemon_start ours "${PLAY[@]}" --live --timeout "$PLAYER_TMO" "rtmpt://$HOST:$PORT/live/tunnel" -o "$OUT/ours.flv"; p[ours]=$DAEMON_PID
   daemon_start ffplay timeout 40 "${FF[@]}" -i "rtmpt://$HOST:$PORT/live/tunnel" -c copy -f flv "$OUT/ffmpeg.flv"; p[ffplay]=$DAEMON_PID
-  daemon_start rtmpdump env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
-    timeout 40 rtmpdump -q --live -r "rtmpt://$HOST:$PORT/live/tunnel" -o "$OUT/rtmpdump.flv"; p[rtmpdump]=$DAEMON_PID
+  daemon_start rtmpdump "${ORIG[@]}" "LD_DEBUG_OUTPUT=$RUN/ld/$CASE" \
+    timeout 40 rtmpdump -q --live -m "$PLAYER_TMO" -r "rtmpt://$HOST:$PORT/live/tunnel" -o "$OUT/rtmpdump.flv"; p[rtmpdump]=$DAEMON_PID
   relay_says "live/tunnel: playing" 3 || return 1
-  timeout 40 "$BUILD/rtmp-publish" "$SMALL" "rtmpt://$HOST:$PORT/live/tunnel" || { fail "rtmp-publish over rtmpt rc=$?"; return 1; }
-  for pid in ours ffplay rtmpdump; do wait_exit "${p[$pid]}" 15 || { fail "$pid did not end"; return 1; }; done
-  check_lib "$CASE" || return 1
+  timeout 40 "${PUBLISH[@]}" "$SMALL" "rtmpt://$HOST:$PORT/live/tunnel" || { fail "rtmp-publish over rtmpt rc=$?"; return 1; }
+  local t0 bad=0; t0=$(now_us)
+  ended "rtmp-play over rtmpt" "${p[ours]}" "$t0" 0 || bad=1
+  ended "ffmpeg (player) over rtmpt" "${p[ffplay]}" "$t0" 0 || bad=1
+  # rc 2 on a normal end, as over rtmpe: small.flv's duration, less the last tag
+  ended "rtmpdump (original) over rtmpt" "${p[rtmpdump]}" "$t0" 2 || bad=1
+  check_lib "$CASE" && [ $bad = 0 ] || return 1
   echo "-- live, ffmpeg over rtmpt:"; flvcmp "$SMALL" "$OUT/ffmpeg.flv" || return 1
   echo "-- live, rtmpdump (original) over rtmpt:"; flvcmp "$SMALL" "$OUT/rtmpdump.flv" --suffix --max-missing 1 --min-tags 50 || return 1
   # Every tag, the publisher's last one included: our tunnel client reads the answers it still
@@ -232,9 +284,9 @@ c_tunnels() {
   # RTMPE inside the HTTP tunnel (rtmpte) and the tunnel inside TLS (rtmpts), on demand: our
   # rtmp-play byte-identical, rtmpdump on the original over rtmpte, Debian's ffmpeg over rtmpts.
   local rc
-  timeout 30 "$BUILD/rtmp-play" "rtmpte://$HOST:$PORT/vod/small.flv" -o "$OUT/te.flv" || { fail "rtmp-play rtmpte rc=$?"; return 1; }
+  timeout 30 "${PLAY[@]}" "rtmpte://$HOST:$PORT/vod/small.flv" -o "$OUT/te.flv" || { fail "rtmp-play rtmpte rc=$?"; return 1; }
   same_file "$OUT/te.flv" "$SMALL" "rtmp-play over rtmpte" || return 1
-  timeout 30 "$BUILD/rtmp-play" "rtmpts://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/ts.flv" || { fail "rtmp-play rtmpts rc=$?"; return 1; }
+  timeout 30 "${PLAY[@]}" "rtmpts://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/ts.flv" || { fail "rtmp-play rtmpts rc=$?"; return 1; }
   same_file "$OUT/ts.flv" "$SMALL" "rtmp-play over rtmpts" || return 1
   orig "$CASE" timeout 30 rtmpdump -q -r "rtmpte://$HOST:$PORT/vod/small.flv" -o "$OUT/te-rtmpdump.flv"; rc=$?
   check_lib "$CASE" || return 1
@@ -245,7 +297,7 @@ c_tunnels() {
 }
 
 c_vod() {
-  timeout 30 "$BUILD/rtmp-play" "$U/vod/small.flv" -o "$OUT/ours.flv" || { fail "rtmp-play rc=$?"; return 1; }
+  timeout 30 "${PLAY[@]}" "$U/vod/small.flv" -o "$OUT/ours.flv" || { fail "rtmp-play rc=$?"; return 1; }
   same_file "$OUT/ours.flv" "$SMALL" "rtmp-play vod" || return 1
   orig "$CASE" timeout 30 rtmpdump -q -r "$U/vod/small.flv" -o "$OUT/rtmpdump.flv"; local rc=$?
   check_lib "$CASE" || return 1
@@ -261,23 +313,24 @@ c_vod() {
 c_fanout() {
   local i pids=()
   for i in 1 2 3 4 5 6 7 8; do
-    daemon_start "play$i" "$BUILD/rtmp-play" --live --timeout 10 "$U/live/fan" -o "$OUT/out$i.flv"
+    daemon_start "play$i" "${PLAY[@]}" --live --timeout "$PLAYER_TMO" "$U/live/fan" -o "$OUT/out$i.flv"
     pids+=("$DAEMON_PID")
   done
   relay_says "live/fan: playing" 8 || return 1
-  timeout 30 "$BUILD/rtmp-publish" "$SMALL" "$U/live/fan" || { fail "rtmp-publish rc=$?"; return 1; }
+  timeout 30 "${PUBLISH[@]}" "$SMALL" "$U/live/fan" || { fail "rtmp-publish rc=$?"; return 1; }
+  local t0; t0=$(now_us)
+  for i in 1 2 3 4 5 6 7 8; do ended "player $i" "${pids[$((i - 1))]}" "$t0" 0 || return 1; done
   for i in 1 2 3 4 5 6 7 8; do
-    wait_exit "${pids[$((i - 1))]}" 15 || { fail "player $i did not end"; return 1; }
     flvcmp "$SMALL" "$OUT/out$i.flv" | tail -1 | grep -q "RESULT MATCH" || { fail "player $i: tags differ"; return 1; }
   done
-  ok "8 players: the tags of each equal the source"
+  ok "8 players: each ended on the relay's notice, rc 0, with the tags of the source"
 }
 
 c_badname() {
   daemon_start pub timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$U/live/taken"
   relay_says "live/taken: publishing" || return 1
   local t0 rc; t0=$(now_us)
-  timeout 20 "$BUILD/rtmp-publish" "$SMALL" "$U/live/taken" 2>"$OUT/second.log"; rc=$?
+  timeout 20 "${PUBLISH[@]}" "$SMALL" "$U/live/taken" 2>"$OUT/second.log"; rc=$?
   rc_is_error "$rc" "a second publisher of live/taken" || return 1
   grep -q "BadName" "$OUT/second.log" || { fail "no BadName in: $(tail -3 "$OUT/second.log")"; return 1; }
   ok "refused in $(secs_since "$t0")s: $(grep -m1 BadName "$OUT/second.log" | cut -c1-100)"
@@ -326,7 +379,7 @@ EOF
   relay_says "couldn't verify the client digest" || return 1
   ok "each broken client logged: $(grep -c 'handshake failed' "$RELAY_LOG") handshake failures"
   alive "$RELAY_PID" || { fail "the relay died"; return 1; }
-  timeout 30 "$BUILD/rtmp-play" "$U/vod/small.flv" -o "$OUT/after.flv" || { fail "rtmp-play after them rc=$?"; return 1; }
+  timeout 30 "${PLAY[@]}" "$U/vod/small.flv" -o "$OUT/after.flv" || { fail "rtmp-play after them rc=$?"; return 1; }
   same_file "$OUT/after.flv" "$SMALL" "vod after the broken clients"
 }
 
@@ -334,13 +387,15 @@ c_valgrind() {
   # A relay of its own under valgrind: a live pair, a vod, a TLS player and a broken client.
   relay_start vg valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
     --log-file="$OUT/valgrind.log" || return 1
-  daemon_start play "$BUILD/rtmp-play" --live --timeout 20 "$U/live/vg" -o "$OUT/live.flv"
+  # valgrind slows the relay down many times: a longer timeout, and a bound as far inside it.
+  local PLAYER_TMO=20 END_SECS=8
+  daemon_start play "${PLAY[@]}" --live --timeout "$PLAYER_TMO" "$U/live/vg" -o "$OUT/live.flv"
   local player=$DAEMON_PID
   relay_says "live/vg: playing" 1 60 || return 1
-  timeout 60 "$BUILD/rtmp-publish" "$SMALL" "$U/live/vg" || { fail "rtmp-publish rc=$?"; return 1; }
-  wait_exit "$player" 30 || { fail "rtmp-play did not end"; return 1; }
+  timeout 60 "${PUBLISH[@]}" "$SMALL" "$U/live/vg" || { fail "rtmp-publish rc=$?"; return 1; }
+  ended rtmp-play "$player" "$(now_us)" 0 || return 1
   flvcmp "$SMALL" "$OUT/live.flv" || return 1
-  timeout 60 "$BUILD/rtmp-play" --timeout 20 "rtmps://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/vod.flv" || { fail "rtmps vod rc=$?"; return 1; }
+  timeout 60 "${PLAY[@]}" --timeout 20 "rtmps://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/vod.flv" || { fail "rtmps vod rc=$?"; return 1; }
   same_file "$OUT/vod.flv" "$SMALL" "rtmps vod from the relay under valgrind" || return 1
   printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 "$PY" -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",'"$PORT"')); s.sendall(sys.stdin.buffer.read()); s.recv(10)' || true
   relay_says "handshake with a client failed" 1 30 || return 1
@@ -362,17 +417,17 @@ auth_case() {
   local m=$1 player rc t0
   local -a RELAY_ARGS=(--auth "$m:bob:s3cret:secure")
   relay_start "relay-$m" || return 1
-  daemon_start play-ff "$BUILD/rtmp-play" --live --timeout 10 "$U/secure/ff" -o "$OUT/ff.flv"
+  daemon_start play-ff "${PLAY[@]}" --live --timeout "$PLAYER_TMO" "$U/secure/ff" -o "$OUT/ff.flv"
   player=$DAEMON_PID
   relay_says "secure/ff: playing" || return 1
   timeout 40 "${FF[@]}" -re -i "$SMALL" -c copy -f flv "rtmp://bob:s3cret@$HOST:$PORT/secure/ff" || { fail "ffmpeg publish with $m auth rc=$?"; return 1; }
-  wait_exit "$player" 15 || { fail "the player of ffmpeg's stream did not end"; return 1; }
+  ended "the player of ffmpeg's stream" "$player" "$(now_us)" 0 || return 1
   echo "-- ffmpeg's publication:"; flvcmp "$SMALL" "$OUT/ff.flv" || return 1
-  daemon_start play-ours "$BUILD/rtmp-play" --live --timeout 10 "$U/secure/ours" -o "$OUT/ours.flv"
+  daemon_start play-ours "${PLAY[@]}" --live --timeout "$PLAYER_TMO" "$U/secure/ours" -o "$OUT/ours.flv"
   player=$DAEMON_PID
   relay_says "secure/ours: playing" || return 1
-  timeout 40 "$BUILD/rtmp-publish" -v "$SMALL" "$U/secure/ours pubUser=bob pubPasswd=s3cret" 2>"$OUT/ours.log" || { fail "rtmp-publish with $m auth rc=$?"; tail -5 "$OUT/ours.log"; return 1; }
-  wait_exit "$player" 15 || { fail "the player of our stream did not end"; return 1; }
+  timeout 40 "${PUBLISH[@]}" -v "$SMALL" "$U/secure/ours pubUser=bob pubPasswd=s3cret" 2>"$OUT/ours.log" || { fail "rtmp-publish with $m auth rc=$?"; tail -5 "$OUT/ours.log"; return 1; }
+  ended "the player of our stream" "$player" "$(now_us)" 0 || return 1
   echo "-- rtmp-publish's publication:"; flvcmp "$SMALL" "$OUT/ours.flv" || return 1
   [ "$(grep -c "secure: connect refused" "$RELAY_LOG")" = 4 ] && [ "$(grep -c "bob authenticated" "$RELAY_LOG")" = 2 ] \
     || { fail "expected 2 refusals and 1 success per publisher"; cat "$RELAY_LOG"; return 1; }
@@ -380,11 +435,11 @@ auth_case() {
   grep -q "s3cret" "$OUT/ours.log" && { fail "our log shows the password"; return 1; }
   ok "the password is not in our client's log"
   t0=$(now_us)
-  timeout 20 "$BUILD/rtmp-publish" --fast "$SMALL" "$U/secure/bad pubUser=bob pubPasswd=wrong" 2>"$OUT/wrong.log"; rc=$?
+  timeout 20 "${PUBLISH[@]}" --fast "$SMALL" "$U/secure/bad pubUser=bob pubPasswd=wrong" 2>"$OUT/wrong.log"; rc=$?
   rc_is_error "$rc" "rtmp-publish with a wrong password" || return 1
   grep -q "wrong password" "$OUT/wrong.log" || { fail "no 'wrong password' in: $(cat "$OUT/wrong.log")"; return 1; }
   ok "wrong password refused in $(secs_since "$t0")s: $(grep -m1 'wrong password' "$OUT/wrong.log")"
-  timeout 20 "$BUILD/rtmp-publish" --fast "$SMALL" "$U/secure/bad" 2>"$OUT/none.log"; rc=$?
+  timeout 20 "${PUBLISH[@]}" --fast "$SMALL" "$U/secure/bad" 2>"$OUT/none.log"; rc=$?
   rc_is_error "$rc" "rtmp-publish without credentials" || return 1
   grep -q "set pubUser and pubPasswd" "$OUT/none.log" || { fail "no hint in: $(cat "$OUT/none.log")"; return 1; }
   ok "without credentials: $(grep -m1 'pubUser' "$OUT/none.log")"
@@ -401,7 +456,7 @@ c_interrupt() {
   # does) ends a call blocked in a receive and one blocked in a send, at once, with a log line
   # (the receive timeout is 30 s).
   local pid rc t0
-  daemon_start play "$BUILD/rtmp-play" --live --timeout 30 "$U/live/nobody" -o "$OUT/play.flv"
+  daemon_start play "${PLAY[@]}" --live --timeout 30 "$U/live/nobody" -o "$OUT/play.flv"
   pid=$DAEMON_PID
   relay_says "live/nobody: playing" || return 1
   t0=$(now_us)
@@ -411,7 +466,7 @@ c_interrupt() {
   ok "a blocked receive ended $(secs_since "$t0")s after SIGINT: $(grep -m1 interrupted "$RUN/logs/$CASE.play.log")"
   # A send blocks once the relay stops reading (SIGSTOP) and the socket buffers are full.
   "$PY" "$REPO/bench/mkflv.py" "$OUT/big.flv" 60 6000 || { fail "cannot make big.flv"; return 1; }
-  daemon_start pub "$BUILD/rtmp-publish" --fast --timeout 30 "$OUT/big.flv" "$U/live/stopped"
+  daemon_start pub "${PUBLISH[@]}" --fast --timeout 30 "$OUT/big.flv" "$U/live/stopped"
   pid=$DAEMON_PID
   relay_says "live/stopped: publishing" || return 1
   kill -STOP "$RELAY_PID"
@@ -453,9 +508,7 @@ c_rtmpsrv_connect() {
         sleep 0.05
       done
       [ $listening = 1 ] || { fail "rtmpsrv is not listening in $ns"; bad=1; break 2; }
-      local -a e=(env -u LD_LIBRARY_PATH LD_DEBUG=libs "LD_DEBUG_OUTPUT=$RUN/ld/$CASE-$lib" "SSL_CERT_FILE=$RUN/tls/ca.pem")
-      [ $lib = ours ] && e+=("LD_LIBRARY_PATH=$REPO/build")
-      ip netns exec "$ns" "${e[@]}" timeout 10 rtmpdump -q -r "$scheme://localhost/app1/inst?x=1" -y mp4:path/file.mp4 \
+      on_lib "$lib" "$RUN/ld/$CASE-$lib" ip netns exec "$ns" env "SSL_CERT_FILE=$RUN/tls/ca.pem" timeout 10 rtmpdump -q -r "$scheme://localhost/app1/inst?x=1" -y mp4:path/file.mp4 \
         -s http://example.com/p.swf -p http://example.com/page -f "LNX 11,2,202,235" \
         -C S:hello -C N:42 -C B:1 -C O:1 -C NS:k:v -C NN:n:1.5 -C O:0 -o /dev/null; rc=$?
       daemon_stop "srv-$scheme-$lib"
@@ -473,6 +526,11 @@ c_rtmpsrv_connect() {
   ip netns del "$ns" 2>/dev/null
   [ $bad = 0 ] || return 1
   check_lib "$CASE-orig" && EXPECT_LIBRTMP=$OURS_LIBRTMP check_lib "$CASE-ours"
+}
+
+c_ours_proven() {
+  loaded ours "$RUN/ld/ours" || return 1
+  ok "$(grep -l 'calling init: .*librtmp\.so' "$RUN/ld/ours".* | wc -l) processes, each on $OURS_LIBRTMP (ld.so's trace)"
 }
 
 selected live-ours && run_case --desc "rtmp-publish -> relay -> rtmp-play (ours both ends)" live-ours c_live_ours
@@ -499,4 +557,5 @@ if [ -n "${FFMPEG_NATIVE:-}" ]; then
   selected ffmpeg-native-9 && run_case --desc "the same with --rtmpe-type 9 (Blowfish: FFmpeg's libavutil against ours)" ffmpeg-native-9 c_ffmpeg_native_9
 fi
 selected valgrind && run_case --timeout 240 --desc "the relay under valgrind: live, rtmps vod, a broken client, SIGTERM" valgrind c_valgrind
+run_case --desc "every process run on ours (the relays, rtmp-play, rtmp-publish) loaded $OURS_LIBRTMP" ours-proven c_ours_proven
 summary
