@@ -9,6 +9,8 @@
 # clang; nothing is linked into a librtmp.so for Android, and nothing runs on Android. Real builds:
 # `make TARGET=aarch64-linux-android ANDROID_NDK_HOME=...` (see the README).
 set -euo pipefail
+# shellcheck source=tests/common.sh
+source "$(dirname "$0")/../tests/common.sh"
 cd "$(dirname "$0")/.."
 [ -x /usr/bin/cargo ] || { echo "android-check: run scripts/install-cross-deps.sh first" >&2; exit 1; }
 export CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 PKG_CONFIG_ALLOW_CROSS=1
@@ -48,4 +50,5 @@ AARCH64_LINUX_ANDROID_OPENSSL_LIB_DIR=/usr/lib/aarch64-linux-gnu \
 # stand-in gcc is hard-float, Android's ABI softfp.
 STANDIN_CFLAGS=-mfloat-abi=hard check armv7-linux-androideabi arm-linux-gnueabihf-gcc --no-default-features
 echo "android: $pass passed, $fail failed"
+tally android "$pass" 0 "$fail"
 [ "$fail" = 0 ]

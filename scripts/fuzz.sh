@@ -8,6 +8,8 @@
 # FUZZ_OUT=DIR puts the working corpora, logs and report.txt there instead of target/fuzz, so a
 # long run can go on beside another run or a `make check` (whose check-fuzz starts target/fuzz's over).
 set -euo pipefail
+# shellcheck source=tests/common.sh
+source "$(dirname "$0")/../tests/common.sh"
 OUT=${FUZZ_OUT:-}
 [ -n "$OUT" ] && { mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd); }
 cd "$(dirname "$0")/.."
@@ -60,4 +62,5 @@ for t in $TARGETS; do
 done
 printf '%s\n' "fuzzing, ${SECS} s${FUZZ_RUNS:+ or $FUZZ_RUNS executions} per target ($(date -u +%F)):" "${report[@]}" >"$OUT/report.txt"
 [ $fail = 0 ] && echo "fuzz: every target clean (report: $OUT/report.txt)"
+tally fuzz "$(printf '%s\n' "${report[@]}" | grep -c '^PASS')" 0 "$fail"
 exit $fail

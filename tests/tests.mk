@@ -8,13 +8,22 @@ C_DIFF_TESTS = tests/c/core_diff.c
 OURS_DIR ?= $(CURDIR)/$(BUILD)
 export OURS_DIR
 
-check: all check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-relay check-hostile check-sanitize check-threads check-fuzz check-source-compat check-ffmpeg check-cross
+# Each suite leaves its counts in CHECK_RESULTS (tests/common.sh's tally); the summary at the end
+# of make check sums them (a SKIP is counted apart, never as a pass).
+CHECK_RESULTS ?= $(CURDIR)/target/check-results
+export CHECK_RESULTS
+
+check: all check-begin check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-relay check-hostile check-negative check-sanitize check-threads check-fuzz check-source-compat check-ffmpeg check-cross
+	@bash tests/summary.sh
 	@echo "make check: all test groups passed"
+
+check-begin:
+	@rm -rf $(CHECK_RESULTS) && mkdir -p $(CHECK_RESULTS)
 
 # The Rust core and the ffi layer's own tests (release profile: it shares the dependencies the
 # library build already compiled).
 check-rust:
-	$(CARGO) test --release --target-dir $(TARGET_DIR)
+	CARGO="$(CARGO)" bash tests/cargo-tests.sh rust --release --target-dir $(TARGET_DIR)
 
 check-abi: all
 	bash tests/abi/check-abi.sh
@@ -40,7 +49,7 @@ check-nocrypto:
 	$(MAKE) --no-print-directory CRYPTO= BUILD=build/nocrypto TARGET_DIR=target/nocrypto all
 	! readelf -d build/nocrypto/librtmp.so.1 | grep -q 'libssl\|libcrypto'
 	bash tests/abi/check-symbols.sh build/nocrypto/librtmp.so.1
-	$(CARGO) test --release --no-default-features --target-dir target/nocrypto --lib
+	CARGO="$(CARGO)" bash tests/cargo-tests.sh rust-nocrypto --release --no-default-features --target-dir target/nocrypto --lib
 	bash tests/c/run-nocrypto.sh build/nocrypto
 	bash tests/interop/nocrypto.sh build/nocrypto
 
@@ -83,6 +92,11 @@ check-hostile: all
 	bash tests/hostile/serve.sh
 	bash tests/hostile/network.sh
 
+# The negative control: a librtmp.so.1 that does nothing (tests/negative/) must fail the hostile
+# suites, the interop basics and the C checks, case by case.
+check-negative: all
+	bash tests/negative/run.sh
+
 check-interop-orig:
 	LIB=orig bash tests/interop/play-publish.sh
 
@@ -111,4 +125,4 @@ check-cross: all
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check check-rust check-install check-hostile check-interop check-relay check-sanitize check-threads check-fuzz fuzz check-source-compat check-ffmpeg check-ffmpeg-rtmpe check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check check-begin check-negative check-rust check-install check-hostile check-interop check-relay check-sanitize check-threads check-fuzz fuzz check-source-compat check-ffmpeg check-ffmpeg-rtmpe check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto

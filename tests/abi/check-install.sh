@@ -4,6 +4,8 @@
 # including <librtmp/rtmp.h> and calling RTMP_Socket compiles and links with its flags, against
 # the shared library and, with --static, against librtmp.a alone.
 set -u
+# shellcheck source=tests/common.sh
+source "$(dirname "$0")/../common.sh"
 cd "$(dirname "$0")/../.."
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 pass=0; fail=0
@@ -45,4 +47,5 @@ left=$(find "$T/root" -type f -o -type l | wc -l)
 [ "$left" = 0 ] && ok || bad "make uninstall left $left files: $(find "$T/root" -type f -o -type l | head -3)"
 
 echo "install: $pass passed, $fail failed"
+tally install "$pass" 0 "$fail"
 [ $fail = 0 ]

@@ -33,7 +33,9 @@ fi
 mkdir -p "$RUN/logs" "$RUN/pids" "$RUN/ld" "$RUN/cases" "$RUN/out"
 GST_REGISTRY_FILE=$RUN/gst-registry.bin   # private: a registry scanned with a broken lib blacklists rtmp
 
-N_PASS=0 N_FAIL=0 N_XFAIL=0
+N_PASS=0 N_FAIL=0 N_XFAIL=0 N_SKIP=0
+# The suite's name in make check's summary (tally): the script's, unless it says otherwise.
+SUITE=${SUITE:-$(basename "$0" .sh)}
 FAILED_CASES=()
 PENDING_CASES=()
 declare -A CASE_PID=() CASE_T0=() CASE_DEADLINE=() CASE_XFAIL=() CASE_DESC=()
@@ -335,6 +337,8 @@ listen_check() { "$PY" "$INTEROP_DIR/nettool.py" listen-check "$@"; }
 
 # ------------------------------------------------------------------ small assertions for cases
 fail() { echo "FAILED: $*"; return 1; }
+# skip WHY: what the case needs is missing on this machine: the case is a SKIP (return its status)
+skip() { echo "SKIP: $*"; return 77; }
 ok() { echo "ok: $*"; }
 # rc_is_error RC WHAT: RC is a failure exit code (1..123), not success, a timeout(1) kill or a
 # death by signal (e.g. 141 = SIGPIPE)
@@ -355,7 +359,8 @@ flvcmp() { "$PY" "$INTEROP_DIR/flvtool.py" cmp "$@"; }
 # ------------------------------------------------------------------ cases
 # run_case [--desc TEXT] [--xfail-orig REASON] [--timeout SECS] NAME CMD...
 #   Runs CMD (a function or program) in a subshell with CASE=NAME and OUT=$RUN/out/NAME, output
-#   to $RUN/logs/NAME.log, stdin /dev/null; PASS when it returns 0. --xfail-orig: a known defect
+#   to $RUN/logs/NAME.log, stdin /dev/null; PASS when it returns 0, SKIP when it returns 77 (see
+#   skip: what this machine cannot test, counted apart, never a pass). --xfail-orig: a known defect
 #   of the original library: with LIB=orig a failure prints XFAIL (and a pass is a FAIL, XPASS),
 #   with LIB=ours the case must PASS. --timeout (default 90 s): the harness kills the case's
 #   process tree after that long and fails it. Daemons the case started are stopped after it.
@@ -406,14 +411,15 @@ _case_finish() {
     secs=$(secs_since "${CASE_T0[$name]}")
     [ $timedout = 1 ] && { rc=124; note=" (harness timeout)"; }
   fi
-  if [ "$rc" = 0 ]; then verdict=PASS; else verdict=FAIL; fi
-  if [ -n "${CASE_XFAIL[$name]}" ] && [ "$LIB" = orig ]; then
+  if [ "$rc" = 0 ]; then verdict=PASS; elif [ "$rc" = 77 ]; then verdict=SKIP; else verdict=FAIL; fi
+  if [ -n "${CASE_XFAIL[$name]}" ] && [ "$LIB" = orig ] && [ $verdict != SKIP ]; then
     if [ $verdict = FAIL ]; then verdict=XFAIL note="$note [known defect of the original: ${CASE_XFAIL[$name]}]"
     else verdict=FAIL note="$note [XPASS: expected to fail on the original: ${CASE_XFAIL[$name]}]"; fi
   fi
   printf '%-6s %-24s %6ss  %s%s\n' "$verdict" "$name" "$secs" "${CASE_DESC[$name]}" "$note"
   case $verdict in
     PASS) N_PASS=$((N_PASS + 1)) ;;
+    SKIP) N_SKIP=$((N_SKIP + 1)); grep -E '^SKIP' "$RUN/logs/$name.log" | head -3 | sed 's/^/         | /' ;;
     XFAIL) N_XFAIL=$((N_XFAIL + 1)); grep -E '^(FAILED|LIBCHECK)' "$RUN/logs/$name.log" | head -3 | sed 's/^/         | /' ;;
     FAIL) N_FAIL=$((N_FAIL + 1)); FAILED_CASES+=("$name")
           tail -n 25 "$RUN/logs/$name.log" | sed 's/^/         | /' ;;
@@ -426,10 +432,11 @@ wait_cases() {
   for n in "${PENDING_CASES[@]}"; do _case_finish "$n"; done
   PENDING_CASES=()
 }
-# summary: the final line; returns 1 if any case failed
+# summary: the final line, and the tally; returns 1 if any case failed
 summary() {
-  echo "$N_PASS passed, $N_FAIL failed, $N_XFAIL expected failures (LIB=$LIB: $EXPECT_LIBRTMP)"
+  echo "$N_PASS passed, $N_SKIP skipped, $N_FAIL failed, $N_XFAIL expected failures (LIB=$LIB: $EXPECT_LIBRTMP)"
   [ ${#FAILED_CASES[@]} -gt 0 ] && echo "failed: ${FAILED_CASES[*]}"
+  tally "$SUITE" "$N_PASS" "$N_SKIP" "$N_FAIL"
   [ "$N_FAIL" = 0 ]
 }
 # setup_fail MSG: abort the script before the cases (counted as a failure)
