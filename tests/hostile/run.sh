@@ -102,6 +102,8 @@ if [ "$OURS_ONLY" != 1 ]; then
   echo "original: fails $orig_failed of $n cases; $(grep -c 'CRASH' "$RUN/report.txt") crash it, $(grep -c 'HANG' "$RUN/report.txt") hang it past 30 s, $(grep -c 'memcheck' "$RUN/report.txt") make it touch memory it must not (valgrind)"
   for m in "${orig_must[@]}"; do failed+=("control:${m%%:*}"); echo "FAIL   control: $m: the case cannot tell a broken library from a sound one"; done
 fi
+# A list that broke (a Python error) must not pass as an empty suite.
+if [ ${#SEL[@]} = 0 ] && [ $((pass + ${#failed[@]})) -lt 55 ]; then failed+=("count"); echo "FAIL   only $((pass + ${#failed[@]})) server cases ran, 55 expected"; fi
 echo "$pass passed, ${#failed[@]} failed (ours: $OURS_LIBRTMP)"
 tally hostile-servers "$pass" 0 "${#failed[@]}"
 [ ${#failed[@]} = 0 ] || { echo "failed: ${failed[*]}"; exit 1; }
