@@ -39,6 +39,6 @@ if [ "${2:-}" = --test ]; then
   QEMU=$([ $arch = aarch64 ] && echo "$QA" || echo "qemu-arm -L /usr/arm-linux-gnueabihf")
   # Rust tests: a panic=unwind std for build-std, in its own target dir (two cores in one deps/
   # directory collide).
-  $CARGO test --release --target $T "${FLAGS[@]}" --target-dir target/cross-test --lib
+  CARGO=$CARGO bash tests/cargo-tests.sh "rust-$arch" --release --target $T "${FLAGS[@]}" --target-dir target/cross-test --lib
   bash tests/cross/run.sh "$T" "$CROSS" "$B" "$QEMU"
 fi

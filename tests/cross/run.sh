@@ -7,6 +7,8 @@
 set -u
 TRIPLE=$1 CROSS=$2 B=$3 QEMU=$4
 LIB=ours
+# The ARM library is the one under test (it runs under qemu; the summary names it).
+OURS_DIR=$(cd "$B" && pwd)
 # One tally per target: under the script's name (run) the armv7 run would overwrite aarch64's.
 SUITE=cross-${TRIPLE%%-*}
 source "$(dirname "${BASH_SOURCE[0]}")/../interop/lib.sh"

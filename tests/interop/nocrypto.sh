@@ -3,21 +3,24 @@
 # from nginx-rtmp (its rtmp-play example, byte-identical to the source), its librtmp.pc needs no
 # OpenSSL, rtmps fails cleanly, and a program links statically against its librtmp.a with pkg-config --static.
 B=${1:-build/nocrypto}
-LIB=ours
+LIB=ours SUITE=nocrypto-interop
+# The CRYPTO= build is the library under test here, whatever OURS_DIR the caller has.
+OURS_DIR=$(cd "$B" 2>/dev/null && pwd) || { echo "FAIL   setup: $B is not built (make CRYPTO= BUILD=$B)"; exit 1; }
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
 [ -x "$B/rtmp-play" ] || setup_fail "$B/rtmp-play is not built (make CRYPTO= BUILD=$B)"
 
 c_play() {
   ! ldd "$B/librtmp.so.1" | grep -q 'libssl\|libcrypto' || { fail "the CRYPTO= library links OpenSSL"; return 1; }
-  "$B/rtmp-play" "$U/vod/small.flv" -o "$OUT/out.flv" || { fail "rtmp-play (CRYPTO=) failed"; return 1; }
-  ldd "$B/rtmp-play" | grep -q "$REPO/$B/librtmp.so.1" || { fail "rtmp-play did not use $B/librtmp.so.1"; return 1; }
+  with_lib "$CASE" "$B/rtmp-play" "$U/vod/small.flv" -o "$OUT/out.flv" || { fail "rtmp-play (CRYPTO=) failed"; return 1; }
+  check_lib "$CASE" || return 1
   same_file "$OUT/out.flv" "$SMALL" "rtmp-play on the CRYPTO= library"
 }
 
 c_rtmps() {
   local rc
-  timeout -s KILL 10 "$B/rtmp-play" "rtmps://$HOST:$RTMPS_PORT/vod/small.flv" -o "$OUT/out.flv" 2>"$OUT/err"; rc=$?
+  with_lib "$CASE" timeout -s KILL 10 "$B/rtmp-play" "rtmps://$HOST:$RTMPS_PORT/vod/small.flv" -o "$OUT/out.flv" 2>"$OUT/err"; rc=$?
+  check_lib "$CASE" || return 1
   rc_is_error "$rc" "rtmp-play rtmps:// on the CRYPTO= library" || return 1
   grep -q "built without it (CRYPTO=)" "$OUT/err" && ok "it says why: $(grep -m1 CRYPTO= "$OUT/err")" \
     || { fail "no clear log line:"; tail -3 "$OUT/err"; return 1; }
