@@ -91,7 +91,10 @@ impl From<HandshakeError> for ConnError {
 
 /// The stall clock ran out (see `Connection::stall`).
 fn stalled(limit: std::time::Duration, what: &str) -> ConnError {
-    log::error!("part of {what} has waited more than {} s for the rest: the peer sends too slowly, or has stopped", limit.as_secs());
+    log::error!(
+        "part of {what} has waited more than {} s for the rest: the peer sends too slowly, or has stopped",
+        limit.as_secs()
+    );
     ConnError::Timeout
 }
 
@@ -134,7 +137,10 @@ pub struct Connection {
 
 impl core::fmt::Debug for Connection {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Connection").field("fd", &self.transport.raw_fd()).field("buffered", &(self.end - self.start)).finish()
+        f.debug_struct("Connection")
+            .field("fd", &self.transport.raw_fd())
+            .field("buffered", &(self.end - self.start))
+            .finish()
     }
 }
 
@@ -451,7 +457,9 @@ impl Connection {
                 self.reader.abort(d.csid);
                 Err(e)
             }
-            Ok(()) if d.wire_left == 0 && d.from_body == self.reader.body(d.csid).len() => Ok(Some(self.reader.finish(d.csid))),
+            Ok(()) if d.wire_left == 0 && d.from_body == self.reader.body(d.csid).len() => {
+                Ok(Some(self.reader.finish(d.csid)))
+            }
             Ok(()) => {
                 self.direct = Some(d);
                 Ok(None)
@@ -474,11 +482,14 @@ impl Connection {
         loop {
             let input = &self.buf[self.start..self.end];
             if crate::chunk::peek_csid(input) == Some(ours) {
-                return Err(ConnError::Protocol(format!("chunk stream {ours}: a new header in the middle of a message")));
+                return Err(ConnError::Protocol(format!(
+                    "chunk stream {ours}: a new header in the middle of a message"
+                )));
             }
             if let Some(c) = self.reader.read(input)? {
                 if c.complete {
-                    let body = if c.assembled { self.reader.body(c.csid).to_vec() } else { input[c.data.clone()].to_vec() };
+                    let body =
+                        if c.assembled { self.reader.body(c.csid).to_vec() } else { input[c.data.clone()].to_vec() };
                     self.reader.release(c.csid);
                     self.start += c.consumed;
                     match (c.message.type_id, body.get(..4)) {
@@ -491,7 +502,9 @@ impl Connection {
                             d.chunk_size = self.reader.chunk_size() as usize;
                         }
                         (2, Some(b)) if crate::chunk::be32(b) == ours => {
-                            return Err(ConnError::Protocol(format!("chunk stream {ours}: the message being read was aborted")));
+                            return Err(ConnError::Protocol(format!(
+                                "chunk stream {ours}: the message being read was aborted"
+                            )));
                         }
                         (2, Some(b)) => self.reader.abort(crate::chunk::be32(b)),
                         _ => {}
@@ -632,13 +645,7 @@ impl Connection {
 
     /// Sends raw bytes (handshake, or a chunk replayed verbatim).
     pub fn send_raw(&mut self, parts: &[&[u8]]) -> Result<(), ConnError> {
-        self.transport.write_all(parts).map_err(|e| {
-            if is_timeout(&e) {
-                ConnError::Timeout
-            } else {
-                ConnError::Io(e)
-            }
-        })
+        self.transport.write_all(parts).map_err(|e| if is_timeout(&e) { ConnError::Timeout } else { ConnError::Io(e) })
     }
 
     /// Sends one message: its chunk headers interleaved with pieces of the payload where it lies,
@@ -686,7 +693,12 @@ impl Connection {
     }
 
     /// The client handshake (simple, or FP9 digest when `digest`), driven over the transport.
-    pub fn client_handshake(&mut self, digest: bool, encrypted: bool, uptime: u32) -> Result<HandshakeOutcome, ConnError> {
+    pub fn client_handshake(
+        &mut self,
+        digest: bool,
+        encrypted: bool,
+        uptime: u32,
+    ) -> Result<HandshakeOutcome, ConnError> {
         let mut hs = ClientHandshake::new(digest, encrypted, uptime)?;
         self.send_raw(&[&hs.c0c1()])?;
         let s0s1 = self.read_exact(1 + SIG_SIZE)?;
@@ -805,7 +817,8 @@ mod tests {
             }
         }
         assert_eq!(complete.unwrap().timestamp, 7);
-        c.send_message(&OutMessage { csid: 3, timestamp: 0, type_id: 20, stream_id: 0, payload: b"hello" }, true).unwrap();
+        c.send_message(&OutMessage { csid: 3, timestamp: 0, type_id: 20, stream_id: 0, payload: b"hello" }, true)
+            .unwrap();
         server.join().unwrap();
         assert!(matches!(c.next_chunk(), Err(ConnError::Closed)));
     }
@@ -873,7 +886,8 @@ mod tests {
     fn stream(chunk: u32) -> (Vec<u8>, Vec<Got>) {
         let mut w = ChunkWriter::new();
         w.set_chunk_size(chunk);
-        let body = |n: usize, seed: u8| -> Vec<u8> { (0..n).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect() };
+        let body =
+            |n: usize, seed: u8| -> Vec<u8> { (0..n).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect() };
         let mut data = Vec::new();
         let mut want = Vec::new();
         let msg = |w: &mut ChunkWriter, csid, ts, type_id, b: &[u8]| {
@@ -950,15 +964,33 @@ mod tests {
         for chunk in [128u32, 4096] {
             let (data, want) = stream(chunk);
             let total = data.len() as u64;
-            for pieces in [vec![1], vec![2], vec![3], vec![7], vec![64], vec![129, 5], vec![4097], vec![1 << 20], vec![11, 3000, 1, 8191]] {
+            for pieces in [
+                vec![1],
+                vec![2],
+                vec![3],
+                vec![7],
+                vec![64],
+                vec![129, 5],
+                vec![4097],
+                vec![1 << 20],
+                vec![11, 3000, 1, 8191],
+            ] {
                 for window in [1, 100, 4096, 5000, 65536] {
                     let mut c = Connection::new(script(&data, &pieces, &[]), || false);
                     c.reader.set_chunk_size(chunk);
                     let got = read_all(&mut c, want.len(), window);
                     assert_eq!(got.len(), want.len());
                     for (g, w) in got.iter().zip(&want) {
-                        assert_eq!((g.0, g.1, g.2.len()), (w.0, w.1, w.2.len()), "chunk {chunk} pieces {pieces:?} window {window}");
-                        assert!(g.2 == w.2, "body of csid {} differs (chunk {chunk}, pieces {pieces:?}, window {window})", g.0);
+                        assert_eq!(
+                            (g.0, g.1, g.2.len()),
+                            (w.0, w.1, w.2.len()),
+                            "chunk {chunk} pieces {pieces:?} window {window}"
+                        );
+                        assert!(
+                            g.2 == w.2,
+                            "body of csid {} differs (chunk {chunk}, pieces {pieces:?}, window {window})",
+                            g.0
+                        );
                     }
                     assert_eq!(c.bytes_in, total);
                     // Nothing stays counted as buffered: thousands of messages would otherwise
@@ -1012,7 +1044,11 @@ mod tests {
         data.extend_from_slice(&1u32.to_le_bytes());
         data.extend_from_slice(&body[..128]);
         let mut w = ChunkWriter::new();
-        w.write(&OutMessage { csid: 2, timestamp: 0, type_id: 1, stream_id: 0, payload: &256u32.to_be_bytes() }, 0, &mut data);
+        w.write(
+            &OutMessage { csid: 2, timestamp: 0, type_id: 1, stream_id: 0, payload: &256u32.to_be_bytes() },
+            0,
+            &mut data,
+        );
         for piece in body[128..].chunks(256) {
             data.push(0xc6);
             data.extend_from_slice(piece);
@@ -1037,7 +1073,11 @@ mod tests {
         data.extend_from_slice(&[0u8; 128]);
         let mut w = ChunkWriter::new();
         for i in 0..1000u32 {
-            w.write(&OutMessage { csid: 4, timestamp: i, type_id: 8, stream_id: 1, payload: &[0xaf, 1, 2, 3] }, 0, &mut data);
+            w.write(
+                &OutMessage { csid: 4, timestamp: i, type_id: 8, stream_id: 1, payload: &[0xaf, 1, 2, 3] },
+                0,
+                &mut data,
+            );
         }
         let mut c = Connection::new(script(&data, &[1 << 20], &[]), || false);
         let ch = c.next_chunk().unwrap();

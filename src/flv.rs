@@ -56,7 +56,15 @@ impl Default for FlvParser {
 
 impl FlvParser {
     pub fn new() -> Self {
-        FlvParser { state: State::Boundary, header: [0; TAG_HEADER_LEN], have: 0, tag_type: 0, timestamp: 0, body: Vec::new(), at_start: true }
+        FlvParser {
+            state: State::Boundary,
+            header: [0; TAG_HEADER_LEN],
+            have: 0,
+            tag_type: 0,
+            timestamp: 0,
+            body: Vec::new(),
+            at_start: true,
+        }
     }
 
     /// True when no tag is half-received.
@@ -121,7 +129,8 @@ impl FlvParser {
                     let h = &self.header;
                     self.tag_type = h[0];
                     let size = (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]);
-                    self.timestamp = (u32::from(h[7]) << 24) | (u32::from(h[4]) << 16) | (u32::from(h[5]) << 8) | u32::from(h[6]);
+                    self.timestamp =
+                        (u32::from(h[7]) << 24) | (u32::from(h[4]) << 16) | (u32::from(h[5]) << 8) | u32::from(h[6]);
                     self.body.clear();
                     self.state = State::Body { remaining: size };
                     if size == 0 {
@@ -264,7 +273,8 @@ mod tests {
     #[test]
     fn any_split_gives_the_same_tags() {
         let big = vec![7u8; 5000];
-        let tags: Vec<(u8, u32, &[u8])> = vec![(18, 0, b"meta"), (9, 0, b"\x17\x00seq"), (8, 0x01FF_FFFF, b"a"), (9, 40, &big), (9, 80, b"")];
+        let tags: Vec<(u8, u32, &[u8])> =
+            vec![(18, 0, b"meta"), (9, 0, b"\x17\x00seq"), (8, 0x01FF_FFFF, b"a"), (9, 40, &big), (9, 80, b"")];
         let data = file(&tags);
         let want: Vec<_> = tags.iter().map(|(t, ts, b)| (*t, *ts, b.to_vec())).collect();
         for piece in [1, 2, 3, 7, 11, 12, 13, 50, 4096, data.len()] {

@@ -116,12 +116,22 @@ pub static OPTIONS: &[OptSpec] = &[
     opt("pubUser", OptType::Str, Target::PubUser, "User name for publishing authentication"),
     opt("pubPasswd", OptType::Str, Target::PubPasswd, "Password for publishing authentication"),
     // Ours, not the original's: rtmps verifies the server's certificate.
-    opt("tlsVerify", OptType::Bool, Target::TlsVerify, "Check the rtmps server's certificate (default 1; 0 is insecure)"),
+    opt(
+        "tlsVerify",
+        OptType::Bool,
+        Target::TlsVerify,
+        "Check the rtmps server's certificate (default 1; 0 is insecure)",
+    ),
     opt("cafile", OptType::Str, Target::TlsCaFile, "PEM file of trusted CAs for rtmps, instead of the system store"),
     opt("capath", OptType::Str, Target::TlsCaPath, "Directory of trusted CAs (c_rehash) for rtmps"),
     // Ours too, for servers: the original answers an RTMPE client with 8 when its C1 says Flash
     // Player 10 (version byte 128), with the client's own type otherwise.
-    opt("rtmpeType", OptType::Int, Target::RtmpeType, "Server: the RTMPE handshake type RTMP_Serve answers with (6, 8 XTEA, 9 Blowfish)"),
+    opt(
+        "rtmpeType",
+        OptType::Int,
+        Target::RtmpeType,
+        "Server: the RTMPE handshake type RTMP_Serve answers with (6, 8 XTEA, 9 Blowfish)",
+    ),
 ];
 
 /// Words that switch a boolean option on, matched case-insensitively and whole.

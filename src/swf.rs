@@ -88,7 +88,8 @@ pub fn http_get(url: &str, since: Option<&str>, mut sink: impl FnMut(&[u8])) -> 
         }
     };
     let host = if t.host.contains(':') { format!("[{}]", t.host) } else { t.host.clone() };
-    let mut req = format!("GET {} HTTP/1.0\r\nUser-Agent: {AGENT}\r\nHost: {host}\r\nReferer: {}\r\n", t.path, t.referer);
+    let mut req =
+        format!("GET {} HTTP/1.0\r\nUser-Agent: {AGENT}\r\nHost: {host}\r\nReferer: {}\r\n", t.path, t.referer);
     if let Some(d) = since.filter(|d| !d.is_empty()) {
         req.push_str(&format!("If-Modified-Since: {d}\r\n"));
     }
@@ -182,13 +183,17 @@ fn connect(t: &Target) -> io::Result<Box<dyn Transport>> {
     }
     #[cfg(feature = "crypto")]
     {
-        let tls = crate::transport::Tls::connect(tcp, &t.host, &crate::transport::TlsConfig::default(), Some(HTTP_TIMEOUT))?;
+        let tls =
+            crate::transport::Tls::connect(tcp, &t.host, &crate::transport::TlsConfig::default(), Some(HTTP_TIMEOUT))?;
         Ok(Box::new(tls))
     }
     #[cfg(not(feature = "crypto"))]
     {
         let _ = tcp;
-        Err(io::Error::new(io::ErrorKind::Unsupported, "https needs TLS, and this librtmp was built without it (CRYPTO=)"))
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "https needs TLS, and this librtmp was built without it (CRYPTO=)",
+        ))
     }
 }
 
@@ -217,7 +222,14 @@ impl SwfHasher {
     pub const KEY: &'static [u8] = b"Genuine Adobe Flash Player 001";
 
     pub fn new() -> SwfHasher {
-        SwfHasher { hmac: crate::crypto::HmacSha256::new(Self::KEY), header: Vec::new(), inflate: None, ended: false, size: 0, error: None }
+        SwfHasher {
+            hmac: crate::crypto::HmacSha256::new(Self::KEY),
+            header: Vec::new(),
+            inflate: None,
+            ended: false,
+            size: 0,
+            error: None,
+        }
     }
 
     pub fn feed(&mut self, mut data: &[u8]) {
@@ -238,7 +250,8 @@ impl SwfHasher {
                 }
                 b"FWS" => {}
                 b"ZWS" => {
-                    self.error = Some("the SWF is LZMA-compressed (ZWS), which Flash Player's verification predates".into());
+                    self.error =
+                        Some("the SWF is LZMA-compressed (ZWS), which Flash Player's verification predates".into());
                     return;
                 }
                 other => {
@@ -337,7 +350,13 @@ fn read_cache(text: &str) -> Vec<CacheEntry> {
     for line in text.lines() {
         if let Some(u) = line.strip_prefix("url: ") {
             out.extend(cur.take());
-            cur = Some(CacheEntry { url: u.to_string(), ctim: String::new(), date: String::new(), size: 0, hash: [0; 32] });
+            cur = Some(CacheEntry {
+                url: u.to_string(),
+                ctim: String::new(),
+                date: String::new(),
+                size: 0,
+                hash: [0; 32],
+            });
         } else if let Some(e) = cur.as_mut() {
             if let Some(v) = line.strip_prefix("ctim: ") {
                 e.ctim = v.to_string();
@@ -348,7 +367,11 @@ fn read_cache(text: &str) -> Vec<CacheEntry> {
             } else if let Some(v) = line.strip_prefix("hash: ") {
                 let v = v.trim().as_bytes();
                 for (i, b) in e.hash.iter_mut().enumerate() {
-                    *b = v.get(2 * i..2 * i + 2).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok()).unwrap_or(0);
+                    *b = v
+                        .get(2 * i..2 * i + 2)
+                        .and_then(|h| std::str::from_utf8(h).ok())
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                        .unwrap_or(0);
                 }
             }
         }
@@ -361,7 +384,10 @@ fn write_cache(entries: &[CacheEntry]) -> io::Result<()> {
     let mut text = String::new();
     for e in entries {
         let hex: String = e.hash.iter().map(|b| format!("{b:02x}")).collect();
-        text.push_str(&format!("url: {}\nctim: {}\ndate: {}\nsize: {:08x}\nhash: {hex}\n", e.url, e.ctim, e.date, e.size));
+        text.push_str(&format!(
+            "url: {}\nctim: {}\ndate: {}\nsize: {:08x}\nhash: {hex}\n",
+            e.url, e.ctim, e.date, e.size
+        ));
     }
     let path = cache_path();
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
@@ -396,7 +422,16 @@ fn http_date(unix: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     let wd = (days + 4).rem_euclid(7) as usize;
-    format!("{}, {:02} {} {} {:02}:{:02}:{:02} GMT", DAYS[wd], d, MONTHS[(m - 1) as usize], y, secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        DAYS[wd],
+        d,
+        MONTHS[(m - 1) as usize],
+        y,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// Reads "Sun, 21 Nov 2026 10:00:00 GMT" (and the "-" separated variant) back.
@@ -445,7 +480,8 @@ pub fn hash_swf(url: &str, age: i32) -> Result<(u32, [u8; 32]), String> {
                 break (size, hash, reply.last_modified.unwrap_or_default());
             }
             HttpResult::NotModified => {
-                let e = &entries[cached.ok_or_else(|| format!("{url}: 304 Not Modified for a SWF that is not in the cache"))?];
+                let e = &entries
+                    [cached.ok_or_else(|| format!("{url}: 304 Not Modified for a SWF that is not in the cache"))?];
                 break (e.size, e.hash, e.date.clone());
             }
             HttpResult::Redirected if hops < 5 && reply.location.is_some() => {
@@ -488,7 +524,10 @@ mod tests {
     #[test]
     fn urls() {
         let t = parse_url("http://example.com:8080/a/b.swf?x=1").unwrap();
-        assert_eq!((t.tls, t.host.as_str(), t.port, t.path.as_str(), t.referer.as_str()), (false, "example.com", 8080, "/a/b.swf?x=1", "http://example.com:8080/"));
+        assert_eq!(
+            (t.tls, t.host.as_str(), t.port, t.path.as_str(), t.referer.as_str()),
+            (false, "example.com", 8080, "/a/b.swf?x=1", "http://example.com:8080/")
+        );
         let t = parse_url("HTTPS://[::1]/p.swf").unwrap();
         assert_eq!((t.tls, t.host.as_str(), t.port, t.path.as_str()), (true, "::1", 443, "/p.swf"));
         let t = parse_url("http://h").unwrap();

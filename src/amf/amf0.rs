@@ -75,11 +75,7 @@ pub(crate) struct Decoder<'a, 's> {
 
 impl<'a, 's> Decoder<'a, 's> {
     pub(crate) fn new(input: &'a [u8], sink: &'s mut dyn Sink) -> Self {
-        Decoder {
-            input,
-            sink,
-            depth: 0,
-        }
+        Decoder { input, sink, depth: 0 }
     }
 
     pub(crate) fn note(&mut self, event: Event<'a>) {
@@ -109,12 +105,7 @@ impl<'a, 's> Decoder<'a, 's> {
         pos.saturating_add(size as usize).min(self.input.len())
     }
 
-    pub(crate) fn object(
-        &mut self,
-        pos: usize,
-        size: i64,
-        names: bool,
-    ) -> Result<(Object<'a>, i64), DecodeError> {
+    pub(crate) fn object(&mut self, pos: usize, size: i64, names: bool) -> Result<(Object<'a>, i64), DecodeError> {
         let mut props = Vec::new();
         let mut rem = size;
         let mut p = pos;
@@ -163,12 +154,7 @@ impl<'a, 's> Decoder<'a, 's> {
         Ok((Object::new(props), size - rem))
     }
 
-    pub(crate) fn property(
-        &mut self,
-        pos: usize,
-        size: i64,
-        names: bool,
-    ) -> Result<(Property<'a>, i64), DecodeError> {
+    pub(crate) fn property(&mut self, pos: usize, size: i64, names: bool) -> Result<(Property<'a>, i64), DecodeError> {
         if size == 0 {
             self.note(Event::PropEmptyInput);
             return Err(DecodeError::Truncated);
@@ -189,14 +175,10 @@ impl<'a, 's> Decoder<'a, 's> {
         if names {
             let len = u16_at(input, p, end).ok_or(DecodeError::Truncated)?;
             if i64::from(len) > rem - 2 {
-                self.note(Event::PropNameOutOfRange {
-                    name_len: len,
-                    size: rem,
-                });
+                self.note(Event::PropNameOutOfRange { name_len: len, size: rem });
                 return Err(DecodeError::Truncated);
             }
-            name =
-                nonempty(bytes(input, p + 2, usize::from(len), end).ok_or(DecodeError::Truncated)?);
+            name = nonempty(bytes(input, p + 2, usize::from(len), end).ok_or(DecodeError::Truncated)?);
             rem -= 2 + i64::from(len);
             p += 2 + usize::from(len);
         }
@@ -219,9 +201,7 @@ impl<'a, 's> Decoder<'a, 's> {
             }
             marker::STRING => {
                 let len = u16_at(input, p, end).ok_or(DecodeError::Truncated)?;
-                let s = nonempty(
-                    bytes(input, p + 2, usize::from(len), end).ok_or(DecodeError::Truncated)?,
-                );
+                let s = nonempty(bytes(input, p + 2, usize::from(len), end).ok_or(DecodeError::Truncated)?);
                 rem -= 2 + i64::from(len);
                 Value::String(s)
             }
@@ -263,15 +243,11 @@ impl<'a, 's> Decoder<'a, 's> {
                 let millis = f64_at(input, p, end).ok_or(DecodeError::Truncated)?;
                 let tz = u16_at(input, p + 8, end).ok_or(DecodeError::Truncated)?;
                 rem -= 10;
-                Value::Date {
-                    millis,
-                    utc_offset: tz as i16,
-                }
+                Value::Date { millis, utc_offset: tz as i16 }
             }
             marker::LONG_STRING | marker::XML_DOC => {
                 let len = u32_at(input, p, end).ok_or(DecodeError::Truncated)?;
-                let s =
-                    nonempty(bytes(input, p + 4, len as usize, end).ok_or(DecodeError::Truncated)?);
+                let s = nonempty(bytes(input, p + 4, len as usize, end).ok_or(DecodeError::Truncated)?);
                 rem -= 4 + i64::from(len);
                 if ty == marker::LONG_STRING {
                     Value::String(s)
@@ -293,10 +269,7 @@ impl<'a, 's> Decoder<'a, 's> {
                 Value::Object(obj)
             }
             other => {
-                self.note(Event::UnknownType {
-                    marker: other,
-                    offset: p - 1,
-                });
+                self.note(Event::UnknownType { marker: other, offset: p - 1 });
                 return Err(DecodeError::Malformed);
             }
         };
@@ -322,9 +295,7 @@ mod tests {
 
     #[test]
     fn scalars() {
-        let (o, n) =
-            obj(b"\x00\x40\x09\x21\xfb\x54\x44\x2d\x18\x01\x01\x01\x00\x02\x00\x03abc\x05\x06\x0d")
-                .unwrap();
+        let (o, n) = obj(b"\x00\x40\x09\x21\xfb\x54\x44\x2d\x18\x01\x01\x01\x00\x02\x00\x03abc\x05\x06\x0d").unwrap();
         assert_eq!(n, 22);
         let vals: Vec<_> = o.props.iter().map(|p| p.value.clone()).collect();
         assert_eq!(
@@ -343,16 +314,11 @@ mod tests {
 
     #[test]
     fn long_string_xml_and_date() {
-        let (o, _) = obj(b"\x0c\x00\x00\x00\x02hi\x0f\x00\x00\x00\x01x\x0b\x40\x00\x00\x00\x00\x00\x00\x00\xff\xc4").unwrap();
+        let (o, _) =
+            obj(b"\x0c\x00\x00\x00\x02hi\x0f\x00\x00\x00\x01x\x0b\x40\x00\x00\x00\x00\x00\x00\x00\xff\xc4").unwrap();
         assert_eq!(o.props[0].value, Value::String(b"hi"));
         assert_eq!(o.props[1].value, Value::XmlDoc(b"x"));
-        assert_eq!(
-            o.props[2].value,
-            Value::Date {
-                millis: 2.0,
-                utc_offset: -60
-            }
-        );
+        assert_eq!(o.props[2].value, Value::Date { millis: 2.0, utc_offset: -60 });
     }
 
     #[test]
@@ -365,10 +331,7 @@ mod tests {
             vec![
                 Property::unnamed(Value::Object(Object::new(vec![
                     named(b"a", Value::Number(1.0)),
-                    named(
-                        b"b",
-                        Value::EcmaArray(Object::new(vec![named(b"c", Value::Null)]))
-                    ),
+                    named(b"b", Value::EcmaArray(Object::new(vec![named(b"c", Value::Null)]))),
                 ]))),
                 Property::unnamed(Value::StrictArray(Object::new(vec![
                     Property::unnamed(Value::Null),
@@ -383,10 +346,7 @@ mod tests {
         assert_eq!(obj(b"\x05\x00\x00\x09\x05").unwrap().1, 4);
         let (o, n) = obj(b"\x03\x00\x01a\x05").unwrap();
         assert_eq!(n, 5);
-        assert_eq!(
-            o.props[0].value,
-            Value::Object(Object::new(vec![named(b"a", Value::Null)]))
-        );
+        assert_eq!(o.props[0].value, Value::Object(Object::new(vec![named(b"a", Value::Null)])));
         assert_eq!(obj(b"").unwrap().1, 0);
     }
 
@@ -394,10 +354,7 @@ mod tests {
     fn refused_types() {
         for m in [4u8, 7, 9, 14, 16, 0x12, 0xff] {
             let mut log: Vec<Vec<u8>> = Vec::new();
-            assert!(
-                decode_object(&[m, 0, 0, 0, 0], false, &mut log).is_err(),
-                "marker {m}"
-            );
+            assert!(decode_object(&[m, 0, 0, 0, 0], false, &mut log).is_err(), "marker {m}");
         }
         let mut log: Vec<Vec<u8>> = Vec::new();
         let _ = decode_object(b"\x05\x12", false, &mut log);
@@ -421,8 +378,7 @@ mod tests {
         assert_eq!(
             log,
             vec![
-                b"AMFProp_Decode: Not enough data for decoding with name, less than 4 bytes!"
-                    .to_vec(),
+                b"AMFProp_Decode: Not enough data for decoding with name, less than 4 bytes!".to_vec(),
                 b"AMFProp_Decode: Name size out of range: namesize (5) > len (5) - 2".to_vec(),
                 b"AMFProp_Decode: Empty buffer/no buffer pointer!".to_vec(),
             ]
@@ -437,10 +393,7 @@ mod tests {
         assert!(obj(b"\x0a\x7f\xff\xff\xff\x05").is_err());
         // 2^31 and more are negative in C: no elements.
         let (o, n) = obj(b"\x0a\x80\x00\x00\x00").unwrap();
-        assert_eq!(
-            (o.props[0].value.clone(), n),
-            (Value::StrictArray(Object::default()), 5)
-        );
+        assert_eq!((o.props[0].value.clone(), n), (Value::StrictArray(Object::default()), 5));
         let (a, n) = decode_array(b"\x05\x05\x05", 2, false, &mut ()).unwrap();
         assert_eq!((a.props.len(), n), (2, 2));
         assert!(decode_array(b"\x05", 2, false, &mut ()).is_err());
@@ -482,14 +435,8 @@ mod tests {
         }
         deep.push(5);
         let mut log: Vec<Vec<u8>> = Vec::new();
-        assert_eq!(
-            decode_object(&deep, false, &mut log),
-            Err(DecodeError::TooDeep)
-        );
-        assert!(log
-            .last()
-            .unwrap()
-            .starts_with(b"AMF_Decode: values nested deeper"));
+        assert_eq!(decode_object(&deep, false, &mut log), Err(DecodeError::TooDeep));
+        assert!(log.last().unwrap().starts_with(b"AMF_Decode: values nested deeper"));
 
         // Exactly MAX_DEPTH levels decode.
         let mut ok = Vec::new();
@@ -503,10 +450,7 @@ mod tests {
             arrays.extend_from_slice(b"\x0a\x00\x00\x00\x01");
         }
         arrays.push(5);
-        assert_eq!(
-            decode_object(&arrays, false, &mut ()),
-            Err(DecodeError::TooDeep)
-        );
+        assert_eq!(decode_object(&arrays, false, &mut ()), Err(DecodeError::TooDeep));
     }
 
     #[test]
@@ -517,14 +461,8 @@ mod tests {
             Property::unnamed(Value::Object(Object::new(vec![
                 named(b"app", Value::String(b"live")),
                 named(b"fpad", Value::Boolean(false)),
-                named(
-                    b"list",
-                    Value::StrictArray(Object::new(vec![Property::unnamed(Value::Number(3.5))])),
-                ),
-                named(
-                    b"map",
-                    Value::EcmaArray(Object::new(vec![named(b"k", Value::String(b"v"))])),
-                ),
+                named(b"list", Value::StrictArray(Object::new(vec![Property::unnamed(Value::Number(3.5))]))),
+                named(b"map", Value::EcmaArray(Object::new(vec![named(b"k", Value::String(b"v"))]))),
             ]))),
             Property::unnamed(Value::Null),
         ]);

@@ -36,14 +36,7 @@ const RESERVE_CAP: usize = 1024;
 
 impl<'a> Decoder3<'a> {
     pub fn new(input: &'a [u8]) -> Self {
-        Decoder3 {
-            input,
-            pos: 0,
-            strings: Vec::new(),
-            traits: Vec::new(),
-            complex: 0,
-            depth: 0,
-        }
+        Decoder3 { input, pos: 0, strings: Vec::new(), traits: Vec::new(), complex: 0, depth: 0 }
     }
 
     /// Bytes used so far.
@@ -66,8 +59,7 @@ impl<'a> Decoder3<'a> {
     }
 
     fn u29(&mut self) -> R<u32> {
-        let (v, n) =
-            u29_at(self.input, self.pos, self.input.len()).ok_or(DecodeError::Truncated)?;
+        let (v, n) = u29_at(self.input, self.pos, self.input.len()).ok_or(DecodeError::Truncated)?;
         self.pos += n;
         Ok(v)
     }
@@ -88,11 +80,7 @@ impl<'a> Decoder3<'a> {
     fn string(&mut self) -> R<&'a [u8]> {
         let h = self.u29()?;
         if h & 1 == 0 {
-            return self
-                .strings
-                .get((h >> 1) as usize)
-                .copied()
-                .ok_or(DecodeError::Malformed);
+            return self.strings.get((h >> 1) as usize).copied().ok_or(DecodeError::Malformed);
         }
         let s = self.take((h >> 1) as usize)?;
         if !s.is_empty() {
@@ -181,10 +169,7 @@ impl<'a> Decoder3<'a> {
             },
             marker::DATE => match self.complex_header()? {
                 Err(r) => Value3::Reference(r),
-                Ok((_, id)) => Value3::Date {
-                    id,
-                    millis: self.f64()?,
-                },
+                Ok((_, id)) => Value3::Date { id, millis: self.f64()? },
             },
             marker::ARRAY => match self.complex_header()? {
                 Err(r) => Value3::Reference(r),
@@ -202,41 +187,34 @@ impl<'a> Decoder3<'a> {
                 }
             },
             marker::OBJECT => self.object()?,
-            marker::VECTOR_INT | marker::VECTOR_UINT | marker::VECTOR_DOUBLE => {
-                match self.complex_header()? {
-                    Err(r) => Value3::Reference(r),
-                    Ok((count, id)) => {
-                        let fixed = self.u8()? != 0;
-                        let size = if m == marker::VECTOR_DOUBLE { 8 } else { 4 };
-                        match m {
-                            marker::VECTOR_INT => {
-                                let items = self.list(count, size, |d| d.u32().map(|v| v as i32))?;
-                                Value3::VectorInt { id, fixed, items }
-                            }
-                            marker::VECTOR_UINT => {
-                                let items = self.list(count, size, Self::u32)?;
-                                Value3::VectorUint { id, fixed, items }
-                            }
-                            _ => {
-                                let items = self.list(count, size, Self::f64)?;
-                                Value3::VectorDouble { id, fixed, items }
-                            }
+            marker::VECTOR_INT | marker::VECTOR_UINT | marker::VECTOR_DOUBLE => match self.complex_header()? {
+                Err(r) => Value3::Reference(r),
+                Ok((count, id)) => {
+                    let fixed = self.u8()? != 0;
+                    let size = if m == marker::VECTOR_DOUBLE { 8 } else { 4 };
+                    match m {
+                        marker::VECTOR_INT => {
+                            let items = self.list(count, size, |d| d.u32().map(|v| v as i32))?;
+                            Value3::VectorInt { id, fixed, items }
+                        }
+                        marker::VECTOR_UINT => {
+                            let items = self.list(count, size, Self::u32)?;
+                            Value3::VectorUint { id, fixed, items }
+                        }
+                        _ => {
+                            let items = self.list(count, size, Self::f64)?;
+                            Value3::VectorDouble { id, fixed, items }
                         }
                     }
                 }
-            }
+            },
             marker::VECTOR_OBJECT => match self.complex_header()? {
                 Err(r) => Value3::Reference(r),
                 Ok((count, id)) => {
                     let fixed = self.u8()? != 0;
                     let type_name = self.string()?;
                     let items = self.list(count, 1, Self::value)?;
-                    Value3::VectorObject {
-                        id,
-                        fixed,
-                        type_name,
-                        items,
-                    }
+                    Value3::VectorObject { id, fixed, type_name, items }
                 }
             },
             marker::DICTIONARY => match self.complex_header()? {
@@ -244,11 +222,7 @@ impl<'a> Decoder3<'a> {
                 Ok((count, id)) => {
                     let weak_keys = self.u8()? != 0;
                     let entries = self.list(count, 2, |d| Ok((d.value()?, d.value()?)))?;
-                    Value3::Dictionary {
-                        id,
-                        weak_keys,
-                        entries,
-                    }
+                    Value3::Dictionary { id, weak_keys, entries }
                 }
             },
             _ => return Err(DecodeError::Malformed),
@@ -267,22 +241,14 @@ impl<'a> Decoder3<'a> {
             Ok(x) => x,
         };
         let traits = if bits & 1 == 0 {
-            self.traits
-                .get((bits >> 1) as usize)
-                .cloned()
-                .ok_or(DecodeError::Malformed)?
+            self.traits.get((bits >> 1) as usize).cloned().ok_or(DecodeError::Malformed)?
         } else {
             let externalizable = bits & 2 != 0;
             let dynamic = bits & 4 != 0;
             let count = if externalizable { 0 } else { bits >> 3 };
             let class_name = self.string()?;
             let sealed = self.list(count, 1, Self::string)?;
-            let t = Arc::new(Traits {
-                class_name,
-                sealed,
-                dynamic: dynamic && !externalizable,
-                externalizable,
-            });
+            let t = Arc::new(Traits { class_name, sealed, dynamic: dynamic && !externalizable, externalizable });
             self.traits.push(t.clone());
             t
         };
@@ -311,13 +277,7 @@ impl<'a> Decoder3<'a> {
                 dynamic.push((key, self.value()?));
             }
         }
-        Ok(Value3::Object(Object3 {
-            id,
-            traits,
-            sealed,
-            dynamic,
-            external: None,
-        }))
+        Ok(Value3::Object(Object3 { id, traits, sealed, dynamic, external: None }))
     }
 }
 
@@ -375,37 +335,13 @@ mod tests {
 
     #[test]
     fn complex_values() {
-        round_trip(&Value3::Date {
-            id: 0,
-            millis: 1.6e12,
-        });
-        round_trip(&Value3::XmlDoc {
-            id: 0,
-            xml: b"<a/>",
-        });
-        round_trip(&Value3::Xml {
-            id: 0,
-            xml: b"<b/>",
-        });
-        round_trip(&Value3::ByteArray {
-            id: 0,
-            bytes: b"\x00\x01\x02",
-        });
-        round_trip(&Value3::VectorInt {
-            id: 0,
-            fixed: true,
-            items: vec![-1, 2, i32::MAX],
-        });
-        round_trip(&Value3::VectorUint {
-            id: 0,
-            fixed: false,
-            items: vec![0, u32::MAX],
-        });
-        round_trip(&Value3::VectorDouble {
-            id: 0,
-            fixed: false,
-            items: vec![0.5, -0.0],
-        });
+        round_trip(&Value3::Date { id: 0, millis: 1.6e12 });
+        round_trip(&Value3::XmlDoc { id: 0, xml: b"<a/>" });
+        round_trip(&Value3::Xml { id: 0, xml: b"<b/>" });
+        round_trip(&Value3::ByteArray { id: 0, bytes: b"\x00\x01\x02" });
+        round_trip(&Value3::VectorInt { id: 0, fixed: true, items: vec![-1, 2, i32::MAX] });
+        round_trip(&Value3::VectorUint { id: 0, fixed: false, items: vec![0, u32::MAX] });
+        round_trip(&Value3::VectorDouble { id: 0, fixed: false, items: vec![0.5, -0.0] });
         round_trip(&Value3::VectorObject {
             id: 0,
             fixed: false,
@@ -415,30 +351,19 @@ mod tests {
         round_trip(&Value3::Dictionary {
             id: 0,
             weak_keys: true,
-            entries: vec![
-                (Value3::String(b"k"), Value3::Integer(3)),
-                (Value3::Integer(4), Value3::Null),
-            ],
+            entries: vec![(Value3::String(b"k"), Value3::Integer(3)), (Value3::Integer(4), Value3::Null)],
         });
         round_trip(&Value3::Array(Array3 {
             id: 0,
             assoc: vec![(b"name", Value3::String(b"v"))],
-            dense: vec![
-                Value3::Integer(1),
-                Value3::String(b"v"),
-                Value3::Boolean(true),
-            ],
+            dense: vec![Value3::Integer(1), Value3::String(b"v"), Value3::Boolean(true)],
         }));
     }
 
     #[test]
     fn objects_traits_and_references() {
-        let point = Arc::new(Traits {
-            class_name: b"Point",
-            sealed: vec![b"x", b"y"],
-            dynamic: false,
-            externalizable: false,
-        });
+        let point =
+            Arc::new(Traits { class_name: b"Point", sealed: vec![b"x", b"y"], dynamic: false, externalizable: false });
         let p = |id, x, y| {
             Value3::Object(Object3 {
                 id,
@@ -451,12 +376,7 @@ mod tests {
         let list = Value3::Array(Array3 {
             id: 0,
             assoc: vec![],
-            dense: vec![
-                p(1, 1, 2),
-                p(2, 3, 4),
-                Value3::Reference(1),
-                Value3::Reference(0),
-            ],
+            dense: vec![p(1, 1, 2), p(2, 3, 4), Value3::Reference(1), Value3::Reference(0)],
         });
         round_trip(&list);
         let mut out = Vec::new();
@@ -475,21 +395,11 @@ mod tests {
             }),
             sealed: vec![],
             dynamic: vec![],
-            external: Some(Box::new(Value3::Array(Array3 {
-                id: 1,
-                assoc: vec![],
-                dense: vec![Value3::Integer(5)],
-            }))),
+            external: Some(Box::new(Value3::Array(Array3 { id: 1, assoc: vec![], dense: vec![Value3::Integer(5)] }))),
         });
         round_trip(&ext);
         // Repeated strings become references and still decode to the same bytes.
-        let o = anon(
-            0,
-            vec![
-                (b"key", Value3::String(b"key")),
-                (b"other", Value3::String(b"key")),
-            ],
-        );
+        let o = anon(0, vec![(b"key", Value3::String(b"key")), (b"other", Value3::String(b"key"))]);
         round_trip(&o);
         let mut out = Vec::new();
         encode(&o, &mut out).unwrap();
@@ -582,11 +492,7 @@ mod tests {
                 x ^= x << 13;
                 x ^= x >> 17;
                 x ^= x << 5;
-                *b = if x & 0x100 != 0 {
-                    (x % 18) as u8
-                } else {
-                    x as u8
-                };
+                *b = if x & 0x100 != 0 { (x % 18) as u8 } else { x as u8 };
             }
             let _ = decode(&buf);
         }

@@ -47,17 +47,10 @@ pub fn u29(out: &mut Vec<u8>, v: u32) -> R {
     match v {
         0..=0x7f => out.push(v as u8),
         0x80..=0x3fff => out.extend_from_slice(&[(v >> 7) as u8 | 0x80, (v & 0x7f) as u8]),
-        0x4000..=0x1f_ffff => out.extend_from_slice(&[
-            (v >> 14) as u8 | 0x80,
-            (v >> 7) as u8 | 0x80,
-            (v & 0x7f) as u8,
-        ]),
-        0x20_0000..=U29_MAX => out.extend_from_slice(&[
-            (v >> 22) as u8 | 0x80,
-            (v >> 15) as u8 | 0x80,
-            (v >> 8) as u8 | 0x80,
-            v as u8,
-        ]),
+        0x4000..=0x1f_ffff => out.extend_from_slice(&[(v >> 14) as u8 | 0x80, (v >> 7) as u8 | 0x80, (v & 0x7f) as u8]),
+        0x20_0000..=U29_MAX => {
+            out.extend_from_slice(&[(v >> 22) as u8 | 0x80, (v >> 15) as u8 | 0x80, (v >> 8) as u8 | 0x80, v as u8])
+        }
         _ => return Err(Encode3Error::TooLong),
     }
     Ok(())
@@ -136,9 +129,7 @@ impl<'a> Encoder3<'a> {
                 out.push(marker::STRING);
                 self.string(out, s)?;
             }
-            Value3::XmlDoc { id, xml: b }
-            | Value3::Xml { id, xml: b }
-            | Value3::ByteArray { id, bytes: b } => {
+            Value3::XmlDoc { id, xml: b } | Value3::Xml { id, xml: b } | Value3::ByteArray { id, bytes: b } => {
                 let m = match v {
                     Value3::XmlDoc { .. } => marker::XML_DOC,
                     Value3::Xml { .. } => marker::XML,
@@ -200,9 +191,7 @@ impl<'a> Encoder3<'a> {
                 }
                 if t.externalizable {
                     match &o.external {
-                        Some(payload) if SINGLE_VALUE_EXTERNALS.contains(&t.class_name) => {
-                            self.value(payload, out)?
-                        }
+                        Some(payload) if SINGLE_VALUE_EXTERNALS.contains(&t.class_name) => self.value(payload, out)?,
                         _ => return Err(Encode3Error::Malformed),
                     }
                     return Ok(());
@@ -251,12 +240,7 @@ impl<'a> Encoder3<'a> {
                     }
                 }
             }
-            Value3::VectorObject {
-                id,
-                fixed,
-                type_name,
-                items,
-            } => {
+            Value3::VectorObject { id, fixed, type_name, items } => {
                 if self.complex(out, *id, marker::VECTOR_OBJECT)? {
                     inline_header(out, items.len())?;
                     out.push(u8::from(*fixed));
@@ -266,11 +250,7 @@ impl<'a> Encoder3<'a> {
                     }
                 }
             }
-            Value3::Dictionary {
-                id,
-                weak_keys,
-                entries,
-            } => {
+            Value3::Dictionary { id, weak_keys, entries } => {
                 if self.complex(out, *id, marker::DICTIONARY)? {
                     inline_header(out, entries.len())?;
                     out.push(u8::from(*weak_keys));
@@ -317,66 +297,30 @@ mod tests {
             u29(&mut out, v).unwrap();
             assert_eq!(out, want, "{v:#x}");
         }
-        assert_eq!(
-            u29(&mut Vec::new(), U29_MAX + 1),
-            Err(Encode3Error::TooLong)
-        );
+        assert_eq!(u29(&mut Vec::new(), U29_MAX + 1), Err(Encode3Error::TooLong));
     }
 
     #[test]
     fn integers_outside_29_bits_become_doubles() {
         assert_eq!(enc(&Value3::Integer(1 << 28)).unwrap()[0], marker::DOUBLE);
-        assert_eq!(
-            enc(&Value3::Integer(-(1 << 28) - 1)).unwrap()[0],
-            marker::DOUBLE
-        );
+        assert_eq!(enc(&Value3::Integer(-(1 << 28) - 1)).unwrap()[0], marker::DOUBLE);
         assert_eq!(enc(&Value3::Integer(-1)).unwrap(), b"\x04\xff\xff\xff\xff");
     }
 
     #[test]
     fn refusals() {
         assert_eq!(enc(&Value3::Reference(0)), Err(Encode3Error::BadReference));
-        let t = Arc::new(Traits {
-            class_name: b"P",
-            sealed: vec![b"x"],
-            dynamic: false,
-            externalizable: false,
-        });
-        let bad = Value3::Object(Object3 {
-            id: 0,
-            traits: t,
-            sealed: vec![],
-            dynamic: vec![],
-            external: None,
-        });
+        let t = Arc::new(Traits { class_name: b"P", sealed: vec![b"x"], dynamic: false, externalizable: false });
+        let bad = Value3::Object(Object3 { id: 0, traits: t, sealed: vec![], dynamic: vec![], external: None });
         assert_eq!(enc(&bad), Err(Encode3Error::Malformed));
-        let ext = Arc::new(Traits {
-            class_name: b"Unknown",
-            sealed: vec![],
-            dynamic: false,
-            externalizable: true,
-        });
-        let bad = Value3::Object(Object3 {
-            id: 0,
-            traits: ext,
-            sealed: vec![],
-            dynamic: vec![],
-            external: None,
-        });
+        let ext = Arc::new(Traits { class_name: b"Unknown", sealed: vec![], dynamic: false, externalizable: true });
+        let bad = Value3::Object(Object3 { id: 0, traits: ext, sealed: vec![], dynamic: vec![], external: None });
         assert_eq!(enc(&bad), Err(Encode3Error::Malformed));
-        let a = Value3::Array(Array3 {
-            id: 0,
-            assoc: vec![(b"", Value3::Null)],
-            dense: vec![],
-        });
+        let a = Value3::Array(Array3 { id: 0, assoc: vec![(b"", Value3::Null)], dense: vec![] });
         assert_eq!(enc(&a), Err(Encode3Error::Malformed));
         let mut deep = Value3::Null;
         for i in 0..100 {
-            deep = Value3::Array(Array3 {
-                id: i,
-                assoc: vec![],
-                dense: vec![deep],
-            });
+            deep = Value3::Array(Array3 { id: i, assoc: vec![], dense: vec![deep] });
         }
         assert_eq!(enc(&deep), Err(Encode3Error::TooDeep));
     }

@@ -23,11 +23,7 @@ pub fn property(prop: &Property<'_>, line: &mut dyn FnMut(&[u8])) {
         line(b"Property: NULL");
         return;
     }
-    let name: &[u8] = if prop.name.is_empty() {
-        b"no-name."
-    } else {
-        prop.name
-    };
+    let name: &[u8] = if prop.name.is_empty() { b"no-name." } else { prop.name };
     // "Name: %18.*s, ": at most 18 bytes of the name, right-aligned in 18 columns.
     let name = c_str(&name[..name.len().min(18)]);
     let mut head = b"Name: ".to_vec();
@@ -53,20 +49,15 @@ pub fn property(prop: &Property<'_>, line: &mut dyn FnMut(&[u8])) {
 
     let body: Vec<u8> = match &prop.value {
         Value::Number(n) => format!("NUMBER:\t{}", printf_2f(*n)).into_bytes(),
-        Value::Boolean(b) => {
-            format!("BOOLEAN:\t{}", if *b { "TRUE" } else { "FALSE" }).into_bytes()
-        }
+        Value::Boolean(b) => format!("BOOLEAN:\t{}", if *b { "TRUE" } else { "FALSE" }).into_bytes(),
         Value::String(s) => {
             let mut v = b"STRING:\t".to_vec();
             v.extend_from_slice(c_str(s));
             v
         }
-        Value::Date { millis, utc_offset } => format!(
-            "DATE:\ttimestamp: {}, UTC offset: {}",
-            printf_2f(*millis),
-            utc_offset
-        )
-        .into_bytes(),
+        Value::Date { millis, utc_offset } => {
+            format!("DATE:\ttimestamp: {}, UTC offset: {}", printf_2f(*millis), utc_offset).into_bytes()
+        }
         other => format!("INVALID TYPE 0x{:02x}", other.type_code() as u8).into_bytes(),
     };
     let mut l = b"Property: <".to_vec();
@@ -108,9 +99,7 @@ mod tests {
 
     fn lines(obj: &Object<'_>) -> Vec<String> {
         let mut v = Vec::new();
-        object(obj, &mut |l| {
-            v.push(String::from_utf8_lossy(l).into_owned())
-        });
+        object(obj, &mut |l| v.push(String::from_utf8_lossy(l).into_owned()));
         v
     }
 
@@ -121,18 +110,9 @@ mod tests {
             Property::unnamed(Value::Boolean(true)),
             Property::new(b"a_rather_long_property_name", Value::String(b"x\0y")),
             Property::new(b"n", Value::Null),
-            Property::new(
-                b"d",
-                Value::Date {
-                    millis: 1.5,
-                    utc_offset: -60,
-                },
-            ),
+            Property::new(b"d", Value::Date { millis: 1.5, utc_offset: -60 }),
             Property::new(b"x", Value::XmlDoc(b"<a/>")),
-            Property::new(
-                b"o",
-                Value::EcmaArray(Object::new(vec![Property::new(b"k", Value::Other(0xff))])),
-            ),
+            Property::new(b"o", Value::EcmaArray(Object::new(vec![Property::new(b"k", Value::Other(0xff))]))),
             Property::new(b"u", Value::Other(0x106)),
         ]);
         assert_eq!(
@@ -158,15 +138,11 @@ mod tests {
     #[test]
     fn long_values_are_clipped_like_snprintf() {
         let s = vec![b'z'; 400];
-        let o = Object::new(vec![
-            Property::new(b"s", Value::String(&s)),
-            Property::new(b"n", Value::Number(1e300)),
-        ]);
+        let o = Object::new(vec![Property::new(b"s", Value::String(&s)), Property::new(b"n", Value::Number(1e300))]);
         let l = lines(&o);
         assert_eq!(l[1].len(), "Property: <".len() + 26 + 254 + 1);
         assert_eq!(l[2].len(), "Property: <".len() + 26 + 254 + 1);
-        assert!(l[2]
-            .contains("NUMBER:\t1000000000000000052504760255204420248704468581108159154915854115"));
+        assert!(l[2].contains("NUMBER:\t1000000000000000052504760255204420248704468581108159154915854115"));
     }
 
     #[test]

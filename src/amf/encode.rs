@@ -89,10 +89,7 @@ pub struct Limited {
 
 impl Limited {
     pub fn new(limit: usize) -> Self {
-        Limited {
-            bytes: Vec::new(),
-            limit,
-        }
+        Limited { bytes: Vec::new(), limit }
     }
 }
 
@@ -231,9 +228,7 @@ pub fn property(out: &mut dyn Out, prop: &Property<'_>, sink: &mut dyn Sink) -> 
         Value::EcmaArray(o) => ecma_array(out, o, sink),
         Value::StrictArray(o) => strict_array(out, o, sink),
         other => {
-            sink.event(&Event::InvalidType {
-                code: other.type_code(),
-            });
+            sink.event(&Event::InvalidType { code: other.type_code() });
             Err(EncodeError::InvalidType)
         }
     }
@@ -311,19 +306,13 @@ mod tests {
 
     #[test]
     fn scalars_and_their_room() {
-        assert_eq!(
-            fit(|o| number(o, 1.0), 9).unwrap(),
-            b"\x00\x3f\xf0\x00\x00\x00\x00\x00\x00"
-        );
+        assert_eq!(fit(|o| number(o, 1.0), 9).unwrap(), b"\x00\x3f\xf0\x00\x00\x00\x00\x00\x00");
         assert_eq!(min_room(|o| number(o, 1.0)), 9);
         assert_eq!(fit(|o| boolean(o, true), 2).unwrap(), b"\x01\x01");
         assert_eq!(min_room(|o| boolean(o, false)), 2);
         assert_eq!(fit(|o| int16(o, 0xfffe), 2).unwrap(), b"\xff\xfe");
         assert_eq!(fit(|o| int24(o, 0x123456), 3).unwrap(), b"\x12\x34\x56");
-        assert_eq!(
-            fit(|o| int32(o, 0x89abcdef), 4).unwrap(),
-            b"\x89\xab\xcd\xef"
-        );
+        assert_eq!(fit(|o| int32(o, 0x89abcdef), 4).unwrap(), b"\x89\xab\xcd\xef");
         assert_eq!(min_room(|o| int24(o, 1)), 3);
     }
 
@@ -336,24 +325,15 @@ mod tests {
         assert_eq!(&enc[..5], b"\x0c\x00\x01\x00\x00");
         assert_eq!(enc.len(), 65541);
         let short = vec![b'y'; 65535];
-        assert_eq!(
-            &fit(|o| string(o, &short), 65540).unwrap()[..3],
-            b"\x02\xff\xff"
-        );
+        assert_eq!(&fit(|o| string(o, &short), 65540).unwrap()[..3], b"\x02\xff\xff");
     }
 
     #[test]
     fn named_values() {
-        assert_eq!(
-            fit(|o| named_string(o, b"k", b"v"), 9).unwrap(),
-            b"\x00\x01k\x02\x00\x01v"
-        );
+        assert_eq!(fit(|o| named_string(o, b"k", b"v"), 9).unwrap(), b"\x00\x01k\x02\x00\x01v");
         assert_eq!(min_room(|o| named_string(o, b"k", b"v")), 9);
         assert_eq!(fit(|o| named_number(o, b"n", 0.0), 12).unwrap().len(), 12);
-        assert_eq!(
-            fit(|o| named_boolean(o, b"b", true), 5).unwrap(),
-            b"\x00\x01b\x01\x01"
-        );
+        assert_eq!(fit(|o| named_boolean(o, b"b", true), 5).unwrap(), b"\x00\x01b\x01\x01");
     }
 
     fn p(name: &'static [u8], value: Value<'static>) -> Property<'static> {
@@ -362,52 +342,23 @@ mod tests {
 
     #[test]
     fn properties() {
-        assert_eq!(
-            fit(|o| property(o, &p(b"", Value::Null), &mut ()), 2).unwrap(),
-            b"\x05"
-        );
-        assert_eq!(
-            min_room(|o| property(o, &p(b"name", Value::Null), &mut ())),
-            2
-        );
+        assert_eq!(fit(|o| property(o, &p(b"", Value::Null), &mut ()), 2).unwrap(), b"\x05");
+        assert_eq!(min_room(|o| property(o, &p(b"name", Value::Null), &mut ())), 2);
         // A named null loses its name.
-        assert_eq!(
-            fit(|o| property(o, &p(b"n", Value::Null), &mut ()), 9).unwrap(),
-            b"\x05"
-        );
-        assert_eq!(
-            fit(|o| property(o, &p(b"b", Value::Boolean(true)), &mut ()), 9).unwrap(),
-            b"\x00\x01b\x01\x01"
-        );
-        assert_eq!(
-            fit(|o| property(o, &p(b"", Value::Other(0xff)), &mut ()), 99),
-            None
-        );
+        assert_eq!(fit(|o| property(o, &p(b"n", Value::Null), &mut ()), 9).unwrap(), b"\x05");
+        assert_eq!(fit(|o| property(o, &p(b"b", Value::Boolean(true)), &mut ()), 9).unwrap(), b"\x00\x01b\x01\x01");
+        assert_eq!(fit(|o| property(o, &p(b"", Value::Other(0xff)), &mut ()), 99), None);
         let mut log: Vec<Vec<u8>> = Vec::new();
         let mut buf = [0u8; 32];
-        let r = property(
-            &mut SliceOut::new(&mut buf),
-            &p(
-                b"",
-                Value::Date {
-                    millis: 0.0,
-                    utc_offset: 0,
-                },
-            ),
-            &mut log,
-        );
+        let r = property(&mut SliceOut::new(&mut buf), &p(b"", Value::Date { millis: 0.0, utc_offset: 0 }), &mut log);
         assert_eq!(r, Err(EncodeError::InvalidType));
         assert_eq!(log, vec![b"AMFProp_Encode, invalid type. 11".to_vec()]);
     }
 
     #[test]
     fn objects_and_arrays() {
-        let o = Object::new(vec![
-            p(b"a", Value::Number(1.0)),
-            p(b"s", Value::String(b"x")),
-        ]);
-        let want =
-            b"\x03\x00\x01a\x00\x3f\xf0\x00\x00\x00\x00\x00\x00\x00\x01s\x02\x00\x01x\x00\x00\x09";
+        let o = Object::new(vec![p(b"a", Value::Number(1.0)), p(b"s", Value::String(b"x"))]);
+        let want = b"\x03\x00\x01a\x00\x3f\xf0\x00\x00\x00\x00\x00\x00\x00\x01s\x02\x00\x01x\x00\x00\x09";
         assert_eq!(fit(|out| object(out, &o, &mut ()), 64).unwrap(), want);
         let e = fit(|out| ecma_array(out, &o, &mut ()), 64).unwrap();
         assert_eq!(&e[..5], b"\x08\x00\x00\x00\x02");
@@ -416,23 +367,14 @@ mod tests {
         assert_eq!(&s[..5], b"\x0a\x00\x00\x00\x02");
         assert_eq!(&s[5..], &want[1..want.len() - 3]);
         assert_eq!(min_room(|out| object(out, &Object::default(), &mut ())), 5);
-        assert_eq!(
-            min_room(|out| strict_array(out, &Object::default(), &mut ())),
-            5
-        );
+        assert_eq!(min_room(|out| strict_array(out, &Object::default(), &mut ())), 5);
     }
 
     #[test]
     fn a_failing_member_closes_the_object_early() {
         let o = Object::new(vec![
             p(b"a", Value::Boolean(true)),
-            p(
-                b"d",
-                Value::Date {
-                    millis: 1.0,
-                    utc_offset: 0,
-                },
-            ),
+            p(b"d", Value::Date { millis: 1.0, utc_offset: 0 }),
             p(b"c", Value::Boolean(false)),
         ]);
         let mut log: Vec<Vec<u8>> = Vec::new();
@@ -450,10 +392,7 @@ mod tests {
         );
         // Too little room for a member, enough for the end marker: the object still closes.
         let big = Object::new(vec![p(b"s", Value::String(b"0123456789"))]);
-        assert_eq!(
-            fit(|out| object(out, &big, &mut ()), 8).unwrap(),
-            b"\x03\x00\x00\x09"
-        );
+        assert_eq!(fit(|out| object(out, &big, &mut ()), 8).unwrap(), b"\x03\x00\x00\x09");
     }
 
     #[test]

@@ -117,21 +117,16 @@ impl Event<'_> {
         };
         // `%s` stops at a NUL; of a NULL pointer glibc prints "(null)".
         let cstr = |name: &Option<&[u8]>| {
-            name.map_or_else(
-                || b"(null)".to_vec(),
-                |n| n.split(|&b| b == 0).next().unwrap_or(&[]).to_vec(),
-            )
+            name.map_or_else(|| b"(null)".to_vec(), |n| n.split(|&b| b == 0).next().unwrap_or(&[]).to_vec())
         };
         let s: Vec<u8> = match self {
             Event::PropEmptyInput => b"AMFProp_Decode: Empty buffer/no buffer pointer!".to_vec(),
             Event::PropNameNoRoom => {
-                b"AMFProp_Decode: Not enough data for decoding with name, less than 4 bytes!"
-                    .to_vec()
+                b"AMFProp_Decode: Not enough data for decoding with name, less than 4 bytes!".to_vec()
             }
-            Event::PropNameOutOfRange { name_len, size } => format!(
-                "AMFProp_Decode: Name size out of range: namesize ({name_len}) > len ({size}) - 2"
-            )
-            .into_bytes(),
+            Event::PropNameOutOfRange { name_len, size } => {
+                format!("AMFProp_Decode: Name size out of range: namesize ({name_len}) > len ({size}) - 2").into_bytes()
+            }
             Event::MovieClipReserved => b"AMF_MOVIECLIP reserved!".to_vec(),
             Event::ReferenceUnsupported => b"AMF_REFERENCE not supported!".to_vec(),
             Event::Date => b"AMF_DATE".to_vec(),
@@ -141,37 +136,21 @@ impl Event<'_> {
                 // The original stores the marker through a signed char: 0x80 and up print as
                 // 0xffffff80 and up.
                 let shown = *marker as i8 as i32 as u32;
-                format!(
-                    "AMFProp_Decode - unknown datatype 0x{shown:02x}, @{}",
-                    ptr(*offset)
-                )
-                .into_bytes()
+                format!("AMFProp_Decode - unknown datatype 0x{shown:02x}, @{}", ptr(*offset)).into_bytes()
             }
-            Event::Amf3StringReference { index } => format!(
-                "AMF3ReadString, string reference, index: {index}, not supported, ignoring!"
-            )
-            .into_bytes(),
+            Event::Amf3StringReference { index } => {
+                format!("AMF3ReadString, string reference, index: {index}, not supported, ignoring!").into_bytes()
+            }
             Event::Amf3EmptyInput => b"empty buffer/no buffer pointer!".to_vec(),
-            Event::Amf3DateReference { index } => {
-                format!("AMF3_DATE reference: {index}, not supported!").into_bytes()
+            Event::Amf3DateReference { index } => format!("AMF3_DATE reference: {index}, not supported!").into_bytes(),
+            Event::Amf3Unsupported { next, offset } => {
+                format!("AMF3Prop_Decode - AMF3 unknown/unsupported datatype 0x{next:02x}, @{}", ptr(*offset))
+                    .into_bytes()
             }
-            Event::Amf3Unsupported { next, offset } => format!(
-                "AMF3Prop_Decode - AMF3 unknown/unsupported datatype 0x{next:02x}, @{}",
-                ptr(*offset)
-            )
-            .into_bytes(),
-            Event::Amf3NotObject => {
-                b"AMF3 Object encapsulated in AMF stream does not start with AMF3_OBJECT!".to_vec()
-            }
-            Event::Amf3ObjectReference { index } => {
-                format!("Object reference, index: {index}").into_bytes()
-            }
+            Event::Amf3NotObject => b"AMF3 Object encapsulated in AMF stream does not start with AMF3_OBJECT!".to_vec(),
+            Event::Amf3ObjectReference { index } => format!("Object reference, index: {index}").into_bytes(),
             Event::Amf3ClassReference { index } => format!("Class reference: {index}").into_bytes(),
-            Event::Amf3ClassName {
-                name,
-                externalizable,
-                dynamic,
-            } => {
+            Event::Amf3ClassName { name, externalizable, dynamic } => {
                 let mut v = b"Class name: ".to_vec();
                 v.extend_from_slice(&cstr(name));
                 // The original prints the member count before it has read any member: always 0.
@@ -194,14 +173,11 @@ impl Event<'_> {
             Event::Amf3Externalizable => b"Externalizable, TODO check".to_vec(),
             Event::Amf3PropertyFailed => b"AMF3_Decode, failed to decode AMF3 property!".to_vec(),
             Event::Amf3ClassObject => b"class object!".to_vec(),
-            Event::TooDeep => format!(
-                "AMF_Decode: values nested deeper than {} levels, refusing to decode",
-                super::MAX_DEPTH
-            )
-            .into_bytes(),
-            Event::InvalidType { code } => {
-                format!("AMFProp_Encode, invalid type. {code}").into_bytes()
+            Event::TooDeep => {
+                format!("AMF_Decode: values nested deeper than {} levels, refusing to decode", super::MAX_DEPTH)
+                    .into_bytes()
             }
+            Event::InvalidType { code } => format!("AMFProp_Encode, invalid type. {code}").into_bytes(),
             Event::PropertyFailed { index } => {
                 format!("AMF_Encode - failed to encode property in index {index}").into_bytes()
             }

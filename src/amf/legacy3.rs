@@ -117,15 +117,9 @@ pub enum StringHeader {
 pub fn read_string_header(data: &[u8]) -> Option<StringHeader> {
     let (r, n) = read_integer(data)?;
     Some(if r & 1 == 0 {
-        StringHeader::Reference {
-            index: r >> 1,
-            header_len: n,
-        }
+        StringHeader::Reference { index: r >> 1, header_len: n }
     } else {
-        StringHeader::Inline {
-            len: r >> 1,
-            header_len: n,
-        }
+        StringHeader::Inline { len: r >> 1, header_len: n }
     })
 }
 
@@ -214,15 +208,7 @@ impl<'a> Decoder<'a, '_> {
             let span = match span {
                 Some(s) if s.1 > 0 => s,
                 // An empty name ends a dynamic object; nothing else of the property is written.
-                _ => {
-                    return Ok((
-                        Prop3 {
-                            name: &[],
-                            value: None,
-                        },
-                        used,
-                    ))
-                }
+                _ => return Ok((Prop3 { name: &[], value: None }, used)),
             };
             rem -= used;
             if rem <= 0 {
@@ -325,9 +311,7 @@ impl<'a> Decoder<'a, '_> {
             let mut dynamic = false;
             let mut members: Vec<Option<Span>> = Vec::new();
             if class_ref & 1 == 0 {
-                self.note(Event::Amf3ClassReference {
-                    index: class_ref >> 1,
-                });
+                self.note(Event::Amf3ClassReference { index: class_ref >> 1 });
             } else {
                 let ext_ref = class_ref >> 1;
                 externalizable = ext_ref & 1 == 1;
@@ -340,11 +324,7 @@ impl<'a> Decoder<'a, '_> {
                 rem -= used;
                 p = p.saturating_add(used as usize);
                 let printed = self.printed(class_name);
-                self.note(Event::Amf3ClassName {
-                    name: printed,
-                    externalizable,
-                    dynamic,
-                });
+                self.note(Event::Amf3ClassName { name: printed, externalizable, dynamic });
                 for _ in 0..count.max(0) {
                     if rem <= 0 {
                         self.note(Event::Amf3InvalidClass);
@@ -424,9 +404,7 @@ mod tests {
     use crate::amf::amf0;
 
     fn texts(log: &[Vec<u8>]) -> Vec<String> {
-        log.iter()
-            .map(|t| String::from_utf8_lossy(t).into_owned())
-            .collect()
+        log.iter().map(|t| String::from_utf8_lossy(t).into_owned()).collect()
     }
 
     #[test]
@@ -462,13 +440,7 @@ mod tests {
         let mut log: Vec<Vec<u8>> = Vec::new();
         let (o, n) = decode_object(input, true, &mut log).unwrap();
         assert_eq!(n, input.len());
-        assert_eq!(
-            o.props,
-            vec![
-                Property::new(b"x", Value::Number(1.0)),
-                Property::new(b"y", Value::Number(2.5))
-            ]
-        );
+        assert_eq!(o.props, vec![Property::new(b"x", Value::Number(1.0)), Property::new(b"y", Value::Number(2.5))]);
         assert_eq!(texts(&log)[1], "Member: x\u{3}y\u{4}\u{1}\u{5}@\u{4}");
         // A traits reference decodes no members.
         let (o, n) = decode_object(b"\x0a\x01\x05", true, &mut log).unwrap();
@@ -481,10 +453,7 @@ mod tests {
         let input = b"\x0a\x07\x03C\x04\x07";
         let (o, n) = decode_object(input, true, &mut ()).unwrap();
         assert_eq!(n, input.len());
-        assert_eq!(
-            o.props,
-            vec![Property::new(DEFAULT_ATTRIBUTE, Value::Number(7.0))]
-        );
+        assert_eq!(o.props, vec![Property::new(DEFAULT_ATTRIBUTE, Value::Number(7.0))]);
         // A refused value fails the object instead of adding an uninitialised property.
         assert!(decode_object(b"\x0a\x07\x03C\x09\x01\x01", true, &mut ()).is_err());
     }
@@ -515,17 +484,9 @@ mod tests {
         let mut log: Vec<Vec<u8>> = Vec::new();
         let (o, n) = decode_object(input, true, &mut log).unwrap();
         assert_eq!(n, input.len());
-        assert_eq!(
-            o.props[0],
-            Property::new(b"o", Value::Object(Object::default()))
-        );
-        assert_eq!(
-            o.props[1],
-            Property::new(b"", Value::Object(Object::default()))
-        );
-        assert!(texts(&log)
-            .iter()
-            .any(|t| t.starts_with("AMF3 Object encapsulated")));
+        assert_eq!(o.props[0], Property::new(b"o", Value::Object(Object::default())));
+        assert_eq!(o.props[1], Property::new(b"", Value::Object(Object::default())));
+        assert!(texts(&log).iter().any(|t| t.starts_with("AMF3 Object encapsulated")));
     }
 
     #[test]
@@ -541,10 +502,7 @@ mod tests {
             (b"\x05\x3f\xf0\x00\x00\x00\x00\x00\x00", Value::Number(1.0)),
             (b"\x07\x03<", Value::String(b"<")),
             (b"\x0b\x03>", Value::String(b">")),
-            (
-                b"\x08\x01\x00\x00\x00\x00\x00\x00\x00\x00",
-                Value::Number(0.0),
-            ),
+            (b"\x08\x01\x00\x00\x00\x00\x00\x00\x00\x00", Value::Number(0.0)),
         ];
         for (input, want) in cases {
             let (p, n) = decode_property(input, false, &mut ()).unwrap();
@@ -553,20 +511,14 @@ mod tests {
         for m in [9u8, 12, 13, 17, 0x7f] {
             let mut log: Vec<Vec<u8>> = Vec::new();
             assert!(decode_property(&[m, 0x42], false, &mut log).is_err());
-            assert_eq!(
-                texts(&log),
-                vec!["AMF3Prop_Decode - AMF3 unknown/unsupported datatype 0x42, @0x1"]
-            );
+            assert_eq!(texts(&log), vec!["AMF3Prop_Decode - AMF3 unknown/unsupported datatype 0x42, @0x1"]);
         }
     }
 
     #[test]
     fn names_and_empty_names() {
         let (p, n) = decode_property(b"\x05ab\x02", true, &mut ()).unwrap();
-        assert_eq!(
-            (p.name, p.value, n),
-            (&b"ab"[..], Some(Value::Boolean(false)), 4)
-        );
+        assert_eq!((p.name, p.value, n), (&b"ab"[..], Some(Value::Boolean(false)), 4));
         let (p, n) = decode_property(b"\x01\x02", true, &mut ()).unwrap();
         assert_eq!((p.name, p.value, n), (&b""[..], None, 1));
         // A name that fills the input leaves no room for the value.
@@ -580,10 +532,7 @@ mod tests {
         let mut log: Vec<Vec<u8>> = Vec::new();
         let (o, n) = decode_object(input, true, &mut log).unwrap();
         assert_eq!((o.props.len(), n), (0, input.len()));
-        assert_eq!(
-            texts(&log).last().unwrap(),
-            "AMF3_Decode, invalid class encoding!"
-        );
+        assert_eq!(texts(&log).last().unwrap(), "AMF3_Decode, invalid class encoding!");
     }
 
     #[test]
@@ -604,26 +553,11 @@ mod tests {
         assert_eq!(integer_len(&[0x81]), 2);
         assert_eq!(integer_len(&[0x81, 0x01]), 2);
         assert_eq!(integer_len(&[0x81, 0x81, 0x81]), 4);
-        assert_eq!(
-            read_string_header(&[0x07]),
-            Some(StringHeader::Inline {
-                len: 3,
-                header_len: 1
-            })
-        );
-        assert_eq!(
-            read_string_header(&[0x04]),
-            Some(StringHeader::Reference {
-                index: 2,
-                header_len: 1
-            })
-        );
+        assert_eq!(read_string_header(&[0x07]), Some(StringHeader::Inline { len: 3, header_len: 1 }));
+        assert_eq!(read_string_header(&[0x04]), Some(StringHeader::Reference { index: 2, header_len: 1 }));
         assert_eq!(
             read_string_header(&[0xff, 0xff, 0xff, 0xff]),
-            Some(StringHeader::Inline {
-                len: -1,
-                header_len: 4
-            })
+            Some(StringHeader::Inline { len: -1, header_len: 4 })
         );
     }
 
@@ -646,10 +580,7 @@ mod tests {
         for _ in 0..5000 {
             deep.extend_from_slice(b"\x03o\x0a\x0a\x0b\x01");
         }
-        assert_eq!(
-            decode_object(&deep, true, &mut ()),
-            Err(DecodeError::TooDeep)
-        );
+        assert_eq!(decode_object(&deep, true, &mut ()), Err(DecodeError::TooDeep));
     }
 
     #[test]
@@ -657,18 +588,12 @@ mod tests {
         // Sealed x = nested object {p: 1} (after the skipped byte), y = date reference: the
         // original's copy of x would share x's array.
         let input = b"\x0a\x23\x01\x03x\x03y\x0a\x0a\x0b\x01\x03p\x04\x01\x01\x08\x02";
-        assert_eq!(
-            decode_object(input, true, &mut ()),
-            Err(DecodeError::Malformed)
-        );
+        assert_eq!(decode_object(input, true, &mut ()), Err(DecodeError::Malformed));
         // The same with an empty object is copied.
         let input = b"\x0a\x23\x01\x03x\x03y\x0a\x0a\x01\x08\x02";
         let (o, n) = decode_object(input, true, &mut ()).unwrap();
         assert_eq!(n, input.len());
-        assert_eq!(
-            o.props[1],
-            Property::new(b"y", Value::Object(Object::default()))
-        );
+        assert_eq!(o.props[1], Property::new(b"y", Value::Object(Object::default())));
     }
 
     #[test]

@@ -66,15 +66,9 @@ mod tests {
         assert_eq!(u29_at(&[0xff, 0x7f], 0, 2), Some((0x3fff, 2)));
         assert_eq!(u29_at(&[0x81, 0x80, 0x00], 0, 3), Some((0x4000, 3)));
         assert_eq!(u29_at(&[0xff, 0xff, 0x7f], 0, 3), Some((0x1f_ffff, 3)));
-        assert_eq!(
-            u29_at(&[0x80, 0xc0, 0x80, 0x00], 0, 4),
-            Some((0x20_0000, 4))
-        );
+        assert_eq!(u29_at(&[0x80, 0xc0, 0x80, 0x00], 0, 4), Some((0x20_0000, 4)));
         assert_eq!(u29_at(&[0x80, 0x80, 0x80, 0xff], 0, 4), Some((0xff, 4)));
-        assert_eq!(
-            u29_at(&[0xff, 0xff, 0xff, 0xff], 0, 4),
-            Some((0x1fff_ffff, 4))
-        );
+        assert_eq!(u29_at(&[0xff, 0xff, 0xff, 0xff], 0, 4), Some((0x1fff_ffff, 4)));
     }
 
     #[test]

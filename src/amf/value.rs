@@ -169,10 +169,7 @@ mod tests {
             Property::new(b"c", Value::StrictArray(strict)),
             num(b"duration", 9.0),
         ]);
-        assert_eq!(
-            top.find_first(b"duration").unwrap().value,
-            Value::Number(2.0)
-        );
+        assert_eq!(top.find_first(b"duration").unwrap().value, Value::Number(2.0));
         assert_eq!(top.find_first(b"width").unwrap().value, Value::Number(3.0));
         assert!(top.find_first(b"height").is_none());
         assert_eq!(top.get(b"duration").unwrap().value, Value::Number(9.0));
@@ -182,14 +179,8 @@ mod tests {
     fn find_prefix_needs_a_longer_name_and_skips_arrays() {
         let top = Object::new(vec![
             num(b"video", 1.0),
-            Property::new(
-                b"e",
-                Value::EcmaArray(Object::new(vec![num(b"videocodecid", 7.0)])),
-            ),
-            Property::new(
-                b"o",
-                Value::Object(Object::new(vec![num(b"videodatarate", 8.0)])),
-            ),
+            Property::new(b"e", Value::EcmaArray(Object::new(vec![num(b"videocodecid", 7.0)]))),
+            Property::new(b"o", Value::Object(Object::new(vec![num(b"videodatarate", 8.0)]))),
         ]);
         assert_eq!(top.find_prefix(b"video").unwrap().name, b"videodatarate");
         assert!(top.find_prefix(b"audio").is_none());
@@ -199,14 +190,7 @@ mod tests {
     fn type_codes_match_the_c_enum() {
         assert_eq!(Value::Null.type_code(), 5);
         assert_eq!(Value::XmlDoc(b"").type_code(), 15);
-        assert_eq!(
-            Value::Date {
-                millis: 0.0,
-                utc_offset: 0
-            }
-            .type_code(),
-            11
-        );
+        assert_eq!(Value::Date { millis: 0.0, utc_offset: 0 }.type_code(), 11);
         assert_eq!(Value::Other(0xff).type_code(), 0xff);
     }
 }

@@ -22,12 +22,7 @@ pub struct Traits<'a> {
 impl<'a> Traits<'a> {
     /// The traits of `{}`-style anonymous objects.
     pub fn anonymous() -> Self {
-        Traits {
-            class_name: &[],
-            sealed: Vec::new(),
-            dynamic: true,
-            externalizable: false,
-        }
+        Traits { class_name: &[], sealed: Vec::new(), dynamic: true, externalizable: false }
     }
 }
 
@@ -132,8 +127,5 @@ impl Value3<'_> {
 
 /// Externalizable classes whose payload is a single AMF3 value, so they can be decoded and
 /// encoded without knowing more (Flex's collection wrappers).
-pub const SINGLE_VALUE_EXTERNALS: &[&[u8]] = &[
-    b"flex.messaging.io.ArrayCollection",
-    b"flex.messaging.io.ArrayList",
-    b"flex.messaging.io.ObjectProxy",
-];
+pub const SINGLE_VALUE_EXTERNALS: &[&[u8]] =
+    &[b"flex.messaging.io.ArrayCollection", b"flex.messaging.io.ArrayList", b"flex.messaging.io.ObjectProxy"];

@@ -47,7 +47,9 @@ pub enum ChunkError {
 impl core::fmt::Display for ChunkError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            ChunkError::TooMuchBuffered { bytes } => write!(f, "peer keeps {bytes} bytes of unfinished messages in flight"),
+            ChunkError::TooMuchBuffered { bytes } => {
+                write!(f, "peer keeps {bytes} bytes of unfinished messages in flight")
+            }
         }
     }
 }
@@ -150,7 +152,14 @@ impl ChunkReader {
     pub const DEFAULT_MAX_BUFFERED: usize = 64 << 20;
 
     pub fn new() -> Self {
-        ChunkReader { chunk_size: 128, streams: Streams::default(), buffered: 0, retained: 0, max_buffered: Self::DEFAULT_MAX_BUFFERED, raw: None }
+        ChunkReader {
+            chunk_size: 128,
+            streams: Streams::default(),
+            buffered: 0,
+            retained: 0,
+            max_buffered: Self::DEFAULT_MAX_BUFFERED,
+            raw: None,
+        }
     }
 
     pub fn chunk_size(&self) -> u32 {
@@ -311,7 +320,18 @@ impl ChunkReader {
         let message = if complete { s.complete(csid) } else { s.header(csid) };
         let mut header = [0u8; MAX_HEADER_LEN];
         header[..header_len].copy_from_slice(&input[..header_len]);
-        Ok(Some(Chunk { consumed: header_len + n, fmt, csid, header, header_len, data, received, message, complete, assembled: !single }))
+        Ok(Some(Chunk {
+            consumed: header_len + n,
+            fmt,
+            csid,
+            header,
+            header_len,
+            data,
+            received,
+            message,
+            complete,
+            assembled: !single,
+        }))
     }
 }
 
@@ -409,7 +429,14 @@ impl ChunkReader {
             len += 4;
         }
         let timestamp = if s.absolute { s.ts_field } else { s.ts_field.wrapping_add(s.last_timestamp) };
-        Some(Partial { timestamp, received: s.received, length: s.length, chunk_size: self.chunk_size, continuation, continuation_len: len })
+        Some(Partial {
+            timestamp,
+            received: s.received,
+            length: s.length,
+            chunk_size: self.chunk_size,
+            continuation,
+            continuation_len: len,
+        })
     }
 
     /// The caller gives up assembling `csid` itself: `data` is the payload it received, and the

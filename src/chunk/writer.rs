@@ -120,7 +120,13 @@ impl ChunkWriter {
         let extended = ts_field >= EXTENDED_TIMESTAMP;
         let len = m.payload.len() as u32;
 
-        let mut h = ChunkHeaders { first: [0; MAX_HEADER_LEN], first_len: 0, cont: [0; 7], cont_len: 0, chunk_size: self.chunk_size as usize };
+        let mut h = ChunkHeaders {
+            first: [0; MAX_HEADER_LEN],
+            first_len: 0,
+            cont: [0; 7],
+            cont_len: 0,
+            chunk_size: self.chunk_size as usize,
+        };
         let mut basic = [0u8; 3];
         let mut n = encode_basic_header(fmt, m.csid, &mut basic);
         h.first[..n].copy_from_slice(&basic[..n]);
@@ -168,7 +174,11 @@ impl ChunkWriter {
 
     /// The last header sent on each chunk stream: (csid, timestamp, length, type, stream id).
     pub fn last_headers(&self) -> impl Iterator<Item = (u32, u32, u32, u8, u32)> + '_ {
-        self.streams.iter().enumerate().filter(|(_, s)| s.seen).map(|(i, s)| (i as u32, s.timestamp, s.length, s.type_id, s.stream_id))
+        self.streams
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.seen)
+            .map(|(i, s)| (i as u32, s.timestamp, s.length, s.type_id, s.stream_id))
     }
 
     /// Forgets all chunk stream history (a new connection).
@@ -215,13 +225,13 @@ mod tests {
             (3, 0, 20, 0, b"connect".to_vec()),
             (4, 0, 9, 1, big.clone()),
             (4, 40, 9, 1, big.clone()),
-            (4, 80, 9, 1, big.clone()),   // same delta, size, type: type 3
-            (4, 80, 9, 1, big.clone()),   // same timestamp: a type 2 with delta 0
-            (4, 70, 9, 1, vec![1, 2, 3]), // backwards: type 0
+            (4, 80, 9, 1, big.clone()),          // same delta, size, type: type 3
+            (4, 80, 9, 1, big.clone()),          // same timestamp: a type 2 with delta 0
+            (4, 70, 9, 1, vec![1, 2, 3]),        // backwards: type 0
             (5, 0x0100_0000, 8, 1, big.clone()), // extended timestamp over several chunks
             (5, 0x0100_0010, 8, 1, vec![9; 3]),
-            (400, 5, 8, 1, vec![1]),      // 3-byte basic header
-            (70, 5, 8, 1, vec![]),        // 2-byte basic header, empty body
+            (400, 5, 8, 1, vec![1]), // 3-byte basic header
+            (70, 5, 8, 1, vec![]),   // 2-byte basic header, empty body
         ];
         roundtrip(&msgs, 128);
         roundtrip(&msgs, 4096);

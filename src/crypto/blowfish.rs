@@ -39,7 +39,8 @@ impl Blowfish {
 
     fn f(&self, x: u32) -> u32 {
         let [a, b, c, d] = x.to_be_bytes();
-        (self.s[0][usize::from(a)].wrapping_add(self.s[1][usize::from(b)]) ^ self.s[2][usize::from(c)]).wrapping_add(self.s[3][usize::from(d)])
+        (self.s[0][usize::from(a)].wrapping_add(self.s[1][usize::from(b)]) ^ self.s[2][usize::from(c)])
+            .wrapping_add(self.s[3][usize::from(d)])
     }
 
     /// One block as its two 32-bit halves (left, right).
@@ -55,7 +56,10 @@ impl Blowfish {
 
     /// One 8-byte block, its halves big-endian as the cipher's specification reads them.
     pub fn encrypt_block(&self, block: &mut [u8; 8]) {
-        let (l, r) = self.encrypt_words(u32::from_be_bytes([block[0], block[1], block[2], block[3]]), u32::from_be_bytes([block[4], block[5], block[6], block[7]]));
+        let (l, r) = self.encrypt_words(
+            u32::from_be_bytes([block[0], block[1], block[2], block[3]]),
+            u32::from_be_bytes([block[4], block[5], block[6], block[7]]),
+        );
         block[..4].copy_from_slice(&l.to_be_bytes());
         block[4..].copy_from_slice(&r.to_be_bytes());
     }

@@ -20,7 +20,8 @@ pub fn random_bytes(buf: &mut [u8]) {
     }
     // Neither is available (a sandbox without /dev): the handshake filler needs no secrecy, only
     // variety, so a time-seeded xorshift will do.
-    let mut x = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64) | 1;
+    let mut x =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64) | 1;
     for b in buf.iter_mut() {
         x ^= x << 13;
         x ^= x >> 7;
@@ -119,7 +120,8 @@ pub fn secure_token_decrypt(key: &[u8], hex: &[u8]) -> Vec<u8> {
         }
     }
     let mx = |z: u32, y: u32, sum: u32, p: usize, e: u32| -> u32 {
-        (((z >> 5) ^ (y << 2)).wrapping_add((y >> 3) ^ (z << 4))) ^ ((sum ^ y).wrapping_add(k[(p & 3) ^ e as usize] ^ z))
+        (((z >> 5) ^ (y << 2)).wrapping_add((y >> 3) ^ (z << 4)))
+            ^ ((sum ^ y).wrapping_add(k[(p & 3) ^ e as usize] ^ z))
     };
     let rounds = 6 + 52 / n as u32;
     let mut sum = rounds.wrapping_mul(DELTA);
@@ -155,7 +157,8 @@ mod tea_tests {
             let e = (sum >> 2) & 3;
             for p in 0..n {
                 let y = v[(p + 1) % n];
-                let mx = (((z >> 5) ^ (y << 2)).wrapping_add((y >> 3) ^ (z << 4))) ^ ((sum ^ y).wrapping_add(k[(p & 3) ^ e as usize] ^ z));
+                let mx = (((z >> 5) ^ (y << 2)).wrapping_add((y >> 3) ^ (z << 4)))
+                    ^ ((sum ^ y).wrapping_add(k[(p & 3) ^ e as usize] ^ z));
                 v[p] = v[p].wrapping_add(mx);
                 z = v[p];
             }
@@ -307,7 +310,10 @@ mod rtmpe_tests {
         let mut c = Rc4::new(&[1, 2, 3, 4, 5]);
         let mut ks = [0u8; 16];
         c.apply(&mut ks);
-        assert_eq!(ks, [0xb2, 0x39, 0x63, 0x05, 0xf0, 0x3d, 0xc0, 0x27, 0xcc, 0xc3, 0x52, 0x4a, 0x0a, 0x11, 0x18, 0xa8]);
+        assert_eq!(
+            ks,
+            [0xb2, 0x39, 0x63, 0x05, 0xf0, 0x3d, 0xc0, 0x27, 0xcc, 0xc3, 0x52, 0x4a, 0x0a, 0x11, 0x18, 0xa8]
+        );
         // The classic "Key"/"Plaintext" vector.
         let mut c = Rc4::new(b"Key");
         let mut m = *b"Plaintext";

@@ -7,9 +7,7 @@
 //! into a bounded Rust buffer with the original's room rules and copy the bytes out.
 #![allow(non_snake_case)]
 
-use super::abi::amf::{
-    AMF3ClassDef, AMFDataTypeRepr, AMFObject, AMFObjectProperty, AMFObjectProperty_p_vu, AVal,
-};
+use super::abi::amf::{AMF3ClassDef, AMFDataTypeRepr, AMFObject, AMFObjectProperty, AMFObjectProperty_p_vu, AVal};
 use super::amf_undeclared::log_bytes;
 use super::guard::guard;
 use super::log::{current_level as level, LOG_DEBUG, LOG_ERROR, LOG_WARNING};
@@ -38,9 +36,7 @@ unsafe impl Sync for StaticProp {}
 static INVALID_PROP: StaticProp = StaticProp(AMFObjectProperty {
     p_name: AVal::EMPTY,
     p_type: AMF_INVALID,
-    p_vu: AMFObjectProperty_p_vu {
-        p_object: AMFObject::EMPTY,
-    },
+    p_vu: AMFObjectProperty_p_vu { p_object: AMFObject::EMPTY },
     p_UTCoffset: 0,
 });
 
@@ -82,10 +78,7 @@ struct Span {
 impl Span {
     fn of(data: &[u8]) -> Span {
         let lo = data.as_ptr() as usize;
-        Span {
-            lo,
-            hi: lo + data.len(),
-        }
+        Span { lo, hi: lo + data.len() }
     }
 
     fn aval(self, s: &[u8]) -> AVal {
@@ -93,10 +86,7 @@ impl Span {
         if s.is_empty() && !(self.lo..=self.hi).contains(&at) {
             AVal::EMPTY
         } else {
-            AVal {
-                av_val: s.as_ptr() as *mut c_char,
-                av_len: s.len() as c_int,
-            }
+            AVal { av_val: s.as_ptr() as *mut c_char, av_len: s.len() as c_int }
         }
     }
 }
@@ -134,18 +124,14 @@ fn build_prop(p: &Property<'_>, span: Span) -> Option<AMFObjectProperty> {
     let mut c = AMFObjectProperty {
         p_name: span.aval(p.name),
         p_type: p.value.type_code(),
-        p_vu: AMFObjectProperty_p_vu {
-            p_object: AMFObject::EMPTY,
-        },
+        p_vu: AMFObjectProperty_p_vu { p_object: AMFObject::EMPTY },
         p_UTCoffset: 0,
     };
     match &p.value {
         Value::Number(n) => c.p_vu.p_number = *n,
         Value::Boolean(b) => c.p_vu.p_number = if *b { 1.0 } else { 0.0 },
         Value::String(s) | Value::XmlDoc(s) => c.p_vu.p_aval = span.aval(s),
-        Value::Object(o) | Value::EcmaArray(o) | Value::StrictArray(o) => {
-            c.p_vu.p_object = build_object(o, span)?
-        }
+        Value::Object(o) | Value::EcmaArray(o) | Value::StrictArray(o) => c.p_vu.p_object = build_object(o, span)?,
         Value::Date { millis, utc_offset } => {
             c.p_vu.p_number = *millis;
             c.p_UTCoffset = *utc_offset;
@@ -174,20 +160,14 @@ fn build_object(obj: &Object<'_>, span: Span) -> Option<AMFObject> {
             // SAFETY: i < n <= cap elements were allocated.
             Some(c) => unsafe { arr.add(i).write(c) },
             None => {
-                let mut partial = AMFObject {
-                    o_num: i as c_int,
-                    o_props: arr,
-                };
+                let mut partial = AMFObject { o_num: i as c_int, o_props: arr };
                 // SAFETY: the first i entries are initialised properties built above.
                 unsafe { reset_object(&mut partial) };
                 return None;
             }
         }
     }
-    Some(AMFObject {
-        o_num: count,
-        o_props: arr,
-    })
+    Some(AMFObject { o_num: count, o_props: arr })
 }
 
 /// `AMF_Reset`: frees every property array below `obj` and empties it; strings are not owned.
@@ -247,17 +227,11 @@ unsafe fn view_prop<'a>(p: &'a AMFObjectProperty, depth: usize) -> Property<'a> 
             5 => Value::Null,
             8 => Value::EcmaArray(view_object(&p.p_vu.p_object, depth + 1)),
             10 => Value::StrictArray(view_object(&p.p_vu.p_object, depth + 1)),
-            11 => Value::Date {
-                millis: p.p_vu.p_number,
-                utc_offset: p.p_UTCoffset,
-            },
+            11 => Value::Date { millis: p.p_vu.p_number, utc_offset: p.p_UTCoffset },
             15 => Value::XmlDoc(bytes_of(&p.p_vu.p_aval)),
             other => Value::Other(other),
         };
-        Property {
-            name: bytes_of(&p.p_name),
-            value,
-        }
+        Property { name: bytes_of(&p.p_name), value }
     }
 }
 
@@ -272,12 +246,7 @@ unsafe fn view_object<'a>(o: &'a AMFObject, depth: usize) -> Object<'a> {
     // SAFETY: the object holds o_num properties.
     let props = unsafe { std::slice::from_raw_parts(o.o_props, o.o_num as usize) };
     // SAFETY: forwarded caller promise.
-    Object::new(
-        props
-            .iter()
-            .map(|p| unsafe { view_prop(p, depth) })
-            .collect(),
-    )
+    Object::new(props.iter().map(|p| unsafe { view_prop(p, depth) }).collect())
 }
 
 /// Copies an encoding into the caller's buffer and returns the end pointer, or NULL on failure
@@ -332,11 +301,7 @@ unsafe fn encode_into(
 /// # Safety
 /// `output..outend` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn AMF_EncodeString(
-    output: *mut c_char,
-    outend: *mut c_char,
-    str: *const AVal,
-) -> *mut c_char {
+pub unsafe extern "C" fn AMF_EncodeString(output: *mut c_char, outend: *mut c_char, str: *const AVal) -> *mut c_char {
     guard(null_mut(), || {
         // SAFETY: a non-NULL AVal from the caller.
         let Some(s) = (unsafe { str.as_ref() }) else {
@@ -355,15 +320,9 @@ pub unsafe extern "C" fn AMF_EncodeString(
 /// # Safety
 /// `output..outend` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn AMF_EncodeNumber(
-    output: *mut c_char,
-    outend: *mut c_char,
-    dVal: f64,
-) -> *mut c_char {
+pub unsafe extern "C" fn AMF_EncodeNumber(output: *mut c_char, outend: *mut c_char, dVal: f64) -> *mut c_char {
     // SAFETY: the caller's buffer.
-    guard(null_mut(), || unsafe {
-        encode_into(output, outend, |o, _| encode::number(o, dVal))
-    })
+    guard(null_mut(), || unsafe { encode_into(output, outend, |o, _| encode::number(o, dVal)) })
 }
 
 /// Writes a big-endian 16-bit integer; NULL if it does not fit.
@@ -371,15 +330,9 @@ pub unsafe extern "C" fn AMF_EncodeNumber(
 /// # Safety
 /// `output..outend` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn AMF_EncodeInt16(
-    output: *mut c_char,
-    outend: *mut c_char,
-    nVal: c_short,
-) -> *mut c_char {
+pub unsafe extern "C" fn AMF_EncodeInt16(output: *mut c_char, outend: *mut c_char, nVal: c_short) -> *mut c_char {
     // SAFETY: the caller's buffer.
-    guard(null_mut(), || unsafe {
-        encode_into(output, outend, |o, _| encode::int16(o, nVal as u16))
-    })
+    guard(null_mut(), || unsafe { encode_into(output, outend, |o, _| encode::int16(o, nVal as u16)) })
 }
 
 /// Writes a big-endian 24-bit integer; NULL if it does not fit.
@@ -387,18 +340,10 @@ pub unsafe extern "C" fn AMF_EncodeInt16(
 /// # Safety
 /// `output..outend` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn AMF_EncodeInt24(
-    output: *mut c_char,
-    outend: *mut c_char,
-    nVal: c_int,
-) -> *mut c_char {
+pub unsafe extern "C" fn AMF_EncodeInt24(output: *mut c_char, outend: *mut c_char, nVal: c_int) -> *mut c_char {
     guard(null_mut(), || {
         // SAFETY: the caller's buffer.
-        unsafe {
-            encode_into(output, outend, |o, _| {
-                encode::int24(o, (nVal as u32) & 0xff_ffff)
-            })
-        }
+        unsafe { encode_into(output, outend, |o, _| encode::int24(o, (nVal as u32) & 0xff_ffff)) }
     })
 }
 
@@ -407,15 +352,9 @@ pub unsafe extern "C" fn AMF_EncodeInt24(
 /// # Safety
 /// `output..outend` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn AMF_EncodeInt32(
-    output: *mut c_char,
-    outend: *mut c_char,
-    nVal: c_int,
-) -> *mut c_char {
+pub unsafe extern "C" fn AMF_EncodeInt32(output: *mut c_char, outend: *mut c_char, nVal: c_int) -> *mut c_char {
     // SAFETY: the caller's buffer.
-    guard(null_mut(), || unsafe {
-        encode_into(output, outend, |o, _| encode::int32(o, nVal as u32))
-    })
+    guard(null_mut(), || unsafe { encode_into(output, outend, |o, _| encode::int32(o, nVal as u32)) })
 }
 
 /// Writes a boolean value (2 bytes); NULL if it does not fit.
@@ -423,15 +362,9 @@ pub unsafe extern "C" fn AMF_EncodeInt32(
 /// # Safety
 /// `output..outend` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn AMF_EncodeBoolean(
-    output: *mut c_char,
-    outend: *mut c_char,
-    bVal: c_int,
-) -> *mut c_char {
+pub unsafe extern "C" fn AMF_EncodeBoolean(output: *mut c_char, outend: *mut c_char, bVal: c_int) -> *mut c_char {
     // SAFETY: the caller's buffer.
-    guard(null_mut(), || unsafe {
-        encode_into(output, outend, |o, _| encode::boolean(o, bVal != 0))
-    })
+    guard(null_mut(), || unsafe { encode_into(output, outend, |o, _| encode::boolean(o, bVal != 0)) })
 }
 
 /// A name for the `AMF_EncodeNamed*` functions: `None` when NULL or unusable.
@@ -509,9 +442,7 @@ pub unsafe extern "C" fn AMF_EncodeNamedBoolean(
             let Some(n) = name_arg(strName) else {
                 return null_mut();
             };
-            encode_into(output, outend, |o, _| {
-                encode::named_boolean(o, n, bVal != 0)
-            })
+            encode_into(output, outend, |o, _| encode::named_boolean(o, n, bVal != 0))
         }
     })
 }
@@ -542,15 +473,9 @@ unsafe fn encode_container(
 /// # Safety
 /// `obj` a valid object tree; `pBuffer..pBufEnd` writable.
 #[no_mangle]
-pub unsafe extern "C" fn AMF_Encode(
-    obj: *mut AMFObject,
-    pBuffer: *mut c_char,
-    pBufEnd: *mut c_char,
-) -> *mut c_char {
+pub unsafe extern "C" fn AMF_Encode(obj: *mut AMFObject, pBuffer: *mut c_char, pBufEnd: *mut c_char) -> *mut c_char {
     // SAFETY: forwarded caller promise.
-    guard(null_mut(), || unsafe {
-        encode_container(obj, pBuffer, pBufEnd, encode::object)
-    })
+    guard(null_mut(), || unsafe { encode_container(obj, pBuffer, pBufEnd, encode::object) })
 }
 
 /// Writes an ECMA array (count, named members, end marker).
@@ -564,9 +489,7 @@ pub unsafe extern "C" fn AMF_EncodeEcmaArray(
     pBufEnd: *mut c_char,
 ) -> *mut c_char {
     // SAFETY: forwarded caller promise.
-    guard(null_mut(), || unsafe {
-        encode_container(obj, pBuffer, pBufEnd, encode::ecma_array)
-    })
+    guard(null_mut(), || unsafe { encode_container(obj, pBuffer, pBufEnd, encode::ecma_array) })
 }
 
 /// Writes a strict array (count and elements, no end marker).
@@ -580,9 +503,7 @@ pub unsafe extern "C" fn AMF_EncodeArray(
     pBufEnd: *mut c_char,
 ) -> *mut c_char {
     // SAFETY: forwarded caller promise.
-    guard(null_mut(), || unsafe {
-        encode_container(obj, pBuffer, pBufEnd, encode::strict_array)
-    })
+    guard(null_mut(), || unsafe { encode_container(obj, pBuffer, pBufEnd, encode::strict_array) })
 }
 
 /// Writes one property (its name if it has one, unless null); NULL if it does not fit or has no AMF0 encoding.
@@ -672,14 +593,7 @@ pub unsafe extern "C" fn AMF_DecodeString(data: *const c_char, bv: *mut AVal) {
         // SAFETY: the caller's 2-byte length and AVal.
         unsafe {
             let len = c_int::from(AMF_DecodeInt16(data));
-            *bv = AVal {
-                av_val: if len > 0 {
-                    data.add(2) as *mut c_char
-                } else {
-                    null_mut()
-                },
-                av_len: len,
-            };
+            *bv = AVal { av_val: if len > 0 { data.add(2) as *mut c_char } else { null_mut() }, av_len: len };
         }
     })
 }
@@ -697,14 +611,7 @@ pub unsafe extern "C" fn AMF_DecodeLongString(data: *const c_char, bv: *mut AVal
         // SAFETY: the caller's 4-byte length and AVal.
         unsafe {
             let len = AMF_DecodeInt32(data) as c_int;
-            *bv = AVal {
-                av_val: if len > 0 {
-                    data.add(4) as *mut c_char
-                } else {
-                    null_mut()
-                },
-                av_len: len,
-            };
+            *bv = AVal { av_val: if len > 0 { data.add(4) as *mut c_char } else { null_mut() }, av_len: len };
         }
     })
 }
@@ -747,11 +654,7 @@ pub unsafe extern "C" fn AMF_DecodeBoolean(data: *const c_char) -> c_int {
 
 /// Logs what the original logs when a property decoder gets no input.
 fn empty_input(amf3: bool) {
-    let e = if amf3 {
-        Event::Amf3EmptyInput
-    } else {
-        Event::PropEmptyInput
-    };
+    let e = if amf3 { Event::Amf3EmptyInput } else { Event::PropEmptyInput };
     CLog { base: 0 }.event(&e);
 }
 
@@ -780,9 +683,7 @@ pub unsafe extern "C" fn AMF_Decode(
             empty_input(false);
             return -1;
         };
-        let mut log = CLog {
-            base: pBuffer as usize,
-        };
+        let mut log = CLog { base: pBuffer as usize };
         match amf0::decode_object(data, bDecodeName != 0, &mut log) {
             Ok((o, used)) => match build_object(&o, Span::of(data)) {
                 Some(c) => {
@@ -825,9 +726,7 @@ pub unsafe extern "C" fn AMF_DecodeArray(
             empty_input(false);
             return -1;
         };
-        let mut log = CLog {
-            base: pBuffer as usize,
-        };
+        let mut log = CLog { base: pBuffer as usize };
         match amf0::decode_array(data, nArrayLen, bDecodeName != 0, &mut log) {
             Ok((o, used)) => match build_object(&o, Span::of(data)) {
                 Some(c) => {
@@ -862,9 +761,7 @@ pub unsafe extern "C" fn AMF3_Decode(
         let Some(data) = (unsafe { input(pBuffer, nSize) }) else {
             return -1;
         };
-        let mut log = CLog {
-            base: pBuffer as usize,
-        };
+        let mut log = CLog { base: pBuffer as usize };
         match legacy3::decode_object(data, bDecodeName != 0, &mut log) {
             Ok((o, used)) => match build_object(&o, Span::of(data)) {
                 Some(c) => {
@@ -930,9 +827,7 @@ pub unsafe extern "C" fn AMFProp_Decode(
         let Some(data) = (unsafe { input(pBuffer, nSize) }) else {
             return -1;
         };
-        let mut log = CLog {
-            base: pBuffer as usize,
-        };
+        let mut log = CLog { base: pBuffer as usize };
         match amf0::decode_property(data, bDecodeName != 0, &mut log) {
             Ok((p, used)) => {
                 if !store_value(prop, &p.value, Span::of(data)) {
@@ -971,9 +866,7 @@ pub unsafe extern "C" fn AMF3Prop_Decode(
         let Some(data) = (unsafe { input(pBuffer, nSize) }) else {
             return -1;
         };
-        let mut log = CLog {
-            base: pBuffer as usize,
-        };
+        let mut log = CLog { base: pBuffer as usize };
         match legacy3::decode_property(data, bDecodeName != 0, &mut log) {
             Ok((p, used)) => {
                 if let Some(v) = &p.value {
@@ -1010,8 +903,7 @@ pub unsafe extern "C" fn AMF_AddProp(obj: *mut AMFObject, prop: *const AMFObject
         if n % 16 == 0 {
             let size = (n + 16) * size_of::<AMFObjectProperty>();
             // SAFETY: o_props is NULL or from malloc/realloc, as the original requires.
-            let grown =
-                unsafe { libc::realloc(obj.o_props.cast(), size) } as *mut AMFObjectProperty;
+            let grown = unsafe { libc::realloc(obj.o_props.cast(), size) } as *mut AMFObjectProperty;
             if grown.is_null() {
                 log_bytes(LOG_ERROR, b"AMF_AddProp: out of memory, property dropped");
                 return;
@@ -1039,11 +931,7 @@ pub unsafe extern "C" fn AMF_CountProp(obj: *mut AMFObject) -> c_int {
 /// # Safety
 /// `obj` a valid object; `name` readable when `nIndex < 0`.
 #[no_mangle]
-pub unsafe extern "C" fn AMF_GetProp(
-    obj: *mut AMFObject,
-    name: *const AVal,
-    nIndex: c_int,
-) -> *mut AMFObjectProperty {
+pub unsafe extern "C" fn AMF_GetProp(obj: *mut AMFObject, name: *const AVal, nIndex: c_int) -> *mut AMFObjectProperty {
     let invalid = &INVALID_PROP.0 as *const AMFObjectProperty as *mut AMFObjectProperty;
     guard(invalid, || {
         // SAFETY: a non-NULL object from the caller.
@@ -1135,9 +1023,7 @@ pub unsafe extern "C" fn AMF_Reset(obj: *mut AMFObject) {
 #[no_mangle]
 pub unsafe extern "C" fn AMFProp_GetType(prop: *mut AMFObjectProperty) -> AMFDataTypeRepr {
     // SAFETY: a non-NULL property from the caller.
-    guard(AMF_INVALID, || {
-        unsafe { prop.as_ref() }.map_or(AMF_INVALID, |p| p.p_type)
-    })
+    guard(AMF_INVALID, || unsafe { prop.as_ref() }.map_or(AMF_INVALID, |p| p.p_type))
 }
 
 /// The property's name.
@@ -1175,9 +1061,7 @@ pub unsafe extern "C" fn AMFProp_SetName(prop: *mut AMFObjectProperty, name: *mu
 #[no_mangle]
 pub unsafe extern "C" fn AMFProp_GetNumber(prop: *mut AMFObjectProperty) -> f64 {
     // SAFETY: a non-NULL property; every bit pattern is a valid double.
-    guard(0.0, || {
-        unsafe { prop.as_ref() }.map_or(0.0, |p| unsafe { p.p_vu.p_number })
-    })
+    guard(0.0, || unsafe { prop.as_ref() }.map_or(0.0, |p| unsafe { p.p_vu.p_number }))
 }
 
 /// Whether the number member is non-zero.
@@ -1187,9 +1071,7 @@ pub unsafe extern "C" fn AMFProp_GetNumber(prop: *mut AMFObjectProperty) -> f64 
 #[no_mangle]
 pub unsafe extern "C" fn AMFProp_GetBoolean(prop: *mut AMFObjectProperty) -> c_int {
     // SAFETY: a non-NULL property; every bit pattern is a valid double.
-    guard(0, || {
-        unsafe { prop.as_ref() }.map_or(0, |p| c_int::from(unsafe { p.p_vu.p_number } != 0.0))
-    })
+    guard(0, || unsafe { prop.as_ref() }.map_or(0, |p| c_int::from(unsafe { p.p_vu.p_number } != 0.0)))
 }
 
 /// The string of a string property, else `{NULL, 0}`.
@@ -1202,11 +1084,7 @@ pub unsafe extern "C" fn AMFProp_GetString(prop: *mut AMFObjectProperty, str: *m
         // SAFETY: non-NULL pointers from the caller.
         if let (Some(p), Some(s)) = (unsafe { prop.as_ref() }, unsafe { str.as_mut() }) {
             // SAFETY: p_aval is the live member of a string property.
-            *s = if p.p_type == c_int::from(marker::STRING) {
-                unsafe { p.p_vu.p_aval }
-            } else {
-                AVal::EMPTY
-            };
+            *s = if p.p_type == c_int::from(marker::STRING) { unsafe { p.p_vu.p_aval } } else { AVal::EMPTY };
         }
     })
 }
@@ -1221,11 +1099,7 @@ pub unsafe extern "C" fn AMFProp_GetObject(prop: *mut AMFObjectProperty, obj: *m
         // SAFETY: non-NULL pointers from the caller.
         if let (Some(p), Some(o)) = (unsafe { prop.as_ref() }, unsafe { obj.as_mut() }) {
             // SAFETY: p_object is the live member of an object property.
-            *o = if p.p_type == c_int::from(marker::OBJECT) {
-                unsafe { p.p_vu.p_object }
-            } else {
-                AMFObject::EMPTY
-            };
+            *o = if p.p_type == c_int::from(marker::OBJECT) { unsafe { p.p_vu.p_object } } else { AMFObject::EMPTY };
         }
     })
 }
@@ -1237,9 +1111,7 @@ pub unsafe extern "C" fn AMFProp_GetObject(prop: *mut AMFObjectProperty, obj: *m
 #[no_mangle]
 pub unsafe extern "C" fn AMFProp_IsValid(prop: *mut AMFObjectProperty) -> c_int {
     // SAFETY: a non-NULL property from the caller.
-    guard(0, || {
-        unsafe { prop.as_ref() }.map_or(0, |p| c_int::from(p.p_type != AMF_INVALID))
-    })
+    guard(0, || unsafe { prop.as_ref() }.map_or(0, |p| c_int::from(p.p_type != AMF_INVALID)))
 }
 
 /// Logs the property at debug level.
@@ -1304,8 +1176,7 @@ pub unsafe extern "C" fn AMF3CD_AddProp(cd: *mut AMF3ClassDef, prop: *mut AVal) 
         let n = cd.cd_num as usize;
         if n % 16 == 0 {
             // SAFETY: cd_props is NULL or from malloc/realloc.
-            let grown = unsafe { libc::realloc(cd.cd_props.cast(), (n + 16) * size_of::<AVal>()) }
-                as *mut AVal;
+            let grown = unsafe { libc::realloc(cd.cd_props.cast(), (n + 16) * size_of::<AVal>()) } as *mut AVal;
             if grown.is_null() {
                 log_bytes(LOG_ERROR, b"AMF3CD_AddProp: out of memory, member dropped");
                 return;

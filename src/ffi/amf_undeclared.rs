@@ -91,22 +91,12 @@ pub unsafe extern "C" fn AMF3ReadString(data: *const c_char, str: *mut AVal) -> 
             StringHeader::Reference { index, header_len } => {
                 log_bytes(LOG_DEBUG, &Event::Amf3StringReference { index }.text(0));
                 // SAFETY: a non-NULL output from the caller.
-                unsafe {
-                    *str = AVal {
-                        av_val: null_mut(),
-                        av_len: 0,
-                    }
-                };
+                unsafe { *str = AVal { av_val: null_mut(), av_len: 0 } };
                 header_len as c_int
             }
             StringHeader::Inline { len, header_len } => {
                 // SAFETY: pointer arithmetic within the caller's string, as the original.
-                unsafe {
-                    *str = AVal {
-                        av_val: data.add(header_len) as *mut c_char,
-                        av_len: len,
-                    }
-                };
+                unsafe { *str = AVal { av_val: data.add(header_len) as *mut c_char, av_len: len } };
                 (header_len as c_int).wrapping_add(len)
             }
         }

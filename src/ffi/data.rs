@@ -42,5 +42,7 @@ pub(crate) const fn protocol_table(upper: bool) -> [[c_char; 7]; 9] {
 pub fn interrupted() -> bool {
     // SAFETY: an aligned int of static lifetime, set from signal handlers or other threads
     // (RTMP_UserInterrupt): read atomically.
-    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_ctrlC)) }.load(core::sync::atomic::Ordering::Relaxed) != 0
+    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_ctrlC)) }
+        .load(core::sync::atomic::Ordering::Relaxed)
+        != 0
 }

@@ -12,7 +12,10 @@ pub fn guard<T>(default: T, body: impl FnOnce() -> T) -> T {
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown".into());
-            super::log::emit(super::log::LOG_ERROR, &format!("librtmp: internal error caught at the C boundary: {what}"));
+            super::log::emit(
+                super::log::LOG_ERROR,
+                &format!("librtmp: internal error caught at the C boundary: {what}"),
+            );
             default
         }
     }

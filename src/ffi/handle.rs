@@ -85,7 +85,12 @@ pub fn get(key: usize) -> Option<Arc<Handle>> {
 /// Registers a session for the struct at `key` (replacing a stale one, which is returned).
 pub fn insert(key: usize, session: Session, fd: i32) -> (Arc<Handle>, Option<Arc<Handle>>) {
     let closing = session.closing.clone();
-    let h = Arc::new(Handle { fd: AtomicI32::new(fd), closing, dead: AtomicBool::new(false), session: Mutex::new(session) });
+    let h = Arc::new(Handle {
+        fd: AtomicI32::new(fd),
+        closing,
+        dead: AtomicBool::new(false),
+        session: Mutex::new(session),
+    });
     let old = shard(key).insert(key, h.clone());
     if let Some(o) = &old {
         o.dead.store(true, Ordering::Release);

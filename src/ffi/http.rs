@@ -15,12 +15,17 @@ pub struct HTTP_read_callback {
 }
 
 /// What a `HTTP_read_callback *` really is.
-pub type ReadCallbackFn = unsafe extern "C" fn(ptr: *mut c_void, size: usize, nmemb: usize, stream: *mut c_void) -> usize;
+pub type ReadCallbackFn =
+    unsafe extern "C" fn(ptr: *mut c_void, size: usize, nmemb: usize, stream: *mut c_void) -> usize;
 
 /// # Safety
 /// `http` must be NULL or a valid context; `url` NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn HTTP_get(http: *mut HTTP_ctx, url: *const c_char, cb: *mut HTTP_read_callback) -> HTTPResultRepr {
+pub unsafe extern "C" fn HTTP_get(
+    http: *mut HTTP_ctx,
+    url: *const c_char,
+    cb: *mut HTTP_read_callback,
+) -> HTTPResultRepr {
     guard(HTTPResult::HTTPRES_BAD_REQUEST as c_int, || {
         let _ = cb;
         // SAFETY: per the contract.
@@ -37,9 +42,11 @@ pub unsafe extern "C" fn HTTP_get(http: *mut HTTP_ctx, url: *const c_char, cb: *
         let url = String::from_utf8_lossy(unsafe { std::ffi::CStr::from_ptr(url) }.to_bytes()).into_owned();
         // SAFETY: `date` is NULL or a NUL-terminated, writable buffer of DATELEN (64) bytes, as
         // RTMP_HashSWF and rtmpdump's callers give it.
-        let since = (!http.date.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(http.date) }.to_string_lossy().into_owned());
+        let since = (!http.date.is_null())
+            .then(|| unsafe { std::ffi::CStr::from_ptr(http.date) }.to_string_lossy().into_owned());
         // SAFETY: a function pointer of the declared type, or NULL.
-        let cb: Option<ReadCallbackFn> = unsafe { core::mem::transmute::<*mut HTTP_read_callback, Option<ReadCallbackFn>>(cb) };
+        let cb: Option<ReadCallbackFn> =
+            unsafe { core::mem::transmute::<*mut HTTP_read_callback, Option<ReadCallbackFn>>(cb) };
         let data = http.data;
         let (res, reply) = crate::swf::http_get(&url, since.as_deref(), |chunk| {
             if let Some(cb) = cb {

@@ -295,7 +295,8 @@ pub fn now_ms() -> u32 {
 pub extern "C" fn RTMP_UserInterrupt() {
     // SAFETY: an aligned int of static lifetime; stored atomically (this may run in a signal
     // handler, or in another thread than the blocked call).
-    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_ctrlC)) }.store(1, core::sync::atomic::Ordering::Relaxed)
+    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_ctrlC)) }
+        .store(1, core::sync::atomic::Ordering::Relaxed)
 }
 
 /// # Safety
@@ -303,7 +304,11 @@ pub extern "C" fn RTMP_UserInterrupt() {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_EnableWrite(r: *mut RTMP) {
     // SAFETY: per the contract.
-    guard((), || if let Some(r) = unsafe { r.as_mut() } { r.Link.protocol |= RTMP_FEATURE_WRITE })
+    guard((), || {
+        if let Some(r) = unsafe { r.as_mut() } {
+            r.Link.protocol |= RTMP_FEATURE_WRITE
+        }
+    })
 }
 
 /// # Safety
@@ -311,7 +316,11 @@ pub unsafe extern "C" fn RTMP_EnableWrite(r: *mut RTMP) {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SetBufferMS(r: *mut RTMP, size: c_int) {
     // SAFETY: per the contract.
-    guard((), || if let Some(r) = unsafe { r.as_mut() } { r.m_nBufferMS = size })
+    guard((), || {
+        if let Some(r) = unsafe { r.as_mut() } {
+            r.m_nBufferMS = size
+        }
+    })
 }
 
 /// # Safety

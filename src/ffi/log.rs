@@ -29,7 +29,8 @@ extern "C" {
 pub fn current_level() -> c_int {
     // SAFETY: an aligned int of static lifetime; the library (Rust and the C shim) only ever
     // touches it atomically, so threads that log while another changes the level do not race.
-    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_debuglevel)) }.load(core::sync::atomic::Ordering::Relaxed)
+    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_debuglevel)) }
+        .load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Sends one finished message to the librtmp log at `level` (0 = CRIT … 6 = ALL).
@@ -88,7 +89,8 @@ pub fn install_bridge() {
 pub extern "C" fn RTMP_LogSetLevel(lvl: RTMP_LogLevelRepr) {
     guard((), || {
         // SAFETY: see `level`.
-        unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_debuglevel)) }.store(lvl, core::sync::atomic::Ordering::Relaxed)
+        unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_debuglevel)) }
+            .store(lvl, core::sync::atomic::Ordering::Relaxed)
     })
 }
 

@@ -86,7 +86,13 @@ unsafe fn message_of(p: &RTMPPacket) -> Message<'_> {
         // SAFETY: per the contract.
         unsafe { std::slice::from_raw_parts(p.m_body as *const u8, p.m_nBodySize as usize) }
     };
-    Message { type_id: p.m_packetType, csid: p.m_nChannel.max(0) as u32, timestamp: p.m_nTimeStamp, stream_id: p.m_nInfoField2 as u32, body }
+    Message {
+        type_id: p.m_packetType,
+        csid: p.m_nChannel.max(0) as u32,
+        timestamp: p.m_nTimeStamp,
+        stream_id: p.m_nInfoField2 as u32,
+        body,
+    }
 }
 
 /// Registers a freshly connected session.
@@ -101,7 +107,11 @@ fn register(r: &mut RTMP, s: Session) {
 }
 
 /// Connects (`open`), or runs the handshake on an adopted transport (`attach`).
-pub(crate) fn connect_with(r: &mut RTMP, cp: *mut RTMPPacket, run: impl FnOnce(&mut Session, Option<Message<'_>>) -> bool) -> c_int {
+pub(crate) fn connect_with(
+    r: &mut RTMP,
+    cp: *mut RTMPPacket,
+    run: impl FnOnce(&mut Session, Option<Message<'_>>) -> bool,
+) -> c_int {
     // A previous connection on this struct (RTMP_Connect called twice) is closed first.
     if let Some(h) = handle::get(key(r)) {
         let mut s = h.lock_for_close();
@@ -354,7 +364,8 @@ pub unsafe extern "C" fn RTMP_SendChunk(r: *mut RTMP, chunk: *mut RTMPChunk) -> 
         };
         // The data may point into the *other* handle's receive buffer: copy before locking.
         let data = data.to_vec();
-        with_connected(r, |s| c_int::from(s.conn.as_mut().is_some_and(|c| c.send_raw(&[&header, &data]).is_ok()))).unwrap_or(0)
+        with_connected(r, |s| c_int::from(s.conn.as_mut().is_some_and(|c| c.send_raw(&[&header, &data]).is_ok())))
+            .unwrap_or(0)
     })
 }
 

@@ -71,7 +71,8 @@ pub unsafe extern "C" fn RTMP_TLS_Accept(r: *mut RTMP, ctx: *mut c_void) -> c_in
             };
             // SAFETY: `ctx` is an SSL_CTX from RTMP_TLS_AllocServerContext, alive while the
             // application holds it (it frees it only after its connections are done).
-            let ctx = unsafe { <openssl::ssl::SslContextRef as foreign_types::ForeignTypeRef>::from_ptr(ctx as *mut _) };
+            let ctx =
+                unsafe { <openssl::ssl::SslContextRef as foreign_types::ForeignTypeRef>::from_ptr(ctx as *mut _) };
             match crate::transport::Tls::accept(tcp, ctx, timeout_of(r)) {
                 Ok(t) => {
                     let k = r as *const RTMP as usize;

@@ -11,7 +11,10 @@ pub fn hash_swf(url: &[u8], age_days: c_int) -> Option<(u32, [u8; 32])> {
     #[cfg(feature = "crypto")]
     match crate::swf::hash_swf(&url, age_days) {
         Ok((size, hash)) => {
-            log::debug!("RTMP_HashSWF: {url}: size {size}, hash {}", hash.iter().map(|b| format!("{b:02x}")).collect::<String>());
+            log::debug!(
+                "RTMP_HashSWF: {url}: size {size}, hash {}",
+                hash.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            );
             Some((size, hash))
         }
         Err(e) => {
@@ -22,7 +25,9 @@ pub fn hash_swf(url: &[u8], age_days: c_int) -> Option<(u32, [u8; 32])> {
     #[cfg(not(feature = "crypto"))]
     {
         let _ = age_days;
-        log::error!("RTMP_HashSWF: SWF verification of {url} needs HMAC, and this librtmp was built without OpenSSL (CRYPTO=)");
+        log::error!(
+            "RTMP_HashSWF: SWF verification of {url} needs HMAC, and this librtmp was built without OpenSSL (CRYPTO=)"
+        );
         None
     }
 }

@@ -181,7 +181,8 @@ pub fn push(s: &mut Session, r: &mut RTMP) {
     m.nIgnoredFrameCounter = rd.ignored_frames;
     m.nIgnoredFlvFrameCounter = rd.ignored_flv_frames;
 
-    r.Link.lFlags = (r.Link.lFlags & (crate::session::lf::FTCU | crate::session::lf::FAPU)) | (s.link.lflags & !(crate::session::lf::FTCU | crate::session::lf::FAPU));
+    r.Link.lFlags = (r.Link.lFlags & (crate::session::lf::FTCU | crate::session::lf::FAPU))
+        | (s.link.lflags & !(crate::session::lf::FTCU | crate::session::lf::FAPU));
     r.Link.protocol = s.link.protocol;
 
     match s.conn.as_ref() {

@@ -234,7 +234,10 @@ fn set_option(r: &mut RTMP, name: &[u8], arg: AVal, value: Value) -> bool {
             // Turning verification off takes an explicit word: a typo must not do it.
             let off = ["0", "off", "no", "false"].iter().any(|w| value.text().eq_ignore_ascii_case(w.as_bytes()));
             if !on && !off {
-                log::error!("Invalid tlsVerify value {}: 1 (check the certificate, the default) or 0", lossy(value.text()));
+                log::error!(
+                    "Invalid tlsVerify value {}: 1 (check the certificate, the default) or 0",
+                    lossy(value.text())
+                );
                 return false;
             }
             super::side::update(key, |x| x.tls.verify = on);

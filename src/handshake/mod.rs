@@ -7,8 +7,8 @@
 mod digest;
 mod server;
 
-pub use server::ServerHandshake;
 pub use digest::{swf_verification_response, GENUINE_FMS_KEY, GENUINE_FP_KEY};
+pub use server::ServerHandshake;
 
 /// Size of C1/S1/C2/S2.
 pub const SIG_SIZE: usize = 1536;
@@ -38,13 +38,25 @@ impl core::fmt::Display for HandshakeError {
         match self {
             HandshakeError::ServerDigest => write!(f, "couldn't verify the server digest"),
             HandshakeError::ServerSignature => write!(f, "server not genuine Adobe (S2 signature mismatch)"),
-            HandshakeError::NoCrypto => write!(f, "this handshake needs crypto support, absent from this build (CRYPTO=)"),
+            HandshakeError::NoCrypto => {
+                write!(f, "this handshake needs crypto support, absent from this build (CRYPTO=)")
+            }
             HandshakeError::DhKey => write!(f, "RTMPE: the peer's Diffie-Hellman public key is invalid"),
-            HandshakeError::Type(t) => write!(f, "RTMPE: the server answered with handshake type {t}, which this build does not speak"),
+            HandshakeError::Type(t) => {
+                write!(f, "RTMPE: the server answered with handshake type {t}, which this build does not speak")
+            }
             HandshakeError::NotEncrypted => write!(f, "RTMPE: the server answered with an unencrypted handshake"),
-            HandshakeError::ClientType(t @ (b'G' | b'P' | b'H')) => write!(f, "the client sent '{}', an HTTP request, not an RTMP handshake nor an rtmpt POST", char::from(*t)),
-            HandshakeError::ClientType(0x16) => write!(f, "the client started TLS, not an RTMP handshake (rtmps needs RTMP_TLS_Accept)"),
-            HandshakeError::ClientType(t) => write!(f, "the client asked for handshake type {t}, not an RTMP handshake"),
+            HandshakeError::ClientType(t @ (b'G' | b'P' | b'H')) => write!(
+                f,
+                "the client sent '{}', an HTTP request, not an RTMP handshake nor an rtmpt POST",
+                char::from(*t)
+            ),
+            HandshakeError::ClientType(0x16) => {
+                write!(f, "the client started TLS, not an RTMP handshake (rtmps needs RTMP_TLS_Accept)")
+            }
+            HandshakeError::ClientType(t) => {
+                write!(f, "the client asked for handshake type {t}, not an RTMP handshake")
+            }
             HandshakeError::ClientDigest => write!(f, "RTMPE: couldn't verify the client digest"),
         }
     }
@@ -81,7 +93,11 @@ pub struct ClientHandshake {
 
 impl core::fmt::Debug for ClientHandshake {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("ClientHandshake").field("c0", &self.c0).field("digest", &self.digest).field("scheme", &self.scheme).finish()
+        f.debug_struct("ClientHandshake")
+            .field("c0", &self.c0)
+            .field("digest", &self.digest)
+            .field("scheme", &self.scheme)
+            .finish()
     }
 }
 
@@ -143,16 +159,31 @@ impl ClientHandshake {
     }
 
     /// Takes S0 and S1 and returns C2.
-    pub fn respond(&mut self, s0: u8, s1: &[u8; SIG_SIZE], outcome: &mut HandshakeOutcome) -> Result<Box<[u8; SIG_SIZE]>, HandshakeError> {
+    pub fn respond(
+        &mut self,
+        s0: u8,
+        s1: &[u8; SIG_SIZE],
+        outcome: &mut HandshakeOutcome,
+    ) -> Result<Box<[u8; SIG_SIZE]>, HandshakeError> {
         if s0 != self.c0 {
             // An RTMPE server answering 8 or 9 to our 6 chose Flash Player 10's signatures.
             if self.c0 == 6 && matches!(s0, 8 | 9) {
-                log::debug!("handshake: RTMPE type {s0} (signatures encrypted with {})", if s0 == 8 { "XTEA" } else { "Blowfish" });
+                log::debug!(
+                    "handshake: RTMPE type {s0} (signatures encrypted with {})",
+                    if s0 == 8 { "XTEA" } else { "Blowfish" }
+                );
             } else {
                 log::warn!("handshake: type mismatch: client sent {}, server answered {s0}", self.c0);
             }
         }
-        log::debug!("handshake: server uptime {}, version {}.{}.{}.{}", u32::from_be_bytes([s1[0], s1[1], s1[2], s1[3]]), s1[4], s1[5], s1[6], s1[7]);
+        log::debug!(
+            "handshake: server uptime {}, version {}.{}.{}.{}",
+            u32::from_be_bytes([s1[0], s1[1], s1[2], s1[3]]),
+            s1[4],
+            s1[5],
+            s1[6],
+            s1[7]
+        );
         if self.c0 == 6 {
             // 8 and 9 are RTMPE as well (Flash Player 10: XTEA or Blowfish on the signatures).
             match s0 {

@@ -47,7 +47,12 @@ impl ServerHandshake {
 
     /// Takes the client's C0 and C1 and builds the answer, S0+S1+S2 (3073 bytes). `rtmpe_type`
     /// (6, 8 or 9) is the type to answer RTMPE clients with; None answers as the original server.
-    pub fn answer(c0: u8, c1: &[u8; SIG_SIZE], uptime: u32, rtmpe_type: Option<u8>) -> Result<(Self, Vec<u8>), HandshakeError> {
+    pub fn answer(
+        c0: u8,
+        c1: &[u8; SIG_SIZE],
+        uptime: u32,
+        rtmpe_type: Option<u8>,
+    ) -> Result<(Self, Vec<u8>), HandshakeError> {
         let encrypted = Self::check_c0(c0)?;
         let kind = match rtmpe_type {
             _ if !encrypted => 3,
@@ -80,8 +85,14 @@ impl ServerHandshake {
     /// The digest handshake's S1 (signed, with our DH key for RTMPE) and S2 (signing the client's
     /// digest). `None`: C1 carries no digest, so a plain client gets the simple handshake.
     #[cfg(feature = "crypto")]
-    fn digest_answer(&mut self, c1: &[u8; SIG_SIZE], encrypted: bool) -> Result<Option<Box<[u8; SIG_SIZE]>>, HandshakeError> {
-        use super::digest::{client_digest_scheme, dh_offset, digest_offset, protect_signature, sign_s1, GENUINE_FMS_KEY};
+    fn digest_answer(
+        &mut self,
+        c1: &[u8; SIG_SIZE],
+        encrypted: bool,
+    ) -> Result<Option<Box<[u8; SIG_SIZE]>>, HandshakeError> {
+        use super::digest::{
+            client_digest_scheme, dh_offset, digest_offset, protect_signature, sign_s1, GENUINE_FMS_KEY,
+        };
         let Some(scheme) = client_digest_scheme(c1) else {
             if encrypted {
                 return Err(HandshakeError::ClientDigest);

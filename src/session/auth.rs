@@ -150,7 +150,9 @@ mod hashes {
                 let hash1 = hex(&md5(&[user, b":live:", password]));
                 let hash2 = hex(&md5(&[b"publish:/", path, inst]));
                 let response = hex(&md5(&[&hash1, b":", nonce, b":", nc, b":", &cnonce, b":auth:", &hash2]));
-                for (k, v) in [(&b"&nonce="[..], nonce), (b"&cnonce=", &cnonce), (b"&nc=", nc), (b"&response=", &response)] {
+                for (k, v) in
+                    [(&b"&nonce="[..], nonce), (b"&cnonce=", &cnonce), (b"&nc=", nc), (b"&response=", &response)]
+                {
                     t.extend_from_slice(k);
                     t.extend_from_slice(v);
                 }
@@ -199,14 +201,19 @@ mod tests {
         //   h1 = b64encode(md5(b"bob" + b"s4lt" + b"secret").digest())
         //   b64encode(md5(h1 + b"op4" + b"AAECAw==").digest())
         // (h1 is "gUPfyKaP+1nppIAOgLHX4w==").
-        assert_eq!(hashes::adobe_response(b"bob", b"s4lt", b"secret", b"op4", b"AAECAw=="), b"wnztS3SSsQPNdjrGxJcp1Q==");
+        assert_eq!(
+            hashes::adobe_response(b"bob", b"s4lt", b"secret", b"op4", b"AAECAw=="),
+            b"wnztS3SSsQPNdjrGxJcp1Q=="
+        );
     }
 
     /// The answer hashes the server's opaque when it sent one, else its challenge, with the
     /// client challenge it sends along.
     #[test]
     fn adobe_answer_hashes_the_right_challenges() {
-        for (query, opaque, theirs) in [(&b"&challenge=c1&opaque=op4"[..], &b"op4"[..], &b"op4"[..]), (b"&challenge=c1", b"", b"c1")] {
+        for (query, opaque, theirs) in
+            [(&b"&challenge=c1&opaque=op4"[..], &b"op4"[..], &b"op4"[..]), (b"&challenge=c1", b"", b"c1")]
+        {
             let mut d = b"[ AccessManager.Reject ] : [ authmod=adobe ] : ?reason=needauth&user=bob&salt=s4lt".to_vec();
             d.extend_from_slice(query);
             let t = answer(&d, b"live?authmod=adobe&user=bob", b"bob", b"secret").unwrap();
@@ -215,7 +222,10 @@ mod tests {
             let ours = query_value(&q, b"challenge");
             assert_eq!(ours.len(), 8, "base64 of 4 random bytes");
             assert_eq!(query_value(&q, b"opaque"), opaque);
-            assert_eq!(query_value(&q, b"response"), &hashes::adobe_response(b"bob", b"s4lt", b"secret", theirs, ours)[..]);
+            assert_eq!(
+                query_value(&q, b"response"),
+                &hashes::adobe_response(b"bob", b"s4lt", b"secret", theirs, ours)[..]
+            );
             assert!(!t.windows(6).any(|w| w == b"secret"));
         }
     }

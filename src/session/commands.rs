@@ -45,7 +45,13 @@ impl Session {
                 }
             }
         }
-        let out = OutMessage { csid: m.csid, timestamp: m.timestamp, type_id: m.type_id, stream_id: m.stream_id, payload: m.body };
+        let out = OutMessage {
+            csid: m.csid,
+            timestamp: m.timestamp,
+            type_id: m.type_id,
+            stream_id: m.stream_id,
+            payload: m.body,
+        };
         let r = self.conn()?.send_message(&out, force_large);
         if let Err(e) = &r {
             log::error!("RTMP_SendPacket: {e}");
@@ -55,7 +61,16 @@ impl Session {
 
     // Every argument is a field of the message librtmp builds; a struct would only rename them.
     #[allow(clippy::too_many_arguments)]
-    fn send(&mut self, csid: u32, type_id: u8, stream_id: i32, timestamp: u32, body: &[u8], force_large: bool, queue: bool) -> Result<(), ConnError> {
+    fn send(
+        &mut self,
+        csid: u32,
+        type_id: u8,
+        stream_id: i32,
+        timestamp: u32,
+        body: &[u8],
+        force_large: bool,
+        queue: bool,
+    ) -> Result<(), ConnError> {
         self.send_packet(&Message { type_id, csid, timestamp, stream_id: stream_id as u32, body }, force_large, queue)
     }
 
@@ -182,7 +197,8 @@ impl Session {
         };
         encode::number(&mut b, start).map_err(enc_err)?;
         if self.link.stop_time != 0 {
-            encode::number(&mut b, f64::from(self.link.stop_time.wrapping_sub(self.link.seek_time))).map_err(enc_err)?;
+            encode::number(&mut b, f64::from(self.link.stop_time.wrapping_sub(self.link.seek_time)))
+                .map_err(enc_err)?;
         }
         let id = self.st.stream_id;
         self.send(8, msg::INVOKE, id, 0, &b, true, true)

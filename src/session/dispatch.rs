@@ -40,7 +40,9 @@ impl Session {
     pub fn client_packet(&mut self, m: &Message<'_>) -> PacketKind {
         match m.type_id {
             msg::CHUNK_SIZE => {
-                if let Some(size) = long_enough(m.body, 4, "a Set Chunk Size message").then(|| be32(m.body, 0)).flatten() {
+                if let Some(size) =
+                    long_enough(m.body, 4, "a Set Chunk Size message").then(|| be32(m.body, 0)).flatten()
+                {
                     let size = size as i32;
                     if size <= 0 {
                         // The original stores any value; a non-positive chunk size would make the
@@ -57,7 +59,9 @@ impl Session {
                 }
             }
             msg::ABORT => {
-                if let (true, Some(csid), Some(c)) = (long_enough(m.body, 4, "an Abort message"), be32(m.body, 0), self.conn.as_mut()) {
+                if let (true, Some(csid), Some(c)) =
+                    (long_enough(m.body, 4, "an Abort message"), be32(m.body, 0), self.conn.as_mut())
+                {
                     c.reader.abort(csid);
                 }
             }
@@ -68,13 +72,17 @@ impl Session {
             }
             msg::CONTROL => self.handle_ctrl(m.body),
             msg::SERVER_BW => {
-                if let Some(v) = long_enough(m.body, 4, "a Window Acknowledgement Size message").then(|| be32(m.body, 0)).flatten() {
+                if let Some(v) =
+                    long_enough(m.body, 4, "a Window Acknowledgement Size message").then(|| be32(m.body, 0)).flatten()
+                {
                     self.st.server_bw = v as i32;
                     log::debug!("server BW = {}", self.st.server_bw);
                 }
             }
             msg::CLIENT_BW => {
-                if let Some(v) = long_enough(m.body, 4, "a Set Peer Bandwidth message").then(|| be32(m.body, 0)).flatten() {
+                if let Some(v) =
+                    long_enough(m.body, 4, "a Set Peer Bandwidth message").then(|| be32(m.body, 0)).flatten()
+                {
                     self.st.client_bw = v as i32;
                     self.st.client_bw2 = m.body.get(4).copied().unwrap_or(0xff);
                     log::debug!("client BW = {} {}", self.st.client_bw, self.st.client_bw2 as i8);
@@ -84,8 +92,12 @@ impl Session {
                 self.note_media(m.csid, m.timestamp);
                 return PacketKind::Media;
             }
-            msg::FLEX_STREAM_SEND => log::debug!("flex stream send, size {} bytes, not supported, ignoring", m.body.len()),
-            msg::FLEX_SHARED_OBJECT => log::debug!("flex shared object, size {} bytes, not supported, ignoring", m.body.len()),
+            msg::FLEX_STREAM_SEND => {
+                log::debug!("flex stream send, size {} bytes, not supported, ignoring", m.body.len())
+            }
+            msg::FLEX_SHARED_OBJECT => {
+                log::debug!("flex shared object, size {} bytes, not supported, ignoring", m.body.len())
+            }
             msg::FLEX_MESSAGE => {
                 log::debug!("flex message, size {} bytes, not fully supported", m.body.len());
                 if m.body.len() > 1 && self.handle_invoke(&m.body[1..]) {
@@ -110,7 +122,8 @@ impl Session {
                 let mut pos = 0usize;
                 let b = m.body;
                 while pos + 11 < b.len() {
-                    let size = (usize::from(b[pos + 1]) << 16) | (usize::from(b[pos + 2]) << 8) | usize::from(b[pos + 3]);
+                    let size =
+                        (usize::from(b[pos + 1]) << 16) | (usize::from(b[pos + 2]) << 8) | usize::from(b[pos + 3]);
                     if pos + 11 + size + 4 > b.len() {
                         log::warn!("Stream corrupt?!");
                         break;
@@ -120,7 +133,10 @@ impl Session {
                             self.handle_metadata(&b[pos + 11..pos + 11 + size]);
                         }
                         msg::AUDIO | msg::VIDEO => {
-                            ts = (u32::from(b[pos + 7]) << 24) | (u32::from(b[pos + 4]) << 16) | (u32::from(b[pos + 5]) << 8) | u32::from(b[pos + 6]);
+                            ts = (u32::from(b[pos + 7]) << 24)
+                                | (u32::from(b[pos + 4]) << 16)
+                                | (u32::from(b[pos + 5]) << 8)
+                                | u32::from(b[pos + 6]);
                         }
                         _ => {}
                     }
@@ -323,7 +339,11 @@ impl Session {
                         String::from_utf8_lossy(description)
                     ),
                     None if code.is_empty() => log::error!("rtmp server sent error"),
-                    None => log::error!("rtmp server sent error: {} {}", String::from_utf8_lossy(code), String::from_utf8_lossy(description)),
+                    None => log::error!(
+                        "rtmp server sent error: {} {}",
+                        String::from_utf8_lossy(code),
+                        String::from_utf8_lossy(description)
+                    ),
                 }
             }
             b"close" => {
@@ -346,7 +366,8 @@ impl Session {
                 self.link.app.extend_from_slice(&token);
                 self.link.tc_url.extend_from_slice(&token);
                 self.link_rewritten = true;
-                let step = if token.starts_with(b"?") { "the method and user name" } else { "the answer to the challenge" };
+                let step =
+                    if token.starts_with(b"?") { "the method and user name" } else { "the answer to the challenge" };
                 log::info!("publisher authentication: reconnecting with {step}");
                 self.close(true);
                 if self.open(None).is_err() {
@@ -404,7 +425,10 @@ impl Session {
         let (code, level, description) = status_strings(obj);
         log::debug!("HandleInvoke, onStatus: {}", String::from_utf8_lossy(code));
         match code {
-            b"NetStream.Failed" | b"NetStream.Play.Failed" | b"NetStream.Play.StreamNotFound" | b"NetConnection.Connect.InvalidApp" => {
+            b"NetStream.Failed"
+            | b"NetStream.Play.Failed"
+            | b"NetStream.Play.StreamNotFound"
+            | b"NetConnection.Connect.InvalidApp" => {
                 self.st.stream_id = -1;
                 let code = String::from_utf8_lossy(code).into_owned();
                 self.close(false);

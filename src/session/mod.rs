@@ -253,12 +253,14 @@ impl Session {
             return Err(ConnError::Protocol("no hostname".into()));
         }
         let socks = !self.link.sockshost.is_empty();
-        let (host, port) = if socks { (&self.link.sockshost, self.link.socksport) } else { (&self.link.hostname, self.link.port) };
+        let (host, port) =
+            if socks { (&self.link.sockshost, self.link.socksport) } else { (&self.link.hostname, self.link.port) };
         let host = String::from_utf8_lossy(host).into_owned();
-        let tcp = crate::transport::Tcp::connect(&host, port, self.connect_timeout(), &self.interrupted).map_err(|e| {
-            log::error!("RTMP_Connect0, failed to connect to {host}:{port}: {e}");
-            ConnError::Io(e)
-        })?;
+        let tcp =
+            crate::transport::Tcp::connect(&host, port, self.connect_timeout(), &self.interrupted).map_err(|e| {
+                log::error!("RTMP_Connect0, failed to connect to {host}:{port}: {e}");
+                ConnError::Io(e)
+            })?;
         self.st.send_counter = true;
         self.attach(tcp, own_connect)
     }
@@ -266,28 +268,43 @@ impl Session {
     /// RTMP_Connect0 with an address the caller resolved.
     pub fn open_addr(&mut self, addr: std::net::SocketAddr) -> Result<crate::transport::Tcp, ConnError> {
         let deadline = std::time::Instant::now() + self.connect_timeout();
-        crate::transport::Tcp::connect_addrs(&[addr], deadline, &self.interrupted)
-            .map_err(|e| {
-                log::error!("RTMP_Connect0, failed to connect socket. {e}");
-                ConnError::Io(e)
-            })
+        crate::transport::Tcp::connect_addrs(&[addr], deadline, &self.interrupted).map_err(|e| {
+            log::error!("RTMP_Connect0, failed to connect socket. {e}");
+            ConnError::Io(e)
+        })
     }
 
     /// RTMP_Connect1 on a connected socket: SOCKS negotiation if configured, TLS for rtmps,
     /// timeouts, then the handshake and connect command.
-    pub fn attach(&mut self, mut tcp: crate::transport::Tcp, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
+    pub fn attach(
+        &mut self,
+        mut tcp: crate::transport::Tcp,
+        own_connect: Option<Message<'_>>,
+    ) -> Result<(), ConnError> {
         use crate::transport::Transport;
         if !self.link.sockshost.is_empty() {
             let host = String::from_utf8_lossy(&self.link.hostname).into_owned();
             let _ = tcp.set_timeout(Some(self.connect_timeout()));
-            if let Err(e) = crate::transport::socks4_connect(&mut tcp, &host, self.link.port, self.connect_timeout(), &self.interrupted) {
+            if let Err(e) = crate::transport::socks4_connect(
+                &mut tcp,
+                &host,
+                self.link.port,
+                self.connect_timeout(),
+                &self.interrupted,
+            ) {
                 log::error!("RTMP_Connect1, SOCKS negotiation failed: {e}");
                 tcp.shutdown();
                 return Err(ConnError::Io(e));
             }
-            log::debug!("SOCKS proxy {}:{} connected us to {host}:{}", String::from_utf8_lossy(&self.link.sockshost), self.link.socksport, self.link.port);
+            log::debug!(
+                "SOCKS proxy {}:{} connected us to {host}:{}",
+                String::from_utf8_lossy(&self.link.sockshost),
+                self.link.socksport,
+                self.link.port
+            );
         }
-        let mut transport: Box<dyn Transport> = if self.link.protocol & feature::SSL != 0 { self.tls(tcp)? } else { Box::new(tcp) };
+        let mut transport: Box<dyn Transport> =
+            if self.link.protocol & feature::SSL != 0 { self.tls(tcp)? } else { Box::new(tcp) };
         if self.link.protocol & feature::HTTP != 0 {
             let host = String::from_utf8_lossy(&self.link.hostname).into_owned();
             if let Err(e) = transport.set_timeout(self.io_timeout()) {
@@ -371,7 +388,11 @@ impl Session {
                 if served.http {
                     self.link.protocol |= feature::HTTP2;
                 }
-                log::debug!("RTMP_Serve, handshaked{}{}", if served.http { " (rtmpt)" } else { "" }, if served.encrypted { " (RTMPE)" } else { "" });
+                log::debug!(
+                    "RTMP_Serve, handshaked{}{}",
+                    if served.http { " (rtmpt)" } else { "" },
+                    if served.encrypted { " (RTMPE)" } else { "" }
+                );
                 Ok(())
             }
             Err(e) => {
@@ -390,7 +411,8 @@ impl Session {
         let conn = self.conn.as_mut().ok_or(ConnError::Closed)?;
         let outcome = conn.client_handshake(digest, encrypted, uptime)?;
         if let (Some(tail), true) = (outcome.s1_tail, self.link.swf_size != 0) {
-            self.swf_response = Some(crate::handshake::swf_verification_response(self.link.swf_size, &self.link.swf_hash, &tail));
+            self.swf_response =
+                Some(crate::handshake::swf_verification_response(self.link.swf_size, &self.link.swf_hash, &tail));
         }
         log::debug!("RTMP_Connect1, handshaked");
         match own_connect {
@@ -465,13 +487,19 @@ impl Session {
         let (inc, outc) = (self.st.in_chunk_size, self.st.out_chunk_size);
         if let Some(c) = self.conn.as_mut() {
             if inc <= 0 {
-                log::warn!("m_inChunkSize is {inc}: a chunk size is 1 to 2^31-1 bytes; keeping {}", c.reader.chunk_size());
+                log::warn!(
+                    "m_inChunkSize is {inc}: a chunk size is 1 to 2^31-1 bytes; keeping {}",
+                    c.reader.chunk_size()
+                );
                 self.st.in_chunk_size = c.reader.chunk_size() as i32;
             } else if c.reader.chunk_size() != inc as u32 {
                 c.reader.set_chunk_size(inc as u32);
             }
             if outc <= 0 {
-                log::warn!("m_outChunkSize is {outc}: a chunk size is 1 to 2^31-1 bytes; keeping {}", c.writer.chunk_size());
+                log::warn!(
+                    "m_outChunkSize is {outc}: a chunk size is 1 to 2^31-1 bytes; keeping {}",
+                    c.writer.chunk_size()
+                );
                 self.st.out_chunk_size = c.writer.chunk_size() as i32;
             } else if c.writer.chunk_size() != outc as u32 {
                 c.writer.set_chunk_size(outc as u32);
@@ -527,7 +555,10 @@ impl Session {
                 } else if let Some(part) = self.conn.as_ref().and_then(|c| c.unfinished()) {
                     log::error!("RTMP_ReadPacket: no data within {} s {part}", self.link.timeout);
                 } else {
-                    log::error!("RTMP_ReadPacket, failed to read RTMP packet header: no data within {} s", self.link.timeout);
+                    log::error!(
+                        "RTMP_ReadPacket, failed to read RTMP packet header: no data within {} s",
+                        self.link.timeout
+                    );
                 }
             }
             ConnError::Closed => log::debug!("RTMP_ReadPacket: the server closed the connection"),

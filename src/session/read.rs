@@ -472,7 +472,10 @@ fn resume_filter(read: &mut super::ReadState, type_id: u8, ts: u32, body: &mut &
             }
         }
         if !read.initial_frame.is_empty() {
-            if type_id == read.initial_frame_type && read.initial_frame.len() == body.len() && read.initial_frame[..] == body[..] {
+            if type_id == read.initial_frame_type
+                && read.initial_frame.len() == body.len()
+                && read.initial_frame[..] == body[..]
+            {
                 log::debug!("Checked keyframe successfully!");
                 read.flags |= readflag::GOTKF;
                 return Some(Step::Ignore);
@@ -481,8 +484,13 @@ fn resume_filter(read: &mut super::ReadState, type_id: u8, ts: u32, body: &mut &
                 let mut found = false;
                 let mut last = 0u32;
                 for pos in tag_positions(body) {
-                    let size = (usize::from(body[pos + 1]) << 16) | (usize::from(body[pos + 2]) << 8) | usize::from(body[pos + 3]);
-                    let t = (u32::from(body[pos + 7]) << 24) | (u32::from(body[pos + 4]) << 16) | (u32::from(body[pos + 5]) << 8) | u32::from(body[pos + 6]);
+                    let size = (usize::from(body[pos + 1]) << 16)
+                        | (usize::from(body[pos + 2]) << 8)
+                        | usize::from(body[pos + 3]);
+                    let t = (u32::from(body[pos + 7]) << 24)
+                        | (u32::from(body[pos + 4]) << 16)
+                        | (u32::from(body[pos + 5]) << 8)
+                        | u32::from(body[pos + 6]);
                     last = t;
                     if body[pos] == read.initial_frame_type {
                         if t == read.resume_ts {
@@ -526,7 +534,11 @@ fn resume_filter(read: &mut super::ReadState, type_id: u8, ts: u32, body: &mut &
     if read.flags & readflag::GOTFLVK == 0 && type_id == msg::FLASH_VIDEO {
         log::warn!("Stream does not start with requested FLV frame, ignoring data... ");
         read.ignored_flv_frames += 1;
-        return Some(if read.ignored_flv_frames > MAX_IGNORED_FRAMES { Step::End(readflag::ERROR) } else { Step::Ignore });
+        return Some(if read.ignored_flv_frames > MAX_IGNORED_FRAMES {
+            Step::End(readflag::ERROR)
+        } else {
+            Step::Ignore
+        });
     }
     if read.flags & readflag::NO_IGNORE == 0 && type_id != msg::FLASH_VIDEO {
         if ts == 0 {

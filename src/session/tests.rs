@@ -36,7 +36,15 @@ impl Server {
     fn recv(&mut self) -> (u8, u32, Vec<u8>) {
         loop {
             if let Some(c) = self.reader.read(&self.buf).unwrap() {
-                let body = if c.complete { Some(if c.assembled { self.reader.body(c.csid).to_vec() } else { self.buf[c.data.clone()].to_vec() }) } else { None };
+                let body = if c.complete {
+                    Some(if c.assembled {
+                        self.reader.body(c.csid).to_vec()
+                    } else {
+                        self.buf[c.data.clone()].to_vec()
+                    })
+                } else {
+                    None
+                };
                 self.reader.release(c.csid);
                 self.buf.drain(..c.consumed);
                 if let Some(b) = body {
@@ -261,7 +269,10 @@ fn a_silent_server_times_out() {
     let r = s.open(None);
     let took = start.elapsed();
     assert!(matches!(r, Err(ConnError::Timeout)), "{r:?}");
-    assert!(took >= Duration::from_millis(900) && took < Duration::from_millis(1800), "took {took:?} for a 1 s timeout");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_millis(1800),
+        "took {took:?} for a 1 s timeout"
+    );
     hold.join().unwrap();
 }
 

@@ -39,7 +39,8 @@ impl Session {
                 _ => (AUDIO_CSID, tag.body),
             };
             // Full headers where librtmp uses them: A/V at timestamp 0 and all script data.
-            let large = tag.tag_type == msg::INFO || (matches!(tag.tag_type, msg::AUDIO | msg::VIDEO) && tag.timestamp == 0);
+            let large =
+                tag.tag_type == msg::INFO || (matches!(tag.tag_type, msg::AUDIO | msg::VIDEO) && tag.timestamp == 0);
             let m = Message { type_id: tag.tag_type, csid, timestamp: tag.timestamp, stream_id, body };
             self.send_packet(&m, large, false)
         });

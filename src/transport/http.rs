@@ -289,7 +289,9 @@ mod tests {
     }
 
     fn answer(body: &[u8]) -> Vec<u8> {
-        let mut v = format!("HTTP/1.1 200 OK\r\nContent-Type: application/x-fcs\r\ncontent-LENGTH: {}\r\n\r\n", body.len()).into_bytes();
+        let mut v =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/x-fcs\r\ncontent-LENGTH: {}\r\n\r\n", body.len())
+                .into_bytes();
         v.extend_from_slice(body);
         v
     }
@@ -320,10 +322,17 @@ mod tests {
             let st = t.state();
             assert_eq!((st.msg_counter, st.unackd, st.polling, st.resplen), (6, 0, 0, 0));
             let sent = String::from_utf8_lossy(&sent.lock().unwrap()).into_owned();
-            let lines: Vec<String> = sent.split("POST ").skip(1).map(|r| format!("POST {}", r.split("\r\n").next().unwrap())).collect();
+            let lines: Vec<String> =
+                sent.split("POST ").skip(1).map(|r| format!("POST {}", r.split("\r\n").next().unwrap())).collect();
             // The answer to the send brought nothing: an idle asks for "hello"; the next read's idle
             // brings nothing, so another follows (after a pause) and brings "world".
-            let want = ["POST /open/1", "POST /send/s3ss10n/2", "POST /idle/s3ss10n/3", "POST /idle/s3ss10n/4", "POST /idle/s3ss10n/5"];
+            let want = [
+                "POST /open/1",
+                "POST /send/s3ss10n/2",
+                "POST /idle/s3ss10n/3",
+                "POST /idle/s3ss10n/4",
+                "POST /idle/s3ss10n/5",
+            ];
             assert_eq!(lines, want.map(|l| format!("{l} HTTP/1.1")));
             assert!(sent.contains("Host: example.com:80\r\n") && sent.contains("Content-length: 3\r\n\r\nabc"));
         }

@@ -66,7 +66,17 @@ impl HttpServerTunnel {
         let mut id = [0u8; 8];
         crate::crypto::random_bytes(&mut id);
         let session = id.iter().map(|b| format!("{b:02x}")).collect();
-        HttpServerTunnel { inner, rx: already, input: Vec::new(), in_pos: 0, out: Vec::new(), session, closed: false, idle_ends_read: false, broken: None }
+        HttpServerTunnel {
+            inner,
+            rx: already,
+            input: Vec::new(),
+            in_pos: 0,
+            out: Vec::new(),
+            session,
+            closed: false,
+            idle_ends_read: false,
+            broken: None,
+        }
     }
 
     fn fill(&mut self) -> io::Result<()> {
@@ -78,7 +88,10 @@ impl HttpServerTunnel {
                 Ok(())
             }
             // The client's polls keep coming while a session lives: silence is the end of it.
-            Err(e) if super::is_timeout(&e) => Err(io::Error::new(io::ErrorKind::ConnectionAborted, "the rtmpt client sent no request within the timeout")),
+            Err(e) if super::is_timeout(&e) => Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the rtmpt client sent no request within the timeout",
+            )),
             Err(e) => Err(e),
         }
     }
@@ -101,7 +114,10 @@ impl HttpServerTunnel {
             // not after the receive timeout has waited for the end of a head that will not come.
             let n = self.rx.len().min(4);
             if self.rx[..n] != b"POST"[..n] {
-                return Err(bad(format!("an rtmpt client sent bytes that are not a POST request: {:?}", String::from_utf8_lossy(&self.rx[..n]))));
+                return Err(bad(format!(
+                    "an rtmpt client sent bytes that are not a POST request: {:?}",
+                    String::from_utf8_lossy(&self.rx[..n])
+                )));
             }
             if let Some(p) = head_end(&self.rx, &mut searched) {
                 break p;
@@ -234,7 +250,9 @@ impl Transport for HttpServerTunnel {
             if served != Served::Data {
                 empty += 1;
                 if empty > MAX_EMPTY_REQUESTS {
-                    return Err(bad(format!("the rtmpt client sent {MAX_EMPTY_REQUESTS} requests without data in a row")));
+                    return Err(bad(format!(
+                        "the rtmpt client sent {MAX_EMPTY_REQUESTS} requests without data in a row"
+                    )));
                 }
             }
             if served == Served::Idle && self.idle_ends_read && self.rx.is_empty() {
@@ -257,7 +275,10 @@ impl Transport for HttpServerTunnel {
             return Err(io::Error::new(e.kind(), e.to_string()));
         }
         if self.out.len() + len > MAX_OUT {
-            return Err(io::Error::new(io::ErrorKind::ConnectionAborted, "the rtmpt client stopped polling: 16 MiB wait for it"));
+            return Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the rtmpt client stopped polling: 16 MiB wait for it",
+            ));
         }
         for b in bufs.iter() {
             self.out.extend_from_slice(b);
@@ -324,7 +345,11 @@ mod tests {
     }
 
     fn post(path: &str, body: &[u8]) -> Vec<u8> {
-        let mut v = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-fcs\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+        let mut v = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-fcs\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
         v.extend_from_slice(body);
         v
     }

@@ -18,7 +18,13 @@ fn reply_meaning(code: u8) -> &'static str {
 }
 
 /// Negotiates the tunnel to `host:port` through the proxy `t` is connected to.
-pub fn socks4_connect(t: &mut dyn Transport, host: &str, port: u16, timeout: Duration, interrupted: &dyn Fn() -> bool) -> io::Result<()> {
+pub fn socks4_connect(
+    t: &mut dyn Transport,
+    host: &str,
+    port: u16,
+    timeout: Duration,
+    interrupted: &dyn Fn() -> bool,
+) -> io::Result<()> {
     let v4 = resolve(host, port, timeout, interrupted).ok().and_then(|addrs| {
         addrs.into_iter().find_map(|a| match a {
             SocketAddr::V4(a) => Some(*a.ip()),
@@ -33,7 +39,10 @@ pub fn socks4_connect(t: &mut dyn Transport, host: &str, port: u16, timeout: Dur
             req.push(0);
         }
         None if host.parse::<std::net::IpAddr>().is_ok() => {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("SOCKS4 cannot reach the IPv6 address {host}")));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("SOCKS4 cannot reach the IPv6 address {host}"),
+            ));
         }
         None => {
             // SOCKS4a: 0.0.0.x, an empty user id, then the name for the proxy to resolve.
@@ -106,7 +115,10 @@ mod tests {
         assert!(e.to_string().contains("answered 91 (request rejected or failed)"), "{e}");
 
         let mut p = Proxy { reply: vec![0, 90, 0], sent: Vec::new() };
-        assert_eq!(socks4_connect(&mut p, "10.1.2.3", 1935, t, &|| false).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+        assert_eq!(
+            socks4_connect(&mut p, "10.1.2.3", 1935, t, &|| false).unwrap_err().kind(),
+            io::ErrorKind::UnexpectedEof
+        );
 
         let mut p = Proxy { reply: vec![0, 90, 0, 0, 0, 0, 0, 0], sent: Vec::new() };
         assert_eq!(socks4_connect(&mut p, "::1", 1935, t, &|| false).unwrap_err().kind(), io::ErrorKind::InvalidInput);

@@ -36,18 +36,21 @@ fn interrupted_error() -> io::Error {
 
 /// Resolves `host:port` within `timeout`. getaddrinfo cannot be cancelled, so it runs on a helper
 /// thread that is abandoned (and finishes on its own) if the deadline passes first.
-pub fn resolve(host: &str, port: u16, timeout: Duration, interrupted: &dyn Fn() -> bool) -> io::Result<Vec<SocketAddr>> {
+pub fn resolve(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+    interrupted: &dyn Fn() -> bool,
+) -> io::Result<Vec<SocketAddr>> {
     // Literal addresses need no resolver.
     if let Ok(ip) = host.parse::<std::net::IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
     let (tx, rx) = mpsc::channel();
     let name = host.to_string();
-    std::thread::Builder::new()
-        .name("rtmp-resolve".into())
-        .spawn(move || {
-            let _ = tx.send((name.as_str(), port).to_socket_addrs().map(|a| a.collect::<Vec<_>>()));
-        })?;
+    std::thread::Builder::new().name("rtmp-resolve".into()).spawn(move || {
+        let _ = tx.send((name.as_str(), port).to_socket_addrs().map(|a| a.collect::<Vec<_>>()));
+    })?;
     let deadline = Instant::now() + timeout;
     loop {
         if interrupted() {
@@ -131,11 +134,9 @@ impl Tcp {
                 let left = deadline - now;
                 let tx = tx.clone();
                 log::debug!("connecting to {addr}");
-                std::thread::Builder::new()
-                    .name("rtmp-connect".into())
-                    .spawn(move || {
-                        let _ = tx.send(attempt(addr, left).map_err(|e| io::Error::new(e.kind(), format!("{addr}: {e}"))));
-                    })?;
+                std::thread::Builder::new().name("rtmp-connect".into()).spawn(move || {
+                    let _ = tx.send(attempt(addr, left).map_err(|e| io::Error::new(e.kind(), format!("{addr}: {e}"))));
+                })?;
                 next += 1;
                 running += 1;
                 next_start = now + ATTEMPT_DELAY;
@@ -291,7 +292,10 @@ mod tests {
         drop(l);
         assert!(Tcp::connect("127.0.0.1", port, Duration::from_secs(2), &|| false).is_err());
         assert!(Tcp::connect("host.invalid", 1935, Duration::from_secs(5), &|| false).is_err());
-        assert_eq!(Tcp::connect("127.0.0.1", port, Duration::from_secs(2), &|| true).map(|_| ()).unwrap_err().kind(), io::ErrorKind::Interrupted);
+        assert_eq!(
+            Tcp::connect("127.0.0.1", port, Duration::from_secs(2), &|| true).map(|_| ()).unwrap_err().kind(),
+            io::ErrorKind::Interrupted
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@ impl Read for Sock {
 impl Write for Sock {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self.0.send_with_flags(buf, libc::MSG_NOSIGNAL) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted && (self.1)() => Err(io::Error::other("interrupted by the user")),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && (self.1)() => {
+                Err(io::Error::other("interrupted by the user"))
+            }
             r => r,
         }
     }
@@ -64,8 +66,11 @@ impl Tls {
             // In place of the system store (SslConnector loaded it already): start from an empty one.
             let store = openssl::x509::store::X509StoreBuilder::new().map_err(io::Error::other)?;
             b.set_cert_store(store.build());
-            b.load_verify_locations(cfg.ca_file.as_deref().map(std::path::Path::new), cfg.ca_path.as_deref().map(std::path::Path::new))
-                .map_err(|e| tls_error(format!("cannot load the trusted certificates ({}): {e}", ca_names(cfg))))?;
+            b.load_verify_locations(
+                cfg.ca_file.as_deref().map(std::path::Path::new),
+                cfg.ca_path.as_deref().map(std::path::Path::new),
+            )
+            .map_err(|e| tls_error(format!("cannot load the trusted certificates ({}): {e}", ca_names(cfg))))?;
         }
         if !cfg.verify {
             b.set_verify(SslVerifyMode::NONE);
@@ -96,7 +101,10 @@ impl Tls {
                 if v != X509VerifyResult::OK {
                     // X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
                     let what = if matches!(v.as_raw(), 62 | 64) {
-                        format!("the server's certificate is not valid for {host} ({}; connect with a name it has", v.error_string())
+                        format!(
+                            "the server's certificate is not valid for {host} ({}; connect with a name it has",
+                            v.error_string()
+                        )
                     } else {
                         format!("the server's certificate for {host} is not trusted: {} (trust its CA with cafile=, capath= or SSL_CERT_FILE", v.error_string())
                     };
@@ -105,7 +113,9 @@ impl Tls {
                     Err(tls_error(format!("TLS handshake with {host} failed: {}", mid.error())))
                 }
             }
-            Err(HandshakeError::WouldBlock(_)) => Err(io::Error::new(io::ErrorKind::TimedOut, format!("TLS handshake with {host} timed out"))),
+            Err(HandshakeError::WouldBlock(_)) => {
+                Err(io::Error::new(io::ErrorKind::TimedOut, format!("TLS handshake with {host} timed out")))
+            }
             Err(HandshakeError::SetupFailure(e)) => Err(io::Error::other(format!("TLS setup failed: {e}"))),
         }
     }
@@ -120,11 +130,19 @@ impl Tls {
         match ssl.accept(Sock(sock, || false)) {
             Ok(stream) => {
                 let ssl = stream.ssl();
-                log::debug!("TLS: accepted a client, {}, {}", ssl.version_str(), ssl.current_cipher().map_or("?", |c| c.name()));
+                log::debug!(
+                    "TLS: accepted a client, {}, {}",
+                    ssl.version_str(),
+                    ssl.current_cipher().map_or("?", |c| c.name())
+                );
                 Ok(Tls { stream, staging: Vec::new() })
             }
-            Err(HandshakeError::Failure(mid)) => Err(tls_error(format!("TLS handshake with the client failed: {}", mid.error()))),
-            Err(HandshakeError::WouldBlock(_)) => Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake with the client timed out")),
+            Err(HandshakeError::Failure(mid)) => {
+                Err(tls_error(format!("TLS handshake with the client failed: {}", mid.error())))
+            }
+            Err(HandshakeError::WouldBlock(_)) => {
+                Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake with the client timed out"))
+            }
             Err(HandshakeError::SetupFailure(e)) => Err(io::Error::other(format!("TLS setup failed: {e}"))),
         }
     }
