@@ -512,7 +512,8 @@ impl Connection {
                     let held: usize = self.deferred.iter().map(|(_, b)| b.len()).sum::<usize>() + body.len();
                     if self.deferred.len() >= MAX_DEFERRED || held > MAX_DEFERRED_BYTES {
                         return Err(ConnError::Protocol(format!(
-                            "the peer interleaves more than {MAX_DEFERRED} messages or {MAX_DEFERRED_BYTES} bytes into one message on chunk stream {ours}"
+                            "the peer interleaves more than {MAX_DEFERRED} messages or {MAX_DEFERRED_BYTES} bytes \
+                             into one message on chunk stream {ours}"
                         )));
                     }
                     self.deferred.push_back((c.message, body));

@@ -13,12 +13,23 @@ export OURS_DIR
 CHECK_RESULTS ?= $(CURDIR)/target/check-results
 export CHECK_RESULTS
 
-check: all check-begin check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-relay check-hostile check-negative check-sanitize check-threads check-fuzz check-source-compat check-ffmpeg check-cross
+check: all check-begin check-style check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-relay check-hostile check-negative check-sanitize check-threads check-fuzz check-source-compat check-ffmpeg check-cross
 	@bash tests/summary.sh
 	@echo "make check: all test groups passed"
 
 check-begin:
 	@rm -rf $(CHECK_RESULTS) && mkdir -p $(CHECK_RESULTS)
+
+# The edit-test loop: the Rust tests, the style gate, the headers, the exports and the C
+# differential tests (a few minutes), before the whole of make check.
+check-quick: all check-begin check-style check-rust check-headers check-symbols check-c
+	@bash tests/summary.sh
+
+# The tree is formatted as rustfmt.toml says, and clippy finds nothing, with and without crypto.
+check-style:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --release --target-dir $(TARGET_DIR) --all-targets -- -D warnings
+	$(CARGO) clippy --release --no-default-features --target-dir target/nocrypto --all-targets -- -D warnings
 
 # The Rust core and the ffi layer's own tests (release profile: it shares the dependencies the
 # library build already compiled).
@@ -125,4 +136,4 @@ check-cross: all
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check check-begin check-negative check-rust check-install check-hostile check-interop check-relay check-sanitize check-threads check-fuzz fuzz check-source-compat check-ffmpeg check-ffmpeg-rtmpe check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check check-begin check-quick check-style check-negative check-rust check-install check-hostile check-interop check-relay check-sanitize check-threads check-fuzz fuzz check-source-compat check-ffmpeg check-ffmpeg-rtmpe check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto

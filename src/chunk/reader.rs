@@ -283,7 +283,8 @@ impl ChunkReader {
         if !continuing {
             if in_progress > 0 {
                 log::warn!(
-                    "chunk stream {csid}: new message header (type {fmt}) before the previous message was complete ({in_progress} of {} bytes); dropping it",
+                    "chunk stream {csid}: new message header (type {fmt}) before the previous message was complete \
+                         ({in_progress} of {} bytes); dropping it",
                     s.length
                 );
                 self.buffered -= s.body.len();

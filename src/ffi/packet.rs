@@ -89,7 +89,8 @@ pub unsafe extern "C" fn RTMPPacket_Dump(p: *mut RTMPPacket) {
         emit(
             LOG_DEBUG,
             &format!(
-                "RTMP PACKET: packet type: 0x{:02x}. channel: 0x{:02x}. info 1: {} info 2: {}. Body size: {}. body: 0x{:02x}",
+                "RTMP PACKET: packet type: 0x{:02x}. channel: 0x{:02x}. info 1: {} info 2: {}. Body size: {}. body: \
+                     0x{:02x}",
                 p.m_packetType, p.m_nChannel, p.m_nTimeStamp as i32, p.m_nInfoField2, p.m_nBodySize, first
             ),
         );

@@ -44,6 +44,7 @@ fn adopt_socket(r: &RTMP, what: &str) -> Option<Tcp> {
     }
 }
 
+#[cfg(feature = "crypto")]
 fn timeout_of(r: &RTMP) -> Option<std::time::Duration> {
     (r.Link.timeout > 0).then(|| std::time::Duration::from_secs(r.Link.timeout as u64))
 }
@@ -90,6 +91,7 @@ pub unsafe extern "C" fn RTMP_TLS_Accept(r: *mut RTMP, ctx: *mut c_void) -> c_in
         }
         #[cfg(not(feature = "crypto"))]
         {
+            let _ = r;
             log::error!("RTMP_TLS_Accept: this librtmp was built without TLS (CRYPTO=)");
             0
         }

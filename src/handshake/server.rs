@@ -11,6 +11,7 @@ use super::{HandshakeError, SIG_SIZE};
 
 /// The version S1 announces in the digest handshake (a Flash Media Server 3.5 build): clients
 /// look at it to tell a digest server from a simple one.
+#[cfg(feature = "crypto")]
 const FMS_VERSION: [u8; 4] = [3, 5, 1, 1];
 
 #[cfg_attr(not(feature = "crypto"), allow(dead_code))]
@@ -63,7 +64,10 @@ impl ServerHandshake {
         let mut s1 = Box::new([0u8; SIG_SIZE]);
         crate::crypto::random_bytes(&mut s1[8..]);
         s1[0..4].copy_from_slice(&uptime.to_be_bytes());
+        // (Changed only by the digest answer, which needs crypto.)
+        #[cfg_attr(not(feature = "crypto"), allow(unused_mut))]
         let mut hs = ServerHandshake { kind, digest: false, s1, s1_digest_pos: 0, rc4: None };
+        #[cfg_attr(not(feature = "crypto"), allow(unused_mut))]
         let mut s2 = Box::new(*c1);
         if c1[4] != 0 || encrypted {
             #[cfg(feature = "crypto")]
@@ -97,7 +101,14 @@ impl ServerHandshake {
             if encrypted {
                 return Err(HandshakeError::ClientDigest);
             }
-            log::warn!("handshake: the client announced version {}.{}.{}.{} without a valid digest; answering with the simple handshake", c1[4], c1[5], c1[6], c1[7]);
+            log::warn!(
+                "handshake: the client announced version {}.{}.{}.{} without a valid digest; answering with the \
+                 simple handshake",
+                c1[4],
+                c1[5],
+                c1[6],
+                c1[7]
+            );
             return Ok(None);
         };
         self.s1[4..8].copy_from_slice(&FMS_VERSION);

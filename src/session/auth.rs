@@ -43,6 +43,7 @@ fn params(query: &[u8]) -> Vec<(&[u8], &[u8])> {
         .collect()
 }
 
+#[cfg(feature = "crypto")]
 fn param<'a>(ps: &[(&[u8], &'a [u8])], name: &[u8]) -> &'a [u8] {
     ps.iter().find(|(n, _)| *n == name).map_or(b"", |(_, v)| v)
 }

@@ -280,7 +280,10 @@ impl Session {
             // stays a well-formed FLV (rtmpdump's --resume reads it back tag by tag); the end of
             // the stream is reported after them.
             self.read.open = None;
-            log::error!("RTMP_Read: {e} in the middle of a {len}-byte message; the rest of its tag ({left} bytes) is zero-filled");
+            log::error!(
+                "RTMP_Read: {e} in the middle of a {len}-byte message; the rest of its tag ({left} bytes) is \
+                 zero-filled"
+            );
             let e = self.read_failed_quiet(e);
             if self.is_connected() {
                 self.close(false);
@@ -514,7 +517,10 @@ fn resume_filter(read: &mut super::ReadState, type_id: u8, ts: u32, body: &mut &
                     }
                 }
                 if !found && last < read.resume_ts {
-                    log::error!("First packet does not contain keyframe, all timestamps are smaller than the keyframe timestamp; probably the resume seek failed?");
+                    log::error!(
+                        "First packet does not contain keyframe, all timestamps are smaller than the keyframe \
+                         timestamp; probably the resume seek failed?"
+                    );
                 }
                 if read.flags & readflag::GOTFLVK == 0 {
                     log::error!("Couldn't find the seeked keyframe in this chunk!");

@@ -104,7 +104,9 @@ impl HttpTunnel {
 
     fn post(&mut self, cmd: &str, body: &mut [IoSlice<'_>], len: usize) -> io::Result<()> {
         let head = format!(
-            "POST /{cmd}{}/{} HTTP/1.1\r\nHost: {}\r\nAccept: */*\r\nUser-Agent: Shockwave Flash\r\nConnection: Keep-Alive\r\nCache-Control: no-cache\r\nContent-type: application/x-fcs\r\nContent-length: {len}\r\n\r\n",
+            "POST /{cmd}{}/{} HTTP/1.1\r\nHost: {}\r\nAccept: */*\r\nUser-Agent: Shockwave Flash\r\n\
+             Connection: Keep-Alive\r\nCache-Control: no-cache\r\nContent-type: application/x-fcs\r\n\
+             Content-length: {len}\r\n\r\n",
             String::from_utf8_lossy(&self.state.client_id),
             self.state.msg_counter,
             self.host

@@ -100,7 +100,10 @@ impl HttpServerTunnel {
     fn fill_request(&mut self, held: usize) -> io::Result<()> {
         match self.fill() {
             Err(e) if held > 0 && e.kind() == io::ErrorKind::UnexpectedEof => {
-                Err(io::Error::new(e.kind(), format!("the rtmpt client closed the connection in the middle of a request ({held} bytes of it had arrived)")))
+                let why = format!(
+                    "the rtmpt client closed the connection in the middle of a request ({held} bytes of it had arrived)"
+                );
+                Err(io::Error::new(e.kind(), why))
             }
             r => r,
         }
@@ -157,7 +160,8 @@ impl HttpServerTunnel {
     fn respond(&mut self, status: &str, body: &[&[u8]]) -> io::Result<()> {
         let len: usize = body.iter().map(|b| b.len()).sum();
         let head = format!(
-            "HTTP/1.1 {status}\r\nServer: FlashCom/3.5.7\r\nContent-Type: application/x-fcs\r\nCache-Control: no-cache\r\nConnection: Keep-Alive\r\nContent-Length: {len}\r\n\r\n"
+            "HTTP/1.1 {status}\r\nServer: FlashCom/3.5.7\r\nContent-Type: application/x-fcs\r\n\
+             Cache-Control: no-cache\r\nConnection: Keep-Alive\r\nContent-Length: {len}\r\n\r\n"
         );
         let mut parts = vec![head.as_bytes()];
         parts.extend_from_slice(body);

@@ -78,7 +78,10 @@ impl Tls {
         let connector = b.build();
         let mut conf = connector.configure().map_err(io::Error::other)?;
         if !cfg.verify {
-            log::warn!("TLS: tlsVerify=0: the server's certificate is NOT checked; anyone on the path can read and change this stream");
+            log::warn!(
+                "TLS: tlsVerify=0: the server's certificate is NOT checked; anyone on the path can read and change \
+                 this stream"
+            );
             conf.set_verify_hostname(false);
         }
         let sock = tcp.into_socket();
@@ -106,7 +109,11 @@ impl Tls {
                             v.error_string()
                         )
                     } else {
-                        format!("the server's certificate for {host} is not trusted: {} (trust its CA with cafile=, capath= or SSL_CERT_FILE", v.error_string())
+                        format!(
+                            "the server's certificate for {host} is not trusted: {} (trust its CA with cafile=, \
+                             capath= or SSL_CERT_FILE",
+                            v.error_string()
+                        )
                     };
                     Err(tls_error(format!("{what}; tlsVerify=0 skips the check)")))
                 } else {
