@@ -138,7 +138,7 @@ pub struct Connection {
 impl core::fmt::Debug for Connection {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Connection")
-            .field("fd", &self.transport.raw_fd())
+            .field("fd", &self.transport.raw_socket())
             .field("buffered", &(self.end - self.start))
             .finish()
     }
@@ -874,8 +874,8 @@ mod tests {
             Ok(())
         }
         fn shutdown(&self) {}
-        fn raw_fd(&self) -> i32 {
-            -1
+        fn raw_socket(&self) -> crate::sys::RawSocket {
+            crate::sys::NO_SOCKET
         }
     }
 

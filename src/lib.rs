@@ -4,7 +4,6 @@
 
 pub mod amf;
 pub mod chunk;
-pub mod clock;
 pub mod conn;
 pub mod crypto;
 pub mod flv;
@@ -12,6 +11,7 @@ pub mod handshake;
 pub mod options;
 pub mod session;
 pub mod swf;
+pub mod sys;
 pub mod transport;
 pub mod url;
 

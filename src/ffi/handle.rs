@@ -54,10 +54,8 @@ impl Handle {
     /// Makes any blocked read or write on the socket return at once.
     pub fn wake(&self) {
         let fd = self.fd.load(Ordering::Acquire);
-        if fd >= 0 {
-            // SAFETY: shutdown on a descriptor number has no memory effects; if the descriptor
-            // was closed meanwhile the call fails harmlessly with EBADF or ENOTSOCK.
-            unsafe { libc::shutdown(fd, libc::SHUT_RDWR) };
+        if fd != crate::sys::NO_SOCKET {
+            crate::sys::shutdown(fd);
         }
     }
 }

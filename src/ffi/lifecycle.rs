@@ -120,9 +120,9 @@ pub(crate) fn close_internal(r: &mut RTMP, reconnect: bool) {
     }
     super::net::close_pending(r);
     if r.m_sb.sb_socket != -1 {
-        // A socket the application handed over without connecting through the library.
-        // SAFETY: the descriptor belongs to this handle, which closes it as the original does.
-        unsafe { libc::close(r.m_sb.sb_socket) };
+        // A socket the application handed over without connecting through the library: it
+        // belongs to this handle, which closes it as the original does.
+        let _ = crate::sys::close(r.m_sb.sb_socket);
     }
     free_c_side(r, reconnect);
 }
@@ -281,14 +281,7 @@ pub extern "C" fn RTMP_LibVersion() -> c_int {
 /// the same meaning: an arbitrary origin, differences are what count).
 #[no_mangle]
 pub extern "C" fn RTMP_GetTime() -> u32 {
-    guard(0, now_ms)
-}
-
-pub fn now_ms() -> u32 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: a valid out-pointer; CLOCK_MONOTONIC always exists on Linux.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    (ts.tv_sec as u64).wrapping_mul(1000).wrapping_add(ts.tv_nsec as u64 / 1_000_000) as u32
+    guard(0, crate::sys::now_ms)
 }
 
 #[no_mangle]

@@ -8,7 +8,7 @@ use super::guard::guard;
 use super::handle::{self, Handle};
 use super::sync;
 use crate::session::{Message, PacketKind, Session};
-use core::ffi::{c_char, c_int, c_short, c_uint, c_void};
+use core::ffi::{c_char, c_int, c_short, c_uint};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -37,7 +37,7 @@ fn finish(r: &mut RTMP, s: &mut Session, h: Option<&Arc<Handle>>) {
     }
     sync::push(s, r);
     if let Some(h) = h {
-        let fd = s.conn.as_ref().map_or(-1, |c| c.transport().raw_fd());
+        let fd = s.conn.as_ref().map_or(crate::sys::NO_SOCKET, |c| c.transport().raw_socket());
         h.fd.store(fd, Ordering::Release);
         if s.conn.is_none() && s.retired.is_none() {
             handle::remove(key(r), h);
@@ -97,7 +97,7 @@ unsafe fn message_of(p: &RTMPPacket) -> Message<'_> {
 
 /// Registers a freshly connected session.
 fn register(r: &mut RTMP, s: Session) {
-    let fd = s.conn.as_ref().map_or(-1, |c| c.transport().raw_fd());
+    let fd = s.conn.as_ref().map_or(crate::sys::NO_SOCKET, |c| c.transport().raw_socket());
     let (h, old) = handle::insert(key(r), s, fd);
     if let Some(old) = old {
         old.wake();
@@ -160,11 +160,11 @@ pub unsafe extern "C" fn RTMP_Connect(r: *mut RTMP, cp: *mut RTMPPacket) -> c_in
 /// `r` must be NULL or an initialised handle; `svc` NULL or a socket address (sockaddr_in or
 /// sockaddr_in6).
 #[no_mangle]
-pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut libc::sockaddr) -> c_int {
+pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut crate::sys::CSockAddr) -> c_int {
     guard(0, || {
         let Some(r) = handle_ref(r, "RTMP_Connect0") else { return 0 };
         // SAFETY: a sockaddr of the family it declares.
-        let Some(addr) = (unsafe { sockaddr_to_std(svc) }) else {
+        let Some(addr) = (unsafe { crate::sys::socket_addr(svc) }) else {
             log::error!("RTMP_Connect0: not an IPv4 or IPv6 address");
             return 0;
         };
@@ -177,7 +177,7 @@ pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut libc::sockaddr) -
                 r.m_pausing = 0;
                 r.m_fDuration = 0.0;
                 // Hand the socket over as if the application had connected it: Connect1 adopts it.
-                let fd = std::os::fd::IntoRawFd::into_raw_fd(t.into_socket());
+                let fd = crate::sys::into_raw(t.into_socket());
                 r.m_sb.sb_socket = fd;
                 PENDING.lock().unwrap_or_else(|p| p.into_inner()).push((key(r), fd));
                 1
@@ -193,28 +193,6 @@ pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut libc::sockaddr) -
 /// Sockets connected by RTMP_Connect0 and not yet taken by RTMP_Connect1 (fd closed if Connect1
 /// never comes: RTMP_Close closes `m_sb.sb_socket`).
 static PENDING: std::sync::Mutex<Vec<(usize, c_int)>> = std::sync::Mutex::new(Vec::new());
-
-/// # Safety
-/// `svc` NULL or a valid socket address.
-unsafe fn sockaddr_to_std(svc: *const libc::sockaddr) -> Option<std::net::SocketAddr> {
-    // SAFETY: per the contract, the family field tells the real type.
-    unsafe {
-        let sa = svc.as_ref()?;
-        match sa.sa_family as c_int {
-            libc::AF_INET => {
-                let a = &*(svc as *const libc::sockaddr_in);
-                let ip = std::net::Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr));
-                Some(std::net::SocketAddr::new(ip.into(), u16::from_be(a.sin_port)))
-            }
-            libc::AF_INET6 => {
-                let a = &*(svc as *const libc::sockaddr_in6);
-                let ip = std::net::Ipv6Addr::from(a.sin6_addr.s6_addr);
-                Some(std::net::SocketAddr::new(ip.into(), u16::from_be(a.sin6_port)))
-            }
-            _ => None,
-        }
-    }
-}
 
 /// Runs the protocol on the socket in `m_sb.sb_socket`: the one RTMP_Connect0 connected, or one
 /// the application connected itself (curl does this).
@@ -233,7 +211,7 @@ pub unsafe extern "C" fn RTMP_Connect1(r: *mut RTMP, cp: *mut RTMPPacket) -> c_i
         }
         // SAFETY: the application hands this descriptor to the library, which owns it from now on
         // and closes it in RTMP_Close, as the original does.
-        let sock = unsafe { <socket2::Socket as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+        let sock = unsafe { crate::sys::from_raw(fd) };
         let tcp = match crate::transport::Tcp::from_socket(sock) {
             Ok(t) => t,
             Err(e) => {
@@ -617,22 +595,10 @@ pub unsafe extern "C" fn RTMP_Read(r: *mut RTMP, buf: *mut c_char, size: c_int) 
         let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, size as usize) };
         let n = with_session(r, |s| s.read_flv(out));
         if n < 0 {
-            set_errno(libc::EINVAL);
+            crate::sys::set_last_error(crate::sys::INVALID_ARGUMENT);
         }
         n
     })
-}
-
-fn set_errno(e: c_int) {
-    // SAFETY: the thread's errno (glibc and musl name its accessor one way, bionic another).
-    #[cfg(not(target_os = "android"))]
-    unsafe {
-        *libc::__errno_location() = e
-    };
-    #[cfg(target_os = "android")]
-    unsafe {
-        *libc::__errno() = e
-    };
 }
 
 /// Publishes FLV data: accepts the stream cut anywhere; returns `size`, or -1 if sending failed.
@@ -690,21 +656,20 @@ pub unsafe extern "C" fn RTMPSockBuf_Fill(sb: *mut RTMPSockBuf) -> c_int {
         }
         let used = (b.sb_start as usize - base as usize) + b.sb_size as usize;
         let room = cap.saturating_sub(used + 1);
+        // SAFETY: `room` bytes are free after the buffered ones, inside the struct's buffer.
+        let free = unsafe { std::slice::from_raw_parts_mut(base.add(used) as *mut u8, room) };
         loop {
-            // SAFETY: `room` bytes are free after the buffered ones.
-            let n = unsafe { libc::recv(b.sb_socket, base.add(used) as *mut c_void, room, 0) };
-            if n >= 0 {
-                b.sb_size += n as c_int;
-                return n as c_int;
-            }
-            let e = std::io::Error::last_os_error();
-            match e.raw_os_error() {
-                Some(libc::EINTR) if !interrupted() => continue,
-                Some(libc::EAGAIN) => {
+            match crate::sys::recv(b.sb_socket, free) {
+                Ok(n) => {
+                    b.sb_size += n as c_int;
+                    return n as c_int;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted && !interrupted() => continue,
+                Err(e) if crate::transport::is_timeout(&e) => {
                     b.sb_timedout = 1;
                     return 0;
                 }
-                _ => return -1,
+                Err(_) => return -1,
             }
         }
     })
@@ -732,9 +697,7 @@ pub unsafe extern "C" fn RTMPSockBuf_Send(sb: *mut RTMPSockBuf, buf: *const c_ch
                 _ => -1,
             };
         }
-        // SAFETY: sending from a valid buffer on the caller's socket.
-        let n = unsafe { libc::send(b.sb_socket, data.as_ptr() as *const c_void, data.len(), libc::MSG_NOSIGNAL) };
-        n as c_int
+        crate::sys::send(b.sb_socket, data).map_or(-1, |n| n as c_int)
     })
 }
 
@@ -764,8 +727,7 @@ pub unsafe extern "C" fn RTMPSockBuf_Close(sb: *mut RTMPSockBuf) -> c_int {
             }
         }
         if b.sb_socket != -1 {
-            // SAFETY: closing the descriptor the buffer holds.
-            rc = unsafe { libc::close(b.sb_socket) };
+            rc = if crate::sys::close(b.sb_socket).is_ok() { 0 } else { -1 };
             b.sb_socket = -1;
         }
         rc
@@ -791,8 +753,8 @@ pub(crate) fn close_session(r: &mut RTMP, reconnect: bool) -> bool {
 pub(crate) fn forget_pending(k: usize) {
     PENDING.lock().unwrap_or_else(|p| p.into_inner()).retain(|&(key, fd)| {
         if key == k {
-            // SAFETY: a descriptor this library opened and still owns.
-            unsafe { libc::close(fd) };
+            // A descriptor this library opened and still owns.
+            let _ = crate::sys::close(fd);
         }
         key != k
     });
@@ -803,8 +765,8 @@ pub(crate) fn close_pending(r: &mut RTMP) {
     let mut p = PENDING.lock().unwrap_or_else(|p| p.into_inner());
     p.retain(|&(k, fd)| {
         if k == key(r) {
-            // SAFETY: the descriptor Connect0 opened and nobody adopted.
-            unsafe { libc::close(fd) };
+            // The descriptor Connect0 opened and nobody adopted.
+            let _ = crate::sys::close(fd);
             if r.m_sb.sb_socket == fd {
                 r.m_sb.sb_socket = -1;
             }

@@ -33,7 +33,7 @@ fn adopt_socket(r: &RTMP, what: &str) -> Option<Tcp> {
         return None;
     }
     // SAFETY: the application handed this descriptor over by storing it in the struct.
-    let sock = unsafe { <socket2::Socket as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    let sock = unsafe { crate::sys::from_raw(fd) };
     match Tcp::from_socket(sock) {
         Ok(t) => Some(t),
         Err(e) => {
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
     guard(0, || {
         let Some(r) = handle_ref(r, "RTMP_Serve") else { return 0 };
         let transport: Box<dyn Transport> = match take_accepted(r as *const RTMP as usize) {
-            Some(t) if t.raw_fd() == r.m_sb.sb_socket => t,
+            Some(t) if t.raw_socket() == r.m_sb.sb_socket => t,
             stale => {
                 // A TLS session for another socket (the struct was reused) is dropped.
                 drop(stale);
@@ -137,5 +137,5 @@ pub(crate) fn forget_accepted(k: usize) {
 /// RTMP_Close or RTMPSockBuf_Close (of the struct at `k`) before RTMP_Serve: the TLS session owns
 /// the socket and closes it. True when that socket was `fd`, which is then closed.
 pub(crate) fn close_accepted(k: usize, fd: c_int) -> bool {
-    take_accepted(k).is_some_and(|t| t.raw_fd() == fd)
+    take_accepted(k).is_some_and(|t| t.raw_socket() == fd)
 }

@@ -187,7 +187,7 @@ pub fn push(s: &mut Session, r: &mut RTMP) {
 
     match s.conn.as_ref() {
         Some(c) => {
-            r.m_sb.sb_socket = c.transport().raw_fd();
+            r.m_sb.sb_socket = c.transport().raw_socket();
             r.m_sb.sb_size = c.buffered().min(i32::MAX as usize) as c_int;
             if let Some(h) = c.transport().http_state() {
                 mirror_http(&h, r);

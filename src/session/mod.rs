@@ -380,7 +380,7 @@ impl Session {
         conn.set_stall_limit(self.io_timeout());
         self.adopt(conn);
         let rtmpe_type = self.link.rtmpe_answer;
-        match self.conn()?.server_handshake(crate::clock::now_ms(), rtmpe_type) {
+        match self.conn()?.server_handshake(crate::sys::now_ms(), rtmpe_type) {
             Ok(served) => {
                 if served.encrypted {
                     self.link.protocol |= feature::ENC;
@@ -407,7 +407,7 @@ impl Session {
     fn start_inner(&mut self, own_connect: Option<Message<'_>>) -> Result<(), ConnError> {
         let encrypted = self.link.protocol & feature::ENC != 0;
         let digest = self.link.swf_size != 0 || encrypted;
-        let uptime = crate::clock::now_ms();
+        let uptime = crate::sys::now_ms();
         let conn = self.conn.as_mut().ok_or(ConnError::Closed)?;
         let outcome = conn.client_handshake(digest, encrypted, uptime)?;
         if let (Some(tail), true) = (outcome.s1_tail, self.link.swf_size != 0) {

@@ -14,8 +14,7 @@ pub(super) struct CacheEntry {
 }
 
 pub(super) fn cache_path() -> std::path::PathBuf {
-    let home = std::env::var_os("HOME").unwrap_or_else(|| ".".into());
-    std::path::Path::new(&home).join(".swfinfo")
+    crate::sys::home_dir().unwrap_or_else(|| ".".into()).join(".swfinfo")
 }
 
 /// Entries of the cache file, in order (fields in the original's fixed order; anything else skipped).

@@ -228,8 +228,8 @@ impl Transport for HttpTunnel {
         self.inner.shutdown();
     }
 
-    fn raw_fd(&self) -> i32 {
-        self.inner.raw_fd()
+    fn raw_socket(&self) -> crate::sys::RawSocket {
+        self.inner.raw_socket()
     }
 
     fn close_notify(&mut self) {
@@ -285,8 +285,8 @@ mod tests {
             Ok(())
         }
         fn shutdown(&self) {}
-        fn raw_fd(&self) -> i32 {
-            -1
+        fn raw_socket(&self) -> crate::sys::RawSocket {
+            crate::sys::NO_SOCKET
         }
     }
 

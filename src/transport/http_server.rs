@@ -311,8 +311,8 @@ impl Transport for HttpServerTunnel {
         self.inner.shutdown()
     }
 
-    fn raw_fd(&self) -> i32 {
-        self.inner.raw_fd()
+    fn raw_socket(&self) -> crate::sys::RawSocket {
+        self.inner.raw_socket()
     }
 }
 
@@ -343,8 +343,8 @@ mod tests {
             Ok(())
         }
         fn shutdown(&self) {}
-        fn raw_fd(&self) -> i32 {
-            -1
+        fn raw_socket(&self) -> crate::sys::RawSocket {
+            crate::sys::NO_SOCKET
         }
     }
 

@@ -4,6 +4,7 @@
 mod http;
 mod http_server;
 mod rc4;
+mod socket;
 mod socks;
 mod tcp;
 #[cfg(feature = "crypto")]
@@ -75,7 +76,7 @@ pub trait Transport: Send {
     /// Wakes any thread blocked on this transport and makes further I/O fail.
     fn shutdown(&self);
     /// The socket underneath (what `RTMP_Socket` reports).
-    fn raw_fd(&self) -> i32;
+    fn raw_socket(&self) -> crate::sys::RawSocket;
     /// Tells the peer the session ends, where the transport has a way (the HTTP tunnel's /close).
     fn close_notify(&mut self) {}
     /// The HTTP tunnel's state, for a tunnel.
@@ -98,8 +99,8 @@ impl Transport for Closed {
         Ok(())
     }
     fn shutdown(&self) {}
-    fn raw_fd(&self) -> i32 {
-        -1
+    fn raw_socket(&self) -> crate::sys::RawSocket {
+        crate::sys::NO_SOCKET
     }
 }
 

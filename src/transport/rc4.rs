@@ -76,8 +76,8 @@ impl Transport for Rc4Transport {
         self.inner.shutdown();
     }
 
-    fn raw_fd(&self) -> i32 {
-        self.inner.raw_fd()
+    fn raw_socket(&self) -> crate::sys::RawSocket {
+        self.inner.raw_socket()
     }
 
     fn close_notify(&mut self) {

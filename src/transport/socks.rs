@@ -98,8 +98,8 @@ mod tests {
             Ok(())
         }
         fn shutdown(&self) {}
-        fn raw_fd(&self) -> i32 {
-            -1
+        fn raw_socket(&self) -> crate::sys::RawSocket {
+            crate::sys::NO_SOCKET
         }
     }
 

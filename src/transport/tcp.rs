@@ -1,9 +1,11 @@
 //! TCP: name resolution and connecting within a deadline (IPv6 and IPv4, Happy Eyeballs when a
 //! host has both), TCP_NODELAY, and sends that never raise SIGPIPE in the host process.
 
+use super::socket::{interrupted_error, Sock};
 use super::Transport;
+use crate::sys;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
-use std::io::{self, IoSlice, IoSliceMut, Read};
+use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -15,10 +17,9 @@ const POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 #[derive(Debug)]
 pub struct Tcp {
-    sock: Socket,
+    sock: Sock,
     /// Reads left that acknowledge at once (see `read`).
     quick_acks: u8,
-    interrupted: fn() -> bool,
 }
 
 /// The first reads of a connection (handshake, connect, createStream, play) ask for an immediate
@@ -28,10 +29,6 @@ const QUICK_ACK_READS: u8 = 32;
 
 fn timed_out(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::TimedOut, what.to_string())
-}
-
-fn interrupted_error() -> io::Error {
-    io::Error::new(io::ErrorKind::Interrupted, "interrupted by the user")
 }
 
 /// Resolves `host:port` within `timeout`. getaddrinfo cannot be cancelled, so it runs on a helper
@@ -147,7 +144,7 @@ impl Tcp {
             let wake = if next < addrs.len() { next_start.min(deadline) } else { deadline };
             let wait = wake.saturating_duration_since(Instant::now()).min(POLL_INTERVAL);
             match rx.recv_timeout(wait) {
-                Ok(Ok(sock)) => return Ok(Tcp { sock, quick_acks: QUICK_ACK_READS, interrupted: || false }),
+                Ok(Ok(sock)) => return Ok(Tcp::new(sock)),
                 Ok(Err(e)) => {
                     log::debug!("connect attempt failed: {e}");
                     running -= 1;
@@ -165,19 +162,28 @@ impl Tcp {
         // curl hands over a blocking socket; make sure, and set what the library relies on.
         sock.set_nonblocking(false)?;
         let _ = configure(&sock);
-        Ok(Tcp { sock, quick_acks: QUICK_ACK_READS, interrupted: || false })
+        Ok(Tcp::new(sock))
+    }
+
+    fn new(sock: Socket) -> Tcp {
+        Tcp { sock: Sock::new(sock), quick_acks: QUICK_ACK_READS }
     }
 
     fn quick_ack(&mut self) {
         if self.quick_acks > 0 {
             self.quick_acks -= 1;
-            #[cfg(any(target_os = "linux", target_os = "android"))]
-            let _ = self.sock.set_quickack(true);
+            sys::quick_ack(self.sock.socket());
         }
     }
 
     /// Gives the socket back without closing it.
     pub fn into_socket(self) -> Socket {
+        self.sock.into_socket()
+    }
+
+    /// The socket with its timeouts and interrupt, for a transport layered on it (TLS).
+    #[cfg(feature = "crypto")]
+    pub(crate) fn into_sock(self) -> Sock {
         self.sock
     }
 }
@@ -185,28 +191,21 @@ impl Tcp {
 impl Transport for Tcp {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.quick_ack();
-        (&self.sock).read(buf)
+        self.sock.read(buf)
     }
 
     fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
         self.quick_ack();
-        (&self.sock).read_vectored(bufs)
+        self.sock.read_vectored(bufs)
     }
 
     fn write_vectored_all(&mut self, bufs: &mut [IoSlice<'_>], len: usize) -> io::Result<()> {
         let mut rest = bufs;
         let mut left = len;
         while left > 0 {
-            // sendmsg with MSG_NOSIGNAL: a peer that went away is an EPIPE error, never a signal.
-            let n = match self.sock.send_vectored_with_flags(&rest[..rest.len().min(1024)], libc::MSG_NOSIGNAL) {
+            let n = match self.sock.send_vectored(rest) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                    if (self.interrupted)() {
-                        return Err(interrupted_error());
-                    }
-                    continue;
-                }
                 Err(e) => return Err(e),
             };
             left = left.saturating_sub(n);
@@ -214,7 +213,7 @@ impl Transport for Tcp {
             // walk over the buffers. A signal that came after some bytes went makes the send
             // return short instead of failing: the user's interrupt is looked at there too.
             if left > 0 {
-                if (self.interrupted)() {
+                if self.sock.interrupted() {
                     return Err(interrupted_error());
                 }
                 IoSlice::advance_slices(&mut rest, n);
@@ -224,28 +223,26 @@ impl Transport for Tcp {
     }
 
     fn set_interrupt(&mut self, interrupted: fn() -> bool) {
-        self.interrupted = interrupted;
+        self.sock.set_interrupt(interrupted);
     }
 
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        let t = timeout.filter(|d| !d.is_zero());
-        self.sock.set_read_timeout(t)?;
-        self.sock.set_write_timeout(t)
+        self.sock.set_timeout(timeout)
     }
 
     fn shutdown(&self) {
-        let _ = self.sock.shutdown(std::net::Shutdown::Both);
+        self.sock.shutdown();
     }
 
-    fn raw_fd(&self) -> i32 {
-        use std::os::fd::AsRawFd;
-        self.sock.as_raw_fd()
+    fn raw_socket(&self) -> sys::RawSocket {
+        self.sock.raw()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
     use std::net::TcpListener;
 
     #[test]
@@ -306,6 +303,6 @@ mod tests {
         let bad = dead.local_addr().unwrap();
         drop(dead);
         let t = Tcp::connect_addrs(&[bad, good], Instant::now() + Duration::from_secs(3), &|| false).unwrap();
-        assert!(t.raw_fd() >= 0);
+        assert_ne!(t.raw_socket(), sys::NO_SOCKET);
     }
 }

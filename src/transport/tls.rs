@@ -4,30 +4,29 @@
 //! names (DNS name or IP address); SNI is sent for names. TLS 1.2 and 1.3. `tlsVerify=0` turns
 //! verification off, and says so in the log. The server end (RTMP_TLS_Accept) is here too.
 
+use super::socket::Sock;
 use super::{Tcp, TlsConfig, Transport};
+use crate::sys;
 use openssl::ssl::{HandshakeError, SslConnector, SslMethod, SslStream, SslVerifyMode, SslVersion};
 use openssl::x509::X509VerifyResult;
-use socket2::Socket;
 use std::io::{self, IoSlice, Read, Write};
 use std::time::Duration;
 
-/// The socket under the TLS session: sends never raise SIGPIPE, and a send a signal interrupted
-/// gives up when `interrupted` says so (OpenSSL would retry it).
+/// The socket under the TLS session, as OpenSSL reads and writes it. A send the user interrupted
+/// fails with an error OpenSSL does not retry (`write_all` would retry `Interrupted`).
 #[derive(Debug)]
-struct Sock(Socket, fn() -> bool);
+struct Under(Sock);
 
-impl Read for Sock {
+impl Read for Under {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        (&self.0).read(buf)
+        self.0.read(buf)
     }
 }
 
-impl Write for Sock {
+impl Write for Under {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self.0.send_with_flags(buf, libc::MSG_NOSIGNAL) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted && (self.1)() => {
-                Err(io::Error::other("interrupted by the user"))
-            }
+        match self.0.send(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(io::Error::other("interrupted by the user")),
             r => r,
         }
     }
@@ -38,14 +37,14 @@ impl Write for Sock {
 }
 
 pub struct Tls {
-    stream: SslStream<Sock>,
+    stream: SslStream<Under>,
     /// Small pieces of one vectored write, gathered so that they leave as full TLS records.
     staging: Vec<u8>,
 }
 
 impl core::fmt::Debug for Tls {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Tls").field("fd", &self.raw_fd()).finish()
+        f.debug_struct("Tls").field("socket", &self.raw_socket()).finish()
     }
 }
 
@@ -84,11 +83,10 @@ impl Tls {
             );
             conf.set_verify_hostname(false);
         }
-        let sock = tcp.into_socket();
-        sock.set_read_timeout(timeout)?;
-        sock.set_write_timeout(timeout)?;
+        let mut sock = tcp.into_sock();
+        sock.set_timeout(timeout)?;
         let host = host.trim_start_matches('[').trim_end_matches(']');
-        match conf.connect(host, Sock(sock, || false)) {
+        match conf.connect(host, Under(sock)) {
             Ok(stream) => {
                 let ssl = stream.ssl();
                 log::debug!(
@@ -131,10 +129,9 @@ impl Tls {
     /// with the certificate and key of `ctx`, within `timeout`.
     pub fn accept(tcp: Tcp, ctx: &openssl::ssl::SslContextRef, timeout: Option<Duration>) -> io::Result<Tls> {
         let ssl = openssl::ssl::Ssl::new(ctx).map_err(io::Error::other)?;
-        let sock = tcp.into_socket();
-        sock.set_read_timeout(timeout)?;
-        sock.set_write_timeout(timeout)?;
-        match ssl.accept(Sock(sock, || false)) {
+        let mut sock = tcp.into_sock();
+        sock.set_timeout(timeout)?;
+        match ssl.accept(Under(sock)) {
             Ok(stream) => {
                 let ssl = stream.ssl();
                 log::debug!(
@@ -203,21 +200,18 @@ impl Transport for Tls {
     }
 
     fn set_interrupt(&mut self, interrupted: fn() -> bool) {
-        self.stream.get_mut().1 = interrupted;
+        self.stream.get_mut().0.set_interrupt(interrupted);
     }
 
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        let t = timeout.filter(|d| !d.is_zero());
-        self.stream.get_ref().0.set_read_timeout(t)?;
-        self.stream.get_ref().0.set_write_timeout(t)
+        self.stream.get_mut().0.set_timeout(timeout)
     }
 
     fn shutdown(&self) {
-        let _ = self.stream.get_ref().0.shutdown(std::net::Shutdown::Both);
+        self.stream.get_ref().0.shutdown();
     }
 
-    fn raw_fd(&self) -> i32 {
-        use std::os::fd::AsRawFd;
-        self.stream.get_ref().0.as_raw_fd()
+    fn raw_socket(&self) -> sys::RawSocket {
+        self.stream.get_ref().0.raw()
     }
 }

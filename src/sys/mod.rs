@@ -1,0 +1,100 @@
+//! The operating system, in one place (the part `rtmp_sys.h` played in the original): the raw
+//! socket type the C struct holds, closing and shutting sockets down, sends that never raise
+//! SIGPIPE, the socket error, socket addresses, the clock, the home directory, TCP quick-ack.
+//! Everything above it speaks of these, never of `libc` or `std::os`; a new platform is a new
+//! file beside `unix.rs`.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+use unix as os;
+
+use std::io::{self, IoSlice};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A socket as the C API holds it (`m_sb.sb_socket`, `RTMP_Socket`).
+pub type RawSocket = os::RawSocket;
+/// What `m_sb.sb_socket` holds when there is no socket.
+pub const NO_SOCKET: RawSocket = os::NO_SOCKET;
+/// The C `struct sockaddr` (`RTMP_Connect0`'s argument).
+pub type CSockAddr = os::CSockAddr;
+/// The error code the C API reports for a bad argument (errno EINVAL where there is errno).
+pub const INVALID_ARGUMENT: i32 = os::INVALID_ARGUMENT;
+
+/// The raw socket under `sock`, which keeps owning it.
+pub fn raw(sock: &socket2::Socket) -> RawSocket {
+    os::raw(sock)
+}
+
+/// Gives up the ownership of `sock`: the raw socket is the caller's to close.
+pub fn into_raw(sock: socket2::Socket) -> RawSocket {
+    os::into_raw(sock)
+}
+
+/// Takes ownership of a raw socket (dropping the result closes it).
+///
+/// # Safety
+/// `raw` must be an open socket that nothing else will close.
+#[allow(unsafe_code)]
+pub unsafe fn from_raw(raw: RawSocket) -> socket2::Socket {
+    // SAFETY: per the contract.
+    unsafe { os::from_raw(raw) }
+}
+
+/// Closes a raw socket the library owns; the result is close()'s.
+pub fn close(raw: RawSocket) -> io::Result<()> {
+    os::close(raw)
+}
+
+/// Ends both directions of a raw socket: any thread blocked on it returns at once. Harmless on
+/// a socket closed meanwhile (the call fails, and is ignored).
+pub fn shutdown(raw: RawSocket) {
+    os::shutdown(raw)
+}
+
+/// Receives what the socket has, into `buf`: the count (0 at the end of the stream).
+pub fn recv(raw: RawSocket, buf: &mut [u8]) -> io::Result<usize> {
+    os::recv(raw, buf)
+}
+
+/// Sends `buf` on a raw socket; a peer that went away is an error, never a signal.
+pub fn send(raw: RawSocket, buf: &[u8]) -> io::Result<usize> {
+    os::send(raw, buf)
+}
+
+/// Sends `bufs` in order with one call (as much as the socket takes), never raising a signal.
+pub fn send_vectored(sock: &socket2::Socket, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+    os::send_vectored(sock, bufs)
+}
+
+/// Sets the calling thread's error code, where C callers look for it (errno).
+pub fn set_last_error(code: i32) {
+    os::set_last_error(code)
+}
+
+/// The address a C `struct sockaddr` holds, if it is IPv4 or IPv6.
+///
+/// # Safety
+/// `sa` must be NULL or point to a socket address of the family its first field names.
+#[allow(unsafe_code)]
+pub unsafe fn socket_addr(sa: *const CSockAddr) -> Option<SocketAddr> {
+    // SAFETY: per the contract.
+    unsafe { os::socket_addr(sa) }
+}
+
+/// Milliseconds on the system's monotonic clock, wrapping at 2^32 (`RTMP_GetTime`, the
+/// handshake's uptime): an arbitrary origin, as the original's, only differences count.
+pub fn now_ms() -> u32 {
+    os::now_ms()
+}
+
+/// The user's home directory (where `~/.swfinfo` lives), if the environment names one.
+pub fn home_dir() -> Option<PathBuf> {
+    os::home_dir()
+}
+
+/// Asks the kernel to acknowledge the next received data at once (TCP_QUICKACK), where it can.
+pub fn quick_ack(sock: &socket2::Socket) {
+    os::quick_ack(sock)
+}
