@@ -5,8 +5,8 @@
 
 use super::abi::rtmp::{RTMPChunk, RTMPPacket, RTMPSockBuf, RTMP, RTMP_MAX_HEADER_SIZE, RTMP_PACKET_SIZE_LARGE};
 use super::guard::guard;
-use super::handle::{self, Handle};
-use super::sync;
+use super::mirror;
+use super::registry::{self, Handle};
 use crate::session::{Message, PacketKind, Session};
 use core::ffi::{c_char, c_int, c_short, c_uint};
 use std::sync::atomic::Ordering;
@@ -33,23 +33,23 @@ pub(crate) fn handle_ref<'a>(r: *mut RTMP, what: &str) -> Option<&'a mut RTMP> {
 /// session once its connection is gone.
 fn finish(r: &mut RTMP, s: &mut Session, h: Option<&Arc<Handle>>) {
     if let Some(reconnect) = s.closed.take() {
-        super::lifecycle::free_c_side(r, reconnect);
+        super::cmem::free_c_side(r, reconnect);
     }
-    sync::push(s, r);
+    mirror::push(s, r);
     if let Some(h) = h {
         let fd = s.conn.as_ref().map_or(crate::sys::NO_SOCKET, |c| c.transport().raw_socket());
         h.fd.store(fd, Ordering::Release);
         if s.conn.is_none() && s.retired.is_none() {
-            handle::remove(key(r), h);
+            registry::remove(key(r), h);
         }
     }
 }
 
 /// Runs `f` on the session of a connected `r`; `None` when it is not connected.
 fn with_connected<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
-    let h = handle::get(key(r))?;
+    let h = registry::get(key(r))?;
     let mut s = h.lock_live()?;
-    sync::pull(r, &mut s);
+    mirror::pull(r, &mut s);
     let out = f(&mut s);
     finish(r, &mut s, Some(&h));
     Some(out)
@@ -58,18 +58,18 @@ fn with_connected<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> Option<
 /// Runs `f` on the session of `r`, or on a transient one holding only the struct's state when
 /// it is not connected (RTMP_ClientPacket on a packet the application read itself).
 fn with_session<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> T {
-    if let Some(h) = handle::get(key(r)) {
+    if let Some(h) = registry::get(key(r)) {
         if let Some(mut s) = h.lock_live() {
-            sync::pull(r, &mut s);
+            mirror::pull(r, &mut s);
             let out = f(&mut s);
             finish(r, &mut s, Some(&h));
             return out;
         }
     }
     let mut s = Session::new(interrupted);
-    sync::pull_link(r, &mut s);
-    sync::pull(r, &mut s);
-    sync::pull_calls(r, &mut s);
+    mirror::pull_link(r, &mut s);
+    mirror::pull(r, &mut s);
+    mirror::pull_calls(r, &mut s);
     let out = f(&mut s);
     finish(r, &mut s, None);
     out
@@ -98,7 +98,7 @@ unsafe fn message_of(p: &RTMPPacket) -> Message<'_> {
 /// Registers a freshly connected session.
 fn register(r: &mut RTMP, s: Session) {
     let fd = s.conn.as_ref().map_or(crate::sys::NO_SOCKET, |c| c.transport().raw_socket());
-    let (h, old) = handle::insert(key(r), s, fd);
+    let (h, old) = registry::insert(key(r), s, fd);
     if let Some(old) = old {
         old.wake();
     }
@@ -113,7 +113,7 @@ pub(crate) fn connect_with(
     run: impl FnOnce(&mut Session, Option<Message<'_>>) -> bool,
 ) -> c_int {
     // A previous connection on this struct (RTMP_Connect called twice) is closed first.
-    if let Some(h) = handle::get(key(r)) {
+    if let Some(h) = registry::get(key(r)) {
         let mut s = h.lock_for_close();
         // The link strings stay: the new connection uses them.
         s.close(true);
@@ -122,8 +122,8 @@ pub(crate) fn connect_with(
         finish(r, &mut s, Some(&h));
     }
     let mut s = Session::new(interrupted);
-    sync::pull_link(r, &mut s);
-    sync::pull(r, &mut s);
+    mirror::pull_link(r, &mut s);
+    mirror::pull(r, &mut s);
     // SAFETY: `cp` is NULL or the caller's connect packet with a valid body.
     let own = unsafe { cp.as_ref() }.map(|p| unsafe { message_of(p) });
     let ok = run(&mut s, own);
@@ -169,8 +169,8 @@ pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut crate::sys::CSock
             return 0;
         };
         let mut s = Session::new(interrupted);
-        sync::pull_link(r, &mut s);
-        sync::pull(r, &mut s);
+        mirror::pull_link(r, &mut s);
+        mirror::pull(r, &mut s);
         match s.open_addr(addr) {
             Ok(t) => {
                 r.m_sb.sb_timedout = 0;
@@ -179,7 +179,7 @@ pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut crate::sys::CSock
                 // Hand the socket over as if the application had connected it: Connect1 adopts it.
                 let fd = crate::sys::into_raw(t.into_socket());
                 r.m_sb.sb_socket = fd;
-                PENDING.lock().unwrap_or_else(|p| p.into_inner()).push((key(r), fd));
+                registry::add_pending(key(r), fd);
                 1
             }
             Err(_) => {
@@ -189,10 +189,6 @@ pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut crate::sys::CSock
         }
     })
 }
-
-/// Sockets connected by RTMP_Connect0 and not yet taken by RTMP_Connect1 (fd closed if Connect1
-/// never comes: RTMP_Close closes `m_sb.sb_socket`).
-static PENDING: std::sync::Mutex<Vec<(usize, c_int)>> = std::sync::Mutex::new(Vec::new());
 
 /// Runs the protocol on the socket in `m_sb.sb_socket`: the one RTMP_Connect0 connected, or one
 /// the application connected itself (curl does this).
@@ -204,7 +200,8 @@ pub unsafe extern "C" fn RTMP_Connect1(r: *mut RTMP, cp: *mut RTMPPacket) -> c_i
     guard(0, || {
         let Some(r) = handle_ref(r, "RTMP_Connect1") else { return 0 };
         let fd = r.m_sb.sb_socket;
-        PENDING.lock().unwrap_or_else(|p| p.into_inner()).retain(|&(k, _)| k != key(r));
+        // Adopted: the socket is this connection's now.
+        registry::take_pending(key(r));
         if fd < 0 {
             log::error!("RTMP_Connect1: no socket (call RTMP_Connect0, or set m_sb.sb_socket)");
             return 0;
@@ -267,7 +264,7 @@ pub unsafe extern "C" fn RTMP_ReadPacket(r: *mut RTMP, packet: *mut RTMPPacket) 
                 let body = conn.message_body(&c);
                 p.m_body = core::ptr::null_mut();
                 if !body.is_empty() {
-                    if !super::packet::alloc_body(p, body.len() as u32) {
+                    if !super::cmem::alloc_body(p, body.len() as u32) {
                         return 0;
                     }
                     // SAFETY: alloc_body gave `body.len()` bytes at m_body.
@@ -466,7 +463,7 @@ fn fill_packet(p: &mut RTMPPacket, m: &Message<'_>) {
     p.m_nBodySize = m.body.len() as u32;
     p.m_hasAbsTimestamp = 0;
     p.m_body = core::ptr::null_mut();
-    if !m.body.is_empty() && super::packet::alloc_body(p, m.body.len() as u32) {
+    if !m.body.is_empty() && super::cmem::alloc_body(p, m.body.len() as u32) {
         // SAFETY: alloc_body gave m.body.len() bytes.
         unsafe { core::ptr::copy_nonoverlapping(m.body.as_ptr(), p.m_body as *mut u8, m.body.len()) };
     }
@@ -625,7 +622,7 @@ pub unsafe extern "C" fn RTMP_Write(r: *mut RTMP, buf: *const c_char, size: c_in
 /// The RTMP struct containing `sb`, if it is the socket buffer of a connected handle.
 fn owner_of(sb: *mut RTMPSockBuf) -> Option<Arc<Handle>> {
     let k = (sb as usize).checked_sub(core::mem::offset_of!(RTMP, m_sb))?;
-    handle::get(k)
+    registry::get(k)
 }
 
 /// Reads what the socket has into the buffer (`sb_buf`, `sb_size`); returns the count, 0 on a
@@ -736,9 +733,9 @@ pub unsafe extern "C" fn RTMPSockBuf_Close(sb: *mut RTMPSockBuf) -> c_int {
 
 /// Closes the connection of `r` (used by RTMP_Close): wakes a thread blocked on it first.
 pub(crate) fn close_session(r: &mut RTMP, reconnect: bool) -> bool {
-    let Some(h) = handle::get(key(r)) else { return false };
+    let Some(h) = registry::get(key(r)) else { return false };
     let mut s = h.lock_for_close();
-    sync::pull(r, &mut s);
+    mirror::pull(r, &mut s);
     s.close(reconnect);
     if !reconnect {
         h.fd.store(-1, Ordering::Release);
@@ -748,31 +745,13 @@ pub(crate) fn close_session(r: &mut RTMP, reconnect: bool) -> bool {
     true
 }
 
-/// Closes the sockets RTMP_Connect0 opened for the struct at `k` and RTMP_Connect1 never took,
-/// without looking at the struct (RTMP_Init may run on uninitialised memory).
-pub(crate) fn forget_pending(k: usize) {
-    PENDING.lock().unwrap_or_else(|p| p.into_inner()).retain(|&(key, fd)| {
-        if key == k {
-            // A descriptor this library opened and still owns.
-            let _ = crate::sys::close(fd);
-        }
-        key != k
-    });
-}
-
 /// Closes a socket RTMP_Connect0 opened that RTMP_Connect1 never took.
 pub(crate) fn close_pending(r: &mut RTMP) {
-    let mut p = PENDING.lock().unwrap_or_else(|p| p.into_inner());
-    p.retain(|&(k, fd)| {
-        if k == key(r) {
-            // The descriptor Connect0 opened and nobody adopted.
-            let _ = crate::sys::close(fd);
-            if r.m_sb.sb_socket == fd {
-                r.m_sb.sb_socket = -1;
-            }
-            false
-        } else {
-            true
+    for fd in registry::take_pending(key(r)) {
+        // The descriptor Connect0 opened and nobody adopted.
+        let _ = crate::sys::close(fd);
+        if r.m_sb.sb_socket == fd {
+            r.m_sb.sb_socket = -1;
         }
-    });
+    }
 }

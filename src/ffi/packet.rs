@@ -2,10 +2,10 @@
 //! with `RTMP_MAX_HEADER_SIZE` bytes in front of `m_body`, where the sender writes chunk headers.
 #![allow(non_snake_case)]
 
-use super::abi::rtmp::{RTMPPacket, RTMP_MAX_HEADER_SIZE};
+use super::abi::rtmp::RTMPPacket;
 use super::guard::guard;
 use super::log::{emit, LOG_DEBUG};
-use core::ffi::{c_int, c_void};
+use core::ffi::c_int;
 
 /// Allocates a zeroed body of `size` bytes (plus header room); FALSE if it cannot.
 ///
@@ -16,22 +16,8 @@ pub unsafe extern "C" fn RTMPPacket_Alloc(p: *mut RTMPPacket, nSize: u32) -> c_i
     guard(0, || {
         // SAFETY: per the contract.
         let Some(p) = (unsafe { p.as_mut() }) else { return 0 };
-        c_int::from(alloc_body(p, nSize))
+        c_int::from(super::cmem::alloc_body(p, nSize))
     })
-}
-
-pub(crate) fn alloc_body(p: &mut RTMPPacket, size: u32) -> bool {
-    let Some(total) = (size as usize).checked_add(RTMP_MAX_HEADER_SIZE) else { return false };
-    // SAFETY: plain allocation.
-    let base = unsafe { libc::calloc(1, total) } as *mut core::ffi::c_char;
-    if base.is_null() {
-        log::error!("RTMPPacket_Alloc: out of memory for a {size}-byte body");
-        return false;
-    }
-    // SAFETY: total >= RTMP_MAX_HEADER_SIZE.
-    p.m_body = unsafe { base.add(RTMP_MAX_HEADER_SIZE) };
-    p.m_nBytesRead = 0;
-    true
 }
 
 /// Frees the body (if any) and sets `m_body` to NULL.
@@ -43,17 +29,9 @@ pub unsafe extern "C" fn RTMPPacket_Free(p: *mut RTMPPacket) {
     guard((), || {
         // SAFETY: per the contract.
         if let Some(p) = unsafe { p.as_mut() } {
-            free_body(p);
+            super::cmem::free_body(p);
         }
     })
-}
-
-pub(crate) fn free_body(p: &mut RTMPPacket) {
-    if !p.m_body.is_null() {
-        // SAFETY: m_body was returned by alloc_body, RTMP_MAX_HEADER_SIZE bytes into the block.
-        unsafe { libc::free(p.m_body.sub(RTMP_MAX_HEADER_SIZE) as *mut c_void) };
-        p.m_body = core::ptr::null_mut();
-    }
 }
 
 /// Clears the header fields (not the body, as the original).

@@ -7,22 +7,9 @@
 use super::abi::rtmp::RTMP;
 use super::guard::guard;
 use super::net::handle_ref;
+use super::registry;
 use crate::transport::{Tcp, Transport};
 use core::ffi::{c_int, c_void};
-use std::sync::{Mutex, MutexGuard};
-
-/// TLS sessions RTMP_TLS_Accept set up and RTMP_Serve has not taken yet, by struct address.
-static ACCEPTED: Mutex<Vec<(usize, Box<dyn Transport>)>> = Mutex::new(Vec::new());
-
-fn accepted() -> MutexGuard<'static, Vec<(usize, Box<dyn Transport>)>> {
-    ACCEPTED.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// The TLS session accepted for the struct at `k`, taken out of the table.
-fn take_accepted(k: usize) -> Option<Box<dyn Transport>> {
-    let mut a = accepted();
-    a.iter().position(|(key, _)| *key == k).map(|i| a.swap_remove(i).1)
-}
 
 /// The socket in `m_sb.sb_socket`, adopted: the library owns it from now on and closes it in
 /// RTMP_Close, as the original does.
@@ -76,10 +63,7 @@ pub unsafe extern "C" fn RTMP_TLS_Accept(r: *mut RTMP, ctx: *mut c_void) -> c_in
                 unsafe { <openssl::ssl::SslContextRef as foreign_types::ForeignTypeRef>::from_ptr(ctx as *mut _) };
             match crate::transport::Tls::accept(tcp, ctx, timeout_of(r)) {
                 Ok(t) => {
-                    let k = r as *const RTMP as usize;
-                    let mut a = accepted();
-                    a.retain(|(key, _)| *key != k);
-                    a.push((k, Box::new(t)));
+                    registry::set_accepted(r as *const RTMP as usize, Box::new(t));
                     1
                 }
                 Err(e) => {
@@ -110,7 +94,7 @@ pub unsafe extern "C" fn RTMP_TLS_Accept(r: *mut RTMP, ctx: *mut c_void) -> c_in
 pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
     guard(0, || {
         let Some(r) = handle_ref(r, "RTMP_Serve") else { return 0 };
-        let transport: Box<dyn Transport> = match take_accepted(r as *const RTMP as usize) {
+        let transport: Box<dyn Transport> = match registry::take_accepted(r as *const RTMP as usize) {
             Some(t) if t.raw_socket() == r.m_sb.sb_socket => t,
             stale => {
                 // A TLS session for another socket (the struct was reused) is dropped.
@@ -128,14 +112,8 @@ pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
     })
 }
 
-/// Drops an accepted TLS session RTMP_Serve never took (closing its socket), without looking at
-/// the struct (RTMP_Init may run on uninitialised memory).
-pub(crate) fn forget_accepted(k: usize) {
-    drop(take_accepted(k));
-}
-
 /// RTMP_Close or RTMPSockBuf_Close (of the struct at `k`) before RTMP_Serve: the TLS session owns
 /// the socket and closes it. True when that socket was `fd`, which is then closed.
 pub(crate) fn close_accepted(k: usize, fd: c_int) -> bool {
-    take_accepted(k).is_some_and(|t| t.raw_socket() == fd)
+    registry::take_accepted(k).is_some_and(|t| t.raw_socket() == fd)
 }

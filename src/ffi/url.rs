@@ -9,6 +9,7 @@
 
 use super::abi::amf::{AMFDataType, AMFObject, AMFObjectProperty, AVal, FALSE, TRUE};
 use super::abi::rtmp::*;
+use super::cmem::malloc_copy;
 use super::guard::guard;
 use crate::options::{self, ConnOp, ConnProp, ConnValue, Setting, Target, Value};
 use crate::url::{self, ParsedUrl, UrlError};
@@ -43,22 +44,6 @@ unsafe fn aval_bytes<'a>(av: AVal) -> &'a [u8] {
 /// An `AVal` for `range` of the buffer at `base`. The pointer is only computed, not used here.
 fn aval_at(base: *mut c_char, range: Range<usize>) -> AVal {
     AVal { av_val: base.wrapping_add(range.start), av_len: range.len() as c_int }
-}
-
-/// A NUL-terminated libc `malloc` copy of `bytes` (callers release it with `free`), or `None` when
-/// memory runs out.
-pub(crate) fn malloc_copy(bytes: &[u8]) -> Option<AVal> {
-    // SAFETY: a fresh allocation of len + 1 bytes, filled within bounds.
-    unsafe {
-        let p = libc::malloc(bytes.len() + 1) as *mut u8;
-        if p.is_null() {
-            log::error!("out of memory copying {} bytes", bytes.len());
-            return None;
-        }
-        core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
-        *p.add(bytes.len()) = 0;
-        Some(AVal { av_val: p as *mut c_char, av_len: bytes.len() as c_int })
-    }
 }
 
 /// What RTMP_ParseURL writes back. `host` is `None` when the caller's host is to be left alone.
@@ -240,28 +225,28 @@ fn set_option(r: &mut RTMP, name: &[u8], arg: AVal, value: Value) -> bool {
                 );
                 return false;
             }
-            super::side::update(key, |x| x.tls.verify = on);
+            super::registry::update_side(key, |x| x.tls.verify = on);
         }
         Setting::Text(Target::TlsCaFile) => {
             let path = lossy(value.text()).into_owned();
-            super::side::update(key, |x| x.tls.ca_file = Some(path));
+            super::registry::update_side(key, |x| x.tls.ca_file = Some(path));
         }
         Setting::Text(Target::TlsCaPath) => {
             let path = lossy(value.text()).into_owned();
-            super::side::update(key, |x| x.tls.ca_path = Some(path));
+            super::registry::update_side(key, |x| x.tls.ca_path = Some(path));
         }
         Setting::Int(Target::RtmpeType, t) => {
             if !matches!(t, 6 | 8 | 9) {
                 log::error!("Invalid rtmpeType value {}: 6, 8 (XTEA) or 9 (Blowfish)", lossy(value.text()));
                 return false;
             }
-            super::side::update(key, |x| x.rtmpe_answer = Some(t as u8));
+            super::registry::update_side(key, |x| x.rtmpe_answer = Some(t as u8));
         }
-        Setting::Text(target) => match text_member(r, target) {
+        Setting::Text(target) => match super::mirror::link_text_mut(&mut r.Link, target) {
             Some(slot) => *slot = arg,
             None => return misfiled(spec.name),
         },
-        Setting::Int(target, v) => match int_member(r, target) {
+        Setting::Int(target, v) => match super::mirror::link_int_mut(r, target) {
             Some(slot) => *slot = v,
             None => return misfiled(spec.name),
         },
@@ -283,36 +268,6 @@ fn misfiled(name: &str) -> bool {
 }
 
 /// The member a string option goes to, when it goes to one.
-fn text_member(r: &mut RTMP, target: Target) -> Option<&mut AVal> {
-    let link = &mut r.Link;
-    Some(match target {
-        Target::SocksHost => &mut link.sockshost,
-        Target::App => &mut link.app,
-        Target::TcUrl => &mut link.tcUrl,
-        Target::PageUrl => &mut link.pageUrl,
-        Target::SwfUrl => &mut link.swfUrl,
-        Target::FlashVer => &mut link.flashVer,
-        Target::Playpath => &mut link.playpath,
-        Target::SubscribePath => &mut link.subscribepath,
-        Target::UsherToken => &mut link.usherToken,
-        Target::Token => &mut link.token,
-        Target::PubUser => &mut link.pubUser,
-        Target::PubPasswd => &mut link.pubPasswd,
-        _ => return None,
-    })
-}
-
-fn int_member(r: &mut RTMP, target: Target) -> Option<&mut c_int> {
-    Some(match target {
-        Target::SwfAge => &mut r.Link.swfAge,
-        Target::SeekTime => &mut r.Link.seekTime,
-        Target::StopTime => &mut r.Link.stopTime,
-        Target::BufferMs => &mut r.m_nBufferMS,
-        Target::Timeout => &mut r.Link.timeout,
-        _ => return None,
-    })
-}
-
 /// Carries out one `conn` item on `Link.extras`; `base` is the value's text, which string items
 /// keep pointing into.
 fn apply_conn(link: &mut RTMP_LNK, op: ConnOp, base: *mut c_char) -> bool {
