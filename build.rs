@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// Each header: its cbindgen config and the Rust files whose types and exports it declares.
 const HEADERS: &[(&str, &str, &[&str])] = &[
     ("amf.h", "cbindgen/amf.toml", &["src/ffi/abi/amf.rs", "src/ffi/amf.rs"]),
-    ("log.h", "cbindgen/log.toml", &["src/ffi/abi/log.rs", "src/ffi/log.rs"]),
+    ("log.h", "cbindgen/log.toml", &["src/ffi/abi/log.rs", "src/ffi/logging.rs", "src/ffi/log.rs"]),
     ("http.h", "cbindgen/http.toml", &["src/ffi/abi/http.rs", "src/ffi/http.rs"]),
     (
         "rtmp.h",

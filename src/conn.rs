@@ -766,11 +766,6 @@ impl Connection {
             log::debug!("RTMPE: RC4 encryption on");
         }
     }
-
-    /// Sends a protocol or user control message on chunk stream 2, message stream 0.
-    pub fn send_control(&mut self, type_id: u8, payload: &[u8], force_large: bool) -> Result<(), ConnError> {
-        self.send_message(&OutMessage { csid: 2, timestamp: 0, type_id, stream_id: 0, payload }, force_large)
-    }
 }
 
 #[cfg(test)]

@@ -4,20 +4,20 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use rtmp::amf::amf0;
-use rtmp::ffi::abi::amf::AMFObject;
+use rtmp::fuzzing::AMFObject;
 
 fuzz_target!(|data: &[u8]| {
     // Failures are the point here: the log lines they cause would only slow the run down.
-    rtmp::ffi::log::RTMP_LogSetLevel(0);
+    rtmp::fuzzing::RTMP_LogSetLevel(0);
     for names in [false, true] {
         let ours = amf0::decode_object(data, names, &mut ());
         let mut obj = AMFObject { o_num: 0, o_props: core::ptr::null_mut() };
         // SAFETY: `data` is readable for its length; the object is released below.
-        let n = unsafe { rtmp::ffi::amf::AMF_Decode(&mut obj, data.as_ptr() as *const _, data.len() as i32, i32::from(names)) };
+        let n = unsafe { rtmp::fuzzing::AMF_Decode(&mut obj, data.as_ptr() as *const _, data.len() as i32, i32::from(names)) };
         if let Ok((_, used)) = &ours {
             assert_eq!(n as usize, *used, "AMF_Decode and decode_object disagree on the length");
         }
         // SAFETY: an object AMF_Decode filled (or left empty).
-        unsafe { rtmp::ffi::amf::AMF_Reset(&mut obj) };
+        unsafe { rtmp::fuzzing::AMF_Reset(&mut obj) };
     }
 });

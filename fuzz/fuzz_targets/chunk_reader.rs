@@ -7,7 +7,7 @@ use rtmp::chunk::ChunkReader;
 
 fuzz_target!(|data: &[u8]| {
     // Failures are the point here: the log lines they cause would only slow the run down.
-    rtmp::ffi::log::RTMP_LogSetLevel(0);
+    rtmp::fuzzing::RTMP_LogSetLevel(0);
     let Some((&pick, mut input)) = data.split_first() else { return };
     let mut r = ChunkReader::new();
     r.set_chunk_size([1, 128, 4096, 65_536, 0x7fff_ffff][usize::from(pick) % 5]);

@@ -15,7 +15,7 @@ fn sig(data: &[u8], at: usize) -> [u8; SIG_SIZE] {
 
 fuzz_target!(|data: &[u8]| {
     // Failures are the point here: the log lines they cause would only slow the run down.
-    rtmp::ffi::log::RTMP_LogSetLevel(0);
+    rtmp::fuzzing::RTMP_LogSetLevel(0);
     let Some(&first) = data.first() else { return };
     let (a, b) = (sig(data, 1), sig(data, 1 + SIG_SIZE));
     // Client: the low bits of the first byte choose the variant, the byte itself is S0.

@@ -32,7 +32,7 @@ impl Transport for Script {
 
 fuzz_target!(|data: &[u8]| {
     // Failures are the point here: the log lines they cause would only slow the run down.
-    rtmp::ffi::log::RTMP_LogSetLevel(0);
+    rtmp::fuzzing::RTMP_LogSetLevel(0);
     let peer = Box::new(Script(data.to_vec(), 0));
     // A timeout shorter than the tunnel's first idle pause: an empty answer ends the read at once.
     let Ok(mut t) = HttpTunnel::open(peer, "example.com", 80, Some(Duration::from_millis(1))) else { return };

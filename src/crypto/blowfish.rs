@@ -55,6 +55,7 @@ impl Blowfish {
     }
 
     /// One 8-byte block, its halves big-endian as the cipher's specification reads them.
+    #[cfg(test)]
     pub fn encrypt_block(&self, block: &mut [u8; 8]) {
         let (l, r) = self.encrypt_words(
             u32::from_be_bytes([block[0], block[1], block[2], block[3]]),

@@ -8,11 +8,11 @@
 #![allow(non_snake_case)]
 
 use super::abi::amf::{AMF3ClassDef, AMFDataTypeRepr, AMFObject, AMFObjectProperty, AMFObjectProperty_p_vu, AVal};
-use super::amf_undeclared::log_bytes;
-use super::guard::guard;
-use super::log::{current_level as level, LOG_DEBUG, LOG_ERROR, LOG_WARNING};
+use super::boundary::guard;
+use super::logging::{current_level as level, log_bytes, LOG_DEBUG, LOG_ERROR, LOG_WARNING};
 use crate::amf::encode::{self, EncodeError, Limited, Out};
 use crate::amf::event::{Event, Level, Sink};
+use crate::amf::legacy3::StringHeader;
 use crate::amf::value::marker;
 use crate::amf::{amf0, dump, legacy3, Object, Property, Value};
 use core::ffi::{c_char, c_int, c_short, c_uint, c_ushort};
@@ -1301,4 +1301,74 @@ pub(crate) unsafe fn find_export(
         }
     };
     c_int::from(found)
+}
+/// Reads an AMF3 U29 from `data` byte by byte, touching exactly the bytes the original touches
+/// (1 to 4): the caller gives no length.
+///
+/// # Safety
+/// `data` must be readable up to the end of the integer.
+unsafe fn read_u29_bytes(data: *const c_char) -> ([u8; 4], usize) {
+    let mut b = [0u8; 4];
+    let mut n = 0;
+    while n < legacy3::integer_len(&b[..n]) {
+        // SAFETY: the caller promises the integer's bytes are readable.
+        b[n] = unsafe { *data.add(n) } as u8;
+        n += 1;
+    }
+    (b, n)
+}
+
+/// Decodes the AMF3 integer at `data` into `*valp` and returns its length (1 to 4 bytes).
+///
+/// # Safety
+/// `data` readable up to the end of the integer; `valp` writable.
+#[no_mangle]
+pub unsafe extern "C" fn AMF3ReadInteger(data: *const c_char, valp: *mut i32) -> c_int {
+    guard(0, || {
+        if data.is_null() {
+            return 0;
+        }
+        // SAFETY: the caller's integer.
+        let (b, n) = unsafe { read_u29_bytes(data) };
+        let Some((v, len)) = legacy3::read_integer(&b[..n]) else {
+            return 0;
+        };
+        // SAFETY: a non-NULL output from the caller.
+        if let Some(out) = unsafe { valp.as_mut() } {
+            *out = v;
+        }
+        len as c_int
+    })
+}
+
+/// Reads the AMF3 string at `data` into `*str` (pointing into `data`; a string reference reads as
+/// `{NULL, 0}`) and returns the bytes it spans, header included.
+///
+/// # Safety
+/// `data` readable up to the end of the string header; `str` writable.
+#[no_mangle]
+pub unsafe extern "C" fn AMF3ReadString(data: *const c_char, str: *mut AVal) -> c_int {
+    guard(0, || {
+        if data.is_null() || str.is_null() {
+            return 0;
+        }
+        // SAFETY: the caller's header.
+        let (b, n) = unsafe { read_u29_bytes(data) };
+        let Some(h) = legacy3::read_string_header(&b[..n]) else {
+            return 0;
+        };
+        match h {
+            StringHeader::Reference { index, header_len } => {
+                log_bytes(LOG_DEBUG, &Event::Amf3StringReference { index }.text(0));
+                // SAFETY: a non-NULL output from the caller.
+                unsafe { *str = AVal { av_val: null_mut(), av_len: 0 } };
+                header_len as c_int
+            }
+            StringHeader::Inline { len, header_len } => {
+                // SAFETY: pointer arithmetic within the caller's string, as the original.
+                unsafe { *str = AVal { av_val: data.add(header_len) as *mut c_char, av_len: len } };
+                (header_len as c_int).wrapping_add(len)
+            }
+        }
+    })
 }

@@ -46,3 +46,6 @@ pub fn interrupted() -> bool {
         .load(core::sync::atomic::Ordering::Relaxed)
         != 0
 }
+/// Scheme names in upper case, indexed by `RTMP_PROTOCOL_*`.
+#[no_mangle]
+pub static RTMPProtocolStrings: [[c_char; 7]; 9] = protocol_table(true);

@@ -3,7 +3,7 @@
 #![allow(non_snake_case, non_camel_case_types)]
 
 use super::abi::http::{HTTPResult, HTTPResultRepr, HTTP_ctx};
-use super::guard::guard;
+use super::boundary::guard;
 use core::ffi::{c_char, c_int, c_void};
 
 /// The C header declares `HTTP_read_callback` as a function type and `HTTP_get` takes a pointer to

@@ -7,8 +7,8 @@
 #![allow(non_snake_case)]
 
 use super::abi::rtmp::*;
+use super::boundary::guard;
 use super::data::RTMP_ctrlC;
-use super::guard::guard;
 use core::ffi::c_int;
 use std::ptr::{addr_of_mut, null_mut};
 
@@ -34,7 +34,7 @@ pub unsafe extern "C" fn RTMP_Free(r: *mut RTMP) {
         super::registry::forget(r as usize);
         // SAFETY: per the contract, `r` is a calloc'd RTMP.
         let rr = unsafe { &mut *r };
-        super::net::close_pending(rr);
+        super::run::close_pending(rr);
         // The conn= properties RTMP_SetupURL built (the original leaks them here).
         // SAFETY: an AMFObject of this handle, empty or built with AMF_AddProp.
         unsafe { super::amf::AMF_Reset(&mut rr.Link.extras) };
@@ -93,29 +93,9 @@ pub unsafe extern "C" fn RTMP_Close(r: *mut RTMP) {
     guard((), || {
         // SAFETY: per the contract.
         if let Some(r) = unsafe { r.as_mut() } {
-            close_internal(r, false);
+            super::run::close_internal(r, false);
         }
     })
-}
-
-/// The original's CloseInternal: `reconnect` keeps what a transparent reconnect reuses (the
-/// library-owned tcUrl, app and playpath).
-pub(crate) fn close_internal(r: &mut RTMP, reconnect: bool) {
-    // A TLS session accepted on a socket given after an earlier connection ended goes first: it
-    // is not the registered session's.
-    if super::serve::close_accepted(r as *const RTMP as usize, r.m_sb.sb_socket) {
-        r.m_sb.sb_socket = -1;
-    }
-    if super::net::close_session(r, reconnect) {
-        return;
-    }
-    super::net::close_pending(r);
-    if r.m_sb.sb_socket != -1 {
-        // A socket the application handed over without connecting through the library: it
-        // belongs to this handle, which closes it as the original does.
-        let _ = crate::sys::close(r.m_sb.sb_socket);
-    }
-    super::cmem::free_c_side(r, reconnect);
 }
 
 /// Removes entry `i` of the method-call queue (`freeit` also frees its name), keeping the order.

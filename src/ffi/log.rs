@@ -1,89 +1,12 @@
-//! Logging: the exported level, `RTMP_LogHex*`, and the bridge that carries the Rust core's `log`
-//! records into librtmp's log (callback or FILE*, in `log_shim.c`).
+//! The logging exports of `<librtmp/log.h>` written in Rust: the level's accessors and
+//! `RTMP_LogHex*` (the variadic ones are in `log_shim.c`; the sink itself is `logging`).
 #![allow(non_upper_case_globals)]
 
 use super::abi::log::RTMP_LogLevelRepr;
-use super::guard::guard;
-use core::ffi::{c_char, c_int, c_ulong};
-use std::ffi::CString;
+use super::boundary::guard;
+use super::logging::{current_level, emit, RTMP_debuglevel, LOG_ERROR};
+use core::ffi::{c_int, c_ulong};
 use std::ptr::addr_of_mut;
-
-pub const LOG_CRIT: c_int = 0;
-pub const LOG_ERROR: c_int = 1;
-pub const LOG_WARNING: c_int = 2;
-pub const LOG_INFO: c_int = 3;
-pub const LOG_DEBUG: c_int = 4;
-pub const LOG_DEBUG2: c_int = 5;
-pub const LOG_ALL: c_int = 6;
-
-/// The current log level; applications assign it directly (rtmpdump -q/-V/-z), through a copy
-/// relocation, so every read goes through the symbol (GOT) rather than a cached value.
-#[no_mangle]
-pub static mut RTMP_debuglevel: RTMP_LogLevelRepr = 1;
-
-extern "C" {
-    fn librtmp_rs_log_text(level: c_int, text: *const c_char);
-}
-
-/// The level now in force.
-pub fn current_level() -> c_int {
-    // SAFETY: an aligned int of static lifetime; the library (Rust and the C shim) only ever
-    // touches it atomically, so threads that log while another changes the level do not race.
-    unsafe { core::sync::atomic::AtomicI32::from_ptr(addr_of_mut!(RTMP_debuglevel)) }
-        .load(core::sync::atomic::Ordering::Relaxed)
-}
-
-/// Sends one finished message to the librtmp log at `level` (0 = CRIT … 6 = ALL).
-pub fn emit(level: c_int, text: &str) {
-    if level > current_level() {
-        return;
-    }
-    // Interior NULs cannot pass through C: cut the text there.
-    let text = text.split('\0').next().unwrap_or("");
-    if let Ok(c) = CString::new(text) {
-        // SAFETY: a valid NUL-terminated string; the shim copies it before returning.
-        unsafe { librtmp_rs_log_text(level, c.as_ptr()) }
-    }
-}
-
-/// `log` records from the safe core, mapped onto librtmp's levels.
-struct Bridge;
-
-fn from_log_level(l: log::Level) -> c_int {
-    match l {
-        log::Level::Error => LOG_ERROR,
-        log::Level::Warn => LOG_WARNING,
-        log::Level::Info => LOG_INFO,
-        log::Level::Debug => LOG_DEBUG,
-        log::Level::Trace => LOG_DEBUG2,
-    }
-}
-
-impl log::Log for Bridge {
-    fn enabled(&self, metadata: &log::Metadata) -> bool {
-        from_log_level(metadata.level()) <= current_level()
-    }
-    fn log(&self, record: &log::Record) {
-        let l = from_log_level(record.level());
-        if l <= current_level() {
-            emit(l, &record.args().to_string());
-        }
-    }
-    fn flush(&self) {}
-}
-
-static BRIDGE: Bridge = Bridge;
-
-/// Routes the `log` crate into librtmp's log, once per process. If the host program installed a
-/// logger of its own first (a Rust program linking the rlib), that one stays.
-pub fn install_bridge() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        if log::set_logger(&BRIDGE).is_ok() {
-            log::set_max_level(log::LevelFilter::Trace);
-        }
-    });
-}
 
 #[no_mangle]
 pub extern "C" fn RTMP_LogSetLevel(lvl: RTMP_LogLevelRepr) {
@@ -159,7 +82,7 @@ pub unsafe extern "C" fn RTMP_LogHex(level: c_int, data: *const u8, len: c_ulong
             return;
         }
         // SAFETY: the caller promises `len` readable bytes at `data`.
-        let bytes = unsafe { std::slice::from_raw_parts(data, len as usize) };
+        let bytes = unsafe { super::boundary::bytes(data, len as usize) };
         for line in hex_lines(bytes) {
             emit(level, &line);
         }
@@ -177,7 +100,7 @@ pub unsafe extern "C" fn RTMP_LogHexString(level: c_int, data: *const u8, len: c
             return;
         }
         // SAFETY: the caller promises `len` readable bytes at `data`.
-        let bytes = unsafe { std::slice::from_raw_parts(data, len as usize) };
+        let bytes = unsafe { super::boundary::bytes(data, len as usize) };
         for line in hexdump_lines(bytes) {
             emit(level, &line);
         }

@@ -188,13 +188,9 @@ pub(crate) fn link_int_mut(r: &mut RTMP, target: Target) -> Option<&mut c_int> {
     })
 }
 
-/// The bytes of a C string member (empty for NULL).
-pub fn aval(v: &AVal) -> Vec<u8> {
-    if v.av_val.is_null() || v.av_len <= 0 {
-        return Vec::new();
-    }
-    // SAFETY: AVals in the struct point to `av_len` bytes that the caller keeps alive.
-    unsafe { std::slice::from_raw_parts(v.av_val as *const u8, v.av_len as usize) }.to_vec()
+/// The bytes of a C string member (empty for NULL), copied.
+pub(crate) fn aval(v: &AVal) -> Vec<u8> {
+    super::boundary::aval(v).to_vec()
 }
 
 /// Encodes the `conn=` extras (an AMFObject of properties) as AMF0 bytes.
@@ -269,7 +265,7 @@ fn copy_once(dst: &mut Vec<u8>, src: *mut c_char, len: u32) {
         return;
     }
     // SAFETY: rtmpdump points these at `len` bytes it keeps for the whole download.
-    *dst = unsafe { std::slice::from_raw_parts(src as *const u8, len as usize) }.to_vec();
+    *dst = unsafe { super::boundary::bytes(src, len as usize) }.to_vec();
 }
 
 /// Writes the session's state back into the struct.

@@ -4,138 +4,12 @@
 #![allow(non_snake_case)]
 
 use super::abi::rtmp::{RTMPChunk, RTMPPacket, RTMPSockBuf, RTMP, RTMP_MAX_HEADER_SIZE, RTMP_PACKET_SIZE_LARGE};
-use super::guard::guard;
+use super::boundary::{guard, handle};
 use super::mirror;
-use super::registry::{self, Handle};
+use super::registry;
+use super::run::{close_internal, connect_with, interrupted, key, message_of, owner_of, with_connected, with_session};
 use crate::session::{Message, PacketKind, Session};
 use core::ffi::{c_char, c_int, c_short, c_uint};
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
-
-fn key(r: &RTMP) -> usize {
-    r as *const RTMP as usize
-}
-
-fn interrupted() -> bool {
-    super::data::interrupted()
-}
-
-pub(crate) fn handle_ref<'a>(r: *mut RTMP, what: &str) -> Option<&'a mut RTMP> {
-    // SAFETY: callers pass NULL or an initialised handle (the C contract of every export here).
-    let r = unsafe { r.as_mut() };
-    if r.is_none() {
-        log::error!("{what}: NULL RTMP handle");
-    }
-    r
-}
-
-/// After the core ran: frees what a close released, mirrors the state back, and forgets the
-/// session once its connection is gone.
-fn finish(r: &mut RTMP, s: &mut Session, h: Option<&Arc<Handle>>) {
-    if let Some(reconnect) = s.closed.take() {
-        super::cmem::free_c_side(r, reconnect);
-    }
-    mirror::push(s, r);
-    if let Some(h) = h {
-        let fd = s.conn.as_ref().map_or(crate::sys::NO_SOCKET, |c| c.transport().raw_socket());
-        h.fd.store(fd, Ordering::Release);
-        if s.conn.is_none() && s.retired.is_none() {
-            registry::remove(key(r), h);
-        }
-    }
-}
-
-/// Runs `f` on the session of a connected `r`; `None` when it is not connected.
-fn with_connected<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
-    let h = registry::get(key(r))?;
-    let mut s = h.lock_live()?;
-    mirror::pull(r, &mut s);
-    let out = f(&mut s);
-    finish(r, &mut s, Some(&h));
-    Some(out)
-}
-
-/// Runs `f` on the session of `r`, or on a transient one holding only the struct's state when
-/// it is not connected (RTMP_ClientPacket on a packet the application read itself).
-fn with_session<T>(r: &mut RTMP, f: impl FnOnce(&mut Session) -> T) -> T {
-    if let Some(h) = registry::get(key(r)) {
-        if let Some(mut s) = h.lock_live() {
-            mirror::pull(r, &mut s);
-            let out = f(&mut s);
-            finish(r, &mut s, Some(&h));
-            return out;
-        }
-    }
-    let mut s = Session::new(interrupted);
-    mirror::pull_link(r, &mut s);
-    mirror::pull(r, &mut s);
-    mirror::pull_calls(r, &mut s);
-    let out = f(&mut s);
-    finish(r, &mut s, None);
-    out
-}
-
-/// A C packet as a message (its body, if any, is `m_nBodySize` bytes at `m_body`).
-///
-/// # Safety
-/// `p.m_body` must be NULL or hold `m_nBodySize` readable bytes.
-unsafe fn message_of(p: &RTMPPacket) -> Message<'_> {
-    let body: &[u8] = if p.m_body.is_null() || p.m_nBodySize == 0 {
-        &[]
-    } else {
-        // SAFETY: per the contract.
-        unsafe { std::slice::from_raw_parts(p.m_body as *const u8, p.m_nBodySize as usize) }
-    };
-    Message {
-        type_id: p.m_packetType,
-        csid: p.m_nChannel.max(0) as u32,
-        timestamp: p.m_nTimeStamp,
-        stream_id: p.m_nInfoField2 as u32,
-        body,
-    }
-}
-
-/// Registers a freshly connected session.
-fn register(r: &mut RTMP, s: Session) {
-    let fd = s.conn.as_ref().map_or(crate::sys::NO_SOCKET, |c| c.transport().raw_socket());
-    let (h, old) = registry::insert(key(r), s, fd);
-    if let Some(old) = old {
-        old.wake();
-    }
-    let mut guard = h.lock();
-    finish(r, &mut guard, Some(&h));
-}
-
-/// Connects (`open`), or runs the handshake on an adopted transport (`attach`).
-pub(crate) fn connect_with(
-    r: &mut RTMP,
-    cp: *mut RTMPPacket,
-    run: impl FnOnce(&mut Session, Option<Message<'_>>) -> bool,
-) -> c_int {
-    // A previous connection on this struct (RTMP_Connect called twice) is closed first.
-    if let Some(h) = registry::get(key(r)) {
-        let mut s = h.lock_for_close();
-        // The link strings stay: the new connection uses them.
-        s.close(true);
-        h.fd.store(-1, Ordering::Release);
-        s.release_socket();
-        finish(r, &mut s, Some(&h));
-    }
-    let mut s = Session::new(interrupted);
-    mirror::pull_link(r, &mut s);
-    mirror::pull(r, &mut s);
-    // SAFETY: `cp` is NULL or the caller's connect packet with a valid body.
-    let own = unsafe { cp.as_ref() }.map(|p| unsafe { message_of(p) });
-    let ok = run(&mut s, own);
-    if ok && s.is_connected() {
-        register(r, s);
-        1
-    } else {
-        s.closed.get_or_insert(false);
-        finish(r, &mut s, None);
-        0
-    }
-}
 
 /// Resolves and connects to the URL's host (or the SOCKS proxy), then handshakes and sends the
 /// connect command (`cp` if given). FALSE on any failure, with the reason logged.
@@ -145,7 +19,7 @@ pub(crate) fn connect_with(
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Connect(r: *mut RTMP, cp: *mut RTMPPacket) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_Connect") else { return 0 };
+        let Some(r) = handle(r, "RTMP_Connect") else { return 0 };
         if r.Link.hostname.av_len <= 0 || r.Link.hostname.av_val.is_null() {
             log::error!("RTMP_Connect: no hostname (call RTMP_SetupURL first)");
             return 0;
@@ -162,7 +36,7 @@ pub unsafe extern "C" fn RTMP_Connect(r: *mut RTMP, cp: *mut RTMPPacket) -> c_in
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut crate::sys::CSockAddr) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_Connect0") else { return 0 };
+        let Some(r) = handle(r, "RTMP_Connect0") else { return 0 };
         // SAFETY: a sockaddr of the family it declares.
         let Some(addr) = (unsafe { crate::sys::socket_addr(svc) }) else {
             log::error!("RTMP_Connect0: not an IPv4 or IPv6 address");
@@ -183,7 +57,7 @@ pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut crate::sys::CSock
                 1
             }
             Err(_) => {
-                super::lifecycle::close_internal(r, false);
+                close_internal(r, false);
                 0
             }
         }
@@ -198,7 +72,7 @@ pub unsafe extern "C" fn RTMP_Connect0(r: *mut RTMP, svc: *mut crate::sys::CSock
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Connect1(r: *mut RTMP, cp: *mut RTMPPacket) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_Connect1") else { return 0 };
+        let Some(r) = handle(r, "RTMP_Connect1") else { return 0 };
         let fd = r.m_sb.sb_socket;
         // Adopted: the socket is this connection's now.
         registry::take_pending(key(r));
@@ -229,7 +103,7 @@ pub unsafe extern "C" fn RTMP_Connect1(r: *mut RTMP, cp: *mut RTMPPacket) -> c_i
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ReadPacket(r: *mut RTMP, packet: *mut RTMPPacket) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_ReadPacket") else { return 0 };
+        let Some(r) = handle(r, "RTMP_ReadPacket") else { return 0 };
         // SAFETY: per the contract.
         let Some(p) = (unsafe { packet.as_mut() }) else {
             log::error!("RTMP_ReadPacket: NULL packet");
@@ -295,7 +169,7 @@ pub unsafe extern "C" fn RTMP_ReadPacket(r: *mut RTMP, packet: *mut RTMPPacket) 
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendPacket(r: *mut RTMP, packet: *mut RTMPPacket, queue: c_int) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_SendPacket") else { return 0 };
+        let Some(r) = handle(r, "RTMP_SendPacket") else { return 0 };
         // SAFETY: per the contract.
         let Some(p) = (unsafe { packet.as_ref() }) else {
             log::error!("RTMP_SendPacket: NULL packet");
@@ -326,7 +200,7 @@ pub unsafe extern "C" fn RTMP_SendPacket(r: *mut RTMP, packet: *mut RTMPPacket, 
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_SendChunk(r: *mut RTMP, chunk: *mut RTMPChunk) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_SendChunk") else { return 0 };
+        let Some(r) = handle(r, "RTMP_SendChunk") else { return 0 };
         // SAFETY: per the contract.
         let Some(ch) = (unsafe { chunk.as_ref() }) else { return 0 };
         let hl = (ch.c_headerSize.max(0) as usize).min(RTMP_MAX_HEADER_SIZE);
@@ -351,7 +225,7 @@ pub unsafe extern "C" fn RTMP_SendChunk(r: *mut RTMP, chunk: *mut RTMPChunk) -> 
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ToggleStream(r: *mut RTMP) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_ToggleStream") else { return 0 };
+        let Some(r) = handle(r, "RTMP_ToggleStream") else { return 0 };
         with_connected(r, |s| {
             if s.st.pausing == 0 {
                 if s.st.timed_out && s.read.status == crate::session::readflag::EOF {
@@ -378,7 +252,7 @@ pub unsafe extern "C" fn RTMP_ToggleStream(r: *mut RTMP) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ConnectStream(r: *mut RTMP, seekTime: c_int) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_ConnectStream") else { return 0 };
+        let Some(r) = handle(r, "RTMP_ConnectStream") else { return 0 };
         with_connected(r, |s| c_int::from(s.connect_stream(seekTime))).unwrap_or_else(|| {
             log::error!("RTMP_ConnectStream: not connected");
             0
@@ -393,7 +267,7 @@ pub unsafe extern "C" fn RTMP_ConnectStream(r: *mut RTMP, seekTime: c_int) -> c_
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ReconnectStream(r: *mut RTMP, seekTime: c_int) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_ReconnectStream") else { return 0 };
+        let Some(r) = handle(r, "RTMP_ReconnectStream") else { return 0 };
         with_connected(r, |s| c_int::from(s.reconnect_stream(seekTime))).unwrap_or(0)
     })
 }
@@ -403,7 +277,7 @@ pub unsafe extern "C" fn RTMP_ReconnectStream(r: *mut RTMP, seekTime: c_int) -> 
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_DeleteStream(r: *mut RTMP) {
     guard((), || {
-        let Some(r) = handle_ref(r, "RTMP_DeleteStream") else { return };
+        let Some(r) = handle(r, "RTMP_DeleteStream") else { return };
         if with_connected(r, |s| s.delete_stream()).is_none() && r.m_stream_id >= 0 {
             r.m_bPlaying = 0;
             r.m_stream_id = -1;
@@ -419,7 +293,7 @@ pub unsafe extern "C" fn RTMP_DeleteStream(r: *mut RTMP) {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_GetNextMediaPacket(r: *mut RTMP, packet: *mut RTMPPacket) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_GetNextMediaPacket") else { return 0 };
+        let Some(r) = handle(r, "RTMP_GetNextMediaPacket") else { return 0 };
         // SAFETY: per the contract.
         let Some(p) = (unsafe { packet.as_mut() }) else { return 0 };
         with_connected(r, |s| loop {
@@ -477,7 +351,7 @@ fn fill_packet(p: &mut RTMPPacket, m: &Message<'_>) {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_ClientPacket(r: *mut RTMP, packet: *mut RTMPPacket) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_ClientPacket") else { return 0 };
+        let Some(r) = handle(r, "RTMP_ClientPacket") else { return 0 };
         // SAFETY: per the contract.
         let Some(p) = (unsafe { packet.as_ref() }) else {
             log::error!("RTMP_ClientPacket: NULL packet");
@@ -492,7 +366,7 @@ pub unsafe extern "C" fn RTMP_ClientPacket(r: *mut RTMP, packet: *mut RTMPPacket
 macro_rules! send_command {
     ($name:literal, $r:expr, |$s:ident| $body:expr) => {
         guard(0, || {
-            let Some(r) = handle_ref($r, $name) else { return 0 };
+            let Some(r) = handle($r, $name) else { return 0 };
             with_connected(r, |$s| c_int::from($body.is_ok())).unwrap_or_else(|| {
                 log::error!(concat!($name, ": not connected"));
                 0
@@ -566,7 +440,7 @@ pub unsafe extern "C" fn RTMP_SendClientBW(r: *mut RTMP) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_UpdateBufferMS(r: *mut RTMP) {
     guard((), || {
-        let Some(r) = handle_ref(r, "RTMP_UpdateBufferMS") else { return };
+        let Some(r) = handle(r, "RTMP_UpdateBufferMS") else { return };
         with_connected(r, |s| {
             let (id, ms) = (s.st.stream_id as u32, s.st.buffer_ms as u32);
             let _ = s.send_ctrl(3, id, ms);
@@ -583,7 +457,7 @@ pub unsafe extern "C" fn RTMP_UpdateBufferMS(r: *mut RTMP) {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Read(r: *mut RTMP, buf: *mut c_char, size: c_int) -> c_int {
     guard(-1, || {
-        let Some(r) = handle_ref(r, "RTMP_Read") else { return -1 };
+        let Some(r) = handle(r, "RTMP_Read") else { return -1 };
         if buf.is_null() || size < 0 {
             log::error!("RTMP_Read: bad buffer ({size} bytes at {buf:?})");
             return -1;
@@ -605,7 +479,7 @@ pub unsafe extern "C" fn RTMP_Read(r: *mut RTMP, buf: *mut c_char, size: c_int) 
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Write(r: *mut RTMP, buf: *const c_char, size: c_int) -> c_int {
     guard(-1, || {
-        let Some(r) = handle_ref(r, "RTMP_Write") else { return -1 };
+        let Some(r) = handle(r, "RTMP_Write") else { return -1 };
         if buf.is_null() || size < 0 {
             log::error!("RTMP_Write: bad buffer ({size} bytes at {buf:?})");
             return -1;
@@ -617,12 +491,6 @@ pub unsafe extern "C" fn RTMP_Write(r: *mut RTMP, buf: *const c_char, size: c_in
             -1
         })
     })
-}
-
-/// The RTMP struct containing `sb`, if it is the socket buffer of a connected handle.
-fn owner_of(sb: *mut RTMPSockBuf) -> Option<Arc<Handle>> {
-    let k = (sb as usize).checked_sub(core::mem::offset_of!(RTMP, m_sb))?;
-    registry::get(k)
 }
 
 /// Reads what the socket has into the buffer (`sb_buf`, `sb_size`); returns the count, 0 on a
@@ -718,7 +586,7 @@ pub unsafe extern "C" fn RTMPSockBuf_Close(sb: *mut RTMPSockBuf) -> c_int {
         let mut rc = 0;
         // A TLS session RTMP_TLS_Accept set up on this socket owns it: dropping it closes it.
         if let Some(k) = (sb as usize).checked_sub(core::mem::offset_of!(RTMP, m_sb)) {
-            if super::serve::close_accepted(k, b.sb_socket) {
+            if super::run::close_accepted(k, b.sb_socket) {
                 b.sb_socket = -1;
                 return 0;
             }
@@ -729,29 +597,4 @@ pub unsafe extern "C" fn RTMPSockBuf_Close(sb: *mut RTMPSockBuf) -> c_int {
         }
         rc
     })
-}
-
-/// Closes the connection of `r` (used by RTMP_Close): wakes a thread blocked on it first.
-pub(crate) fn close_session(r: &mut RTMP, reconnect: bool) -> bool {
-    let Some(h) = registry::get(key(r)) else { return false };
-    let mut s = h.lock_for_close();
-    mirror::pull(r, &mut s);
-    s.close(reconnect);
-    if !reconnect {
-        h.fd.store(-1, Ordering::Release);
-        s.release_socket();
-    }
-    finish(r, &mut s, Some(&h));
-    true
-}
-
-/// Closes a socket RTMP_Connect0 opened that RTMP_Connect1 never took.
-pub(crate) fn close_pending(r: &mut RTMP) {
-    for fd in registry::take_pending(key(r)) {
-        // The descriptor Connect0 opened and nobody adopted.
-        let _ = crate::sys::close(fd);
-        if r.m_sb.sb_socket == fd {
-            r.m_sb.sb_socket = -1;
-        }
-    }
 }

@@ -3,8 +3,8 @@
 #![allow(non_snake_case)]
 
 use super::abi::rtmp::RTMPPacket;
-use super::guard::guard;
-use super::log::{emit, LOG_DEBUG};
+use super::boundary::guard;
+use super::logging::{emit, LOG_DEBUG};
 use core::ffi::c_int;
 
 /// Allocates a zeroed body of `size` bytes (plus header room); FALSE if it cannot.

@@ -4,7 +4,7 @@
 
 use super::abi::amf::{AMFObject, AMFObjectProperty, AVal};
 use super::amf::{find_export, NameMatch};
-use super::guard::guard;
+use super::boundary::guard;
 use core::ffi::c_int;
 
 /// Depth-first search through objects and ECMA arrays for a property called `name`; copies the
@@ -20,4 +20,18 @@ pub unsafe extern "C" fn RTMP_FindFirstMatchingProperty(
 ) -> c_int {
     // SAFETY: the caller's pointers, each NULL or valid.
     guard(0, || unsafe { find_export(obj, name, p, NameMatch::Whole) })
+}
+/// Depth-first search through objects (not arrays) for a property whose name is longer than
+/// `name` and starts with it; copies it into `p` and returns TRUE, else FALSE.
+///
+/// # Safety
+/// `obj` a valid object tree, `name` readable, `p` writable.
+#[no_mangle]
+pub unsafe extern "C" fn RTMP_FindPrefixProperty(
+    obj: *mut AMFObject,
+    name: *const AVal,
+    p: *mut AMFObjectProperty,
+) -> c_int {
+    // SAFETY: the caller's pointers, each NULL or valid.
+    guard(0, || unsafe { find_export(obj, name, p, NameMatch::Prefix) })
 }

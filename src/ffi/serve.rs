@@ -5,8 +5,8 @@
 #![allow(non_snake_case)]
 
 use super::abi::rtmp::RTMP;
-use super::guard::guard;
-use super::net::handle_ref;
+use super::boundary::guard;
+use super::boundary::handle;
 use super::registry;
 use crate::transport::{Tcp, Transport};
 use core::ffi::{c_int, c_void};
@@ -46,7 +46,7 @@ fn timeout_of(r: &RTMP) -> Option<std::time::Duration> {
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_TLS_Accept(r: *mut RTMP, ctx: *mut c_void) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_TLS_Accept") else { return 0 };
+        let Some(r) = handle(r, "RTMP_TLS_Accept") else { return 0 };
         if ctx.is_null() {
             log::error!("RTMP_TLS_Accept: NULL TLS context");
             return 0;
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn RTMP_TLS_Accept(r: *mut RTMP, ctx: *mut c_void) -> c_in
 #[no_mangle]
 pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
     guard(0, || {
-        let Some(r) = handle_ref(r, "RTMP_Serve") else { return 0 };
+        let Some(r) = handle(r, "RTMP_Serve") else { return 0 };
         let transport: Box<dyn Transport> = match registry::take_accepted(r as *const RTMP as usize) {
             Some(t) if t.raw_socket() == r.m_sb.sb_socket => t,
             stale => {
@@ -108,12 +108,6 @@ pub unsafe extern "C" fn RTMP_Serve(r: *mut RTMP) -> c_int {
                 }
             }
         };
-        super::net::connect_with(r, core::ptr::null_mut(), |s, _| s.serve(transport).is_ok())
+        super::run::connect_with(r, core::ptr::null_mut(), |s, _| s.serve(transport).is_ok())
     })
-}
-
-/// RTMP_Close or RTMPSockBuf_Close (of the struct at `k`) before RTMP_Serve: the TLS session owns
-/// the socket and closes it. True when that socket was `fd`, which is then closed.
-pub(crate) fn close_accepted(k: usize, fd: c_int) -> bool {
-    registry::take_accepted(k).is_some_and(|t| t.raw_socket() == fd)
 }

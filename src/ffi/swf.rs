@@ -1,7 +1,7 @@
 //! SWF verification (`RTMP_HashSWF`): fetch a player SWF, inflate it, HMAC it (crate::swf).
 #![allow(non_snake_case)]
 
-use super::guard::guard;
+use super::boundary::guard;
 use core::ffi::{c_char, c_int, c_uchar, c_uint};
 
 /// The SWF size and its HMAC-SHA256 for `url`, as `RTMP_HashSWF` computes them, or `None` with a

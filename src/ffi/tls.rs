@@ -1,9 +1,7 @@
 //! TLS pieces the C API exposes: the global context and server contexts for `RTMP_TLS_Accept`.
 #![allow(non_snake_case)]
 
-use super::guard::guard;
-#[cfg(feature = "crypto")]
-use super::undeclared::RTMP_TLS_ctx;
+use super::boundary::guard;
 use core::ffi::{c_char, c_void};
 #[cfg(feature = "crypto")]
 use std::ptr::addr_of_mut;
@@ -93,4 +91,14 @@ pub unsafe extern "C" fn RTMP_TLS_FreeServerContext(ctx: *mut c_void) {
         #[cfg(not(feature = "crypto"))]
         let _ = ctx;
     })
+}
+/// The original's process-wide TLS client context. Connections here build their own per-handle
+/// context; this one exists for programs that look at it, and is set by `RTMP_TLS_Init`.
+#[no_mangle]
+pub static mut RTMP_TLS_ctx: *mut c_void = core::ptr::null_mut();
+
+/// Creates the process-wide TLS context once (a no-op without crypto).
+#[no_mangle]
+pub extern "C" fn RTMP_TLS_Init() {
+    guard((), super::tls::init_global_context)
 }

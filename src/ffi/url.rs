@@ -9,8 +9,8 @@
 
 use super::abi::amf::{AMFDataType, AMFObject, AMFObjectProperty, AVal, FALSE, TRUE};
 use super::abi::rtmp::*;
+use super::boundary::guard;
 use super::cmem::malloc_copy;
-use super::guard::guard;
 use crate::options::{self, ConnOp, ConnProp, ConnValue, Setting, Target, Value};
 use crate::url::{self, ParsedUrl, UrlError};
 use core::ffi::{c_char, c_int, c_long, c_uint};
@@ -32,13 +32,8 @@ fn lossy(bytes: &[u8]) -> Cow<'_, str> {
 /// # Safety
 /// A non-NULL `av_val` must point to `av_len` readable bytes that outlive the returned slice.
 unsafe fn aval_bytes<'a>(av: AVal) -> &'a [u8] {
-    match usize::try_from(av.av_len) {
-        Ok(len) if len > 0 && !av.av_val.is_null() => {
-            // SAFETY: the caller's promise.
-            unsafe { std::slice::from_raw_parts(av.av_val as *const u8, len) }
-        }
-        _ => &[],
-    }
+    // SAFETY: the caller's promise.
+    unsafe { super::boundary::bytes(av.av_val, usize::try_from(av.av_len).unwrap_or(0)) }
 }
 
 /// An `AVal` for `range` of the buffer at `base`. The pointer is only computed, not used here.

@@ -1,7 +1,7 @@
 //! Commands the client sends, byte for byte as librtmp sends them (chunk stream, header type,
 //! message stream, the queued-for-`_result` flag), plus the generic send used for C packets.
 
-use super::{feature, lf, msg, Call, Message, Session};
+use super::{lf, msg, Call, Message, Session};
 use crate::amf::encode;
 use crate::chunk::OutMessage;
 use crate::conn::ConnError;
@@ -322,10 +322,5 @@ impl Session {
         self.delete_stream();
         let _ = self.send_create_stream();
         self.connect_stream(seek_time)
-    }
-
-    /// Whether the connection is for publishing and uses the HTTP tunnel (helpers for callers).
-    pub fn is_http(&self) -> bool {
-        self.link.protocol & feature::HTTP != 0
     }
 }

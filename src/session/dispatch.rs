@@ -1,7 +1,7 @@
 //! What the client does with each message from the server (RTMP_ClientPacket): protocol control,
 //! user control, replies to its commands, status events, and metadata.
 
-use super::{feature, lf, msg, readflag, Message, Session};
+use super::{lf, msg, readflag, Message, Session};
 use crate::amf::{amf0, Object, Value};
 
 /// RTMP_ClientPacket's result.
@@ -470,11 +470,6 @@ impl Session {
             }
         }
         false
-    }
-
-    /// For the caller: whether the connection was made for publishing over HTTP.
-    pub fn tunnelled_publish(&self) -> bool {
-        self.link.protocol & (feature::HTTP | feature::WRITE) == (feature::HTTP | feature::WRITE)
     }
 }
 

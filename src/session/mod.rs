@@ -17,6 +17,7 @@ pub use dispatch::PacketKind;
 pub const DEFAULT_CHUNK_SIZE: i32 = 128;
 
 /// RTMP_FEATURE_* bits of `Link::protocol`.
+#[allow(dead_code)] // the whole set of the C constants, used here or not
 pub mod feature {
     pub const HTTP: i32 = 0x01;
     pub const ENC: i32 = 0x02;
@@ -27,6 +28,7 @@ pub mod feature {
 }
 
 /// RTMP_LF_* bits of `Link::lflags`.
+#[allow(dead_code)] // the whole set of the C constants, used here or not
 pub mod lf {
     pub const AUTH: i32 = 0x01;
     pub const LIVE: i32 = 0x02;
@@ -38,6 +40,7 @@ pub mod lf {
 }
 
 /// RTMP_READ_* flags and statuses of `ReadState`.
+#[allow(dead_code)] // the whole set of the C constants, used here or not
 pub mod readflag {
     pub const HEADER: u8 = 0x01;
     pub const RESUME: u8 = 0x02;

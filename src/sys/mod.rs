@@ -90,6 +90,8 @@ pub fn now_ms() -> u32 {
 }
 
 /// The user's home directory (where `~/.swfinfo` lives), if the environment names one.
+// Only the SWF cache (crypto builds) asks.
+#[cfg_attr(not(feature = "crypto"), allow(dead_code))]
 pub fn home_dir() -> Option<PathBuf> {
     os::home_dir()
 }

@@ -103,6 +103,8 @@ pub fn now_ms() -> u32 {
     (ts.tv_sec as u64).wrapping_mul(1000).wrapping_add(ts.tv_nsec as u64 / 1_000_000) as u32
 }
 
+// Only the SWF cache (crypto builds) asks.
+#[cfg_attr(not(feature = "crypto"), allow(dead_code))]
 pub fn home_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(PathBuf::from)
 }
