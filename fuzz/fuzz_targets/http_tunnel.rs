@@ -25,7 +25,7 @@ impl Transport for Script {
         Ok(())
     }
     fn shutdown(&self) {}
-    fn raw_fd(&self) -> i32 {
+    fn raw_socket(&self) -> i32 {
         -1
     }
 }
