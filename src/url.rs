@@ -559,8 +559,32 @@ pub mod cscan {
     }
 }
 
+/// The port a URL without one connects to: 443 for rtmps (and rtmpts), 80 for the HTTP tunnel,
+/// 1935 otherwise. `protocol` holds RTMP_FEATURE_* bits.
+pub fn default_port(protocol: i32) -> u16 {
+    const HTTP: i32 = 0x01;
+    const SSL: i32 = 0x04;
+    if protocol & SSL != 0 {
+        443
+    } else if protocol & HTTP != 0 {
+        80
+    } else {
+        1935
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn default_ports_follow_the_transport() {
+        assert_eq!(default_port(0), 1935);
+        assert_eq!(default_port(0x02), 1935); // rtmpe
+        assert_eq!(default_port(0x01), 80); // rtmpt
+        assert_eq!(default_port(0x04), 443); // rtmps
+        assert_eq!(default_port(0x05), 443); // rtmpts
+    }
+
     use super::cscan::*;
     use super::*;
 

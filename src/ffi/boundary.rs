@@ -5,6 +5,7 @@
 use super::abi::amf::AVal;
 use super::abi::rtmp::RTMP;
 use super::logging;
+use core::ffi::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Runs `body`; a panic inside it is logged and turned into `default` (the C error value).
@@ -33,6 +34,24 @@ pub(crate) fn handle<'a>(r: *mut RTMP, export: &str) -> Option<&'a mut RTMP> {
         log::error!("{export}: NULL RTMP handle");
     }
     r
+}
+
+/// The core's answers in librtmp's conventions, in one place: TRUE/FALSE for calls that succeed
+/// or not, a count or -1 for calls that move bytes. The reason is the core's to log.
+pub(crate) trait ToC {
+    fn to_c(self) -> c_int;
+}
+
+impl<E> ToC for Result<(), E> {
+    fn to_c(self) -> c_int {
+        c_int::from(self.is_ok())
+    }
+}
+
+impl<E> ToC for Result<usize, E> {
+    fn to_c(self) -> c_int {
+        self.map_or(-1, |n| n.min(c_int::MAX as usize) as c_int)
+    }
 }
 
 /// The `len` bytes at `p`; empty for NULL or a length of zero.

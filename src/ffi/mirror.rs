@@ -270,7 +270,7 @@ fn copy_once(dst: &mut Vec<u8>, src: *mut c_char, len: u32) {
 
 /// Writes the session's state back into the struct.
 pub(crate) fn push(s: &mut Session, r: &mut RTMP) {
-    if s.link_rewritten {
+    if s.changes.link_rewritten {
         push_auth_link(s, r);
     }
     push_members(s, r);
@@ -295,9 +295,9 @@ pub(crate) fn push(s: &mut Session, r: &mut RTMP) {
             r.m_sb.sb_size = 0;
         }
     }
-    if s.calls_dirty {
+    if s.changes.calls {
         cmem::set_method_calls(r, s.calls.iter().map(|c| (c.name.as_slice(), c.txn)));
-        s.calls_dirty = false;
+        s.changes.calls = false;
     }
 }
 
@@ -375,7 +375,7 @@ fn push_auth_link(s: &mut Session, r: &mut RTMP) {
         return;
     }
     l.lFlags |= FTCU;
-    s.link_rewritten = false;
+    s.changes.link_rewritten = false;
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@
 #![allow(non_snake_case)]
 
 use super::abi::rtmp::{RTMPChunk, RTMPPacket, RTMPSockBuf, RTMP, RTMP_MAX_HEADER_SIZE, RTMP_PACKET_SIZE_LARGE};
-use super::boundary::{guard, handle};
+use super::boundary::{guard, handle, ToC};
 use super::mirror;
 use super::registry;
 use super::run::{close_internal, connect_with, interrupted, key, message_of, owner_of, with_connected, with_session};
-use crate::session::{Message, PacketKind, Session};
+use crate::session::{Message, Session};
 use core::ffi::{c_char, c_int, c_short, c_uint};
 
 /// Resolves and connects to the URL's host (or the SOCKS proxy), then handshakes and sends the
@@ -186,7 +186,7 @@ pub unsafe extern "C" fn RTMP_SendPacket(r: *mut RTMP, packet: *mut RTMPPacket, 
         // SAFETY: the packet's body holds m_nBodySize bytes (caller's contract).
         let m = unsafe { message_of(p) };
         let large = p.m_headerType == RTMP_PACKET_SIZE_LARGE;
-        with_connected(r, |s| c_int::from(s.send_packet(&m, large, queue != 0).is_ok())).unwrap_or_else(|| {
+        with_connected(r, |s| s.send_packet(&m, large, queue != 0).to_c()).unwrap_or_else(|| {
             log::error!("RTMP_SendPacket: not connected");
             0
         })
@@ -226,22 +226,7 @@ pub unsafe extern "C" fn RTMP_SendChunk(r: *mut RTMP, chunk: *mut RTMPChunk) -> 
 pub unsafe extern "C" fn RTMP_ToggleStream(r: *mut RTMP) -> c_int {
     guard(0, || {
         let Some(r) = handle(r, "RTMP_ToggleStream") else { return 0 };
-        with_connected(r, |s| {
-            if s.st.pausing == 0 {
-                if s.st.timed_out && s.read.status == crate::session::readflag::EOF {
-                    s.read.status = 0;
-                }
-                if s.send_pause(true, s.st.pause_stamp as i32).is_err() {
-                    return 0;
-                }
-                s.st.pausing = 1;
-                std::thread::sleep(std::time::Duration::from_secs(1));
-            }
-            let ok = s.send_pause(false, s.st.pause_stamp as i32).is_ok();
-            s.st.pausing = 3;
-            c_int::from(ok)
-        })
-        .unwrap_or(0)
+        with_connected(r, |s| s.toggle_stream().to_c()).unwrap_or(0)
     })
 }
 
@@ -253,7 +238,7 @@ pub unsafe extern "C" fn RTMP_ToggleStream(r: *mut RTMP) -> c_int {
 pub unsafe extern "C" fn RTMP_ConnectStream(r: *mut RTMP, seekTime: c_int) -> c_int {
     guard(0, || {
         let Some(r) = handle(r, "RTMP_ConnectStream") else { return 0 };
-        with_connected(r, |s| c_int::from(s.connect_stream(seekTime))).unwrap_or_else(|| {
+        with_connected(r, |s| s.connect_stream(seekTime).to_c()).unwrap_or_else(|| {
             log::error!("RTMP_ConnectStream: not connected");
             0
         })
@@ -268,7 +253,7 @@ pub unsafe extern "C" fn RTMP_ConnectStream(r: *mut RTMP, seekTime: c_int) -> c_
 pub unsafe extern "C" fn RTMP_ReconnectStream(r: *mut RTMP, seekTime: c_int) -> c_int {
     guard(0, || {
         let Some(r) = handle(r, "RTMP_ReconnectStream") else { return 0 };
-        with_connected(r, |s| c_int::from(s.reconnect_stream(seekTime))).unwrap_or(0)
+        with_connected(r, |s| s.reconnect_stream(seekTime).to_c()).unwrap_or(0)
     })
 }
 
@@ -296,34 +281,12 @@ pub unsafe extern "C" fn RTMP_GetNextMediaPacket(r: *mut RTMP, packet: *mut RTMP
         let Some(r) = handle(r, "RTMP_GetNextMediaPacket") else { return 0 };
         // SAFETY: per the contract.
         let Some(p) = (unsafe { packet.as_mut() }) else { return 0 };
-        with_connected(r, |s| loop {
-            let (type_id, csid, timestamp, stream_id, body) = match s.next_message() {
-                Ok(m) => (m.type_id, m.csid, m.timestamp, m.stream_id, m.body.to_vec()),
-                Err(_) => {
-                    if s.st.timed_out && s.st.pausing == 0 {
-                        s.st.pause_stamp = s.media_channel_timestamp();
-                    }
-                    return 0;
-                }
-            };
-            if body.is_empty() {
-                continue;
+        with_connected(r, |s| match s.next_media() {
+            Ok((kind, m)) => {
+                fill_packet(p, &m.as_message());
+                kind as c_int
             }
-            let m = Message { type_id, csid, timestamp, stream_id, body: &body };
-            match s.client_packet(&m) {
-                PacketKind::None => continue,
-                kind => {
-                    if s.st.pausing == 3 {
-                        if timestamp <= s.st.media_stamp {
-                            continue;
-                        }
-                        s.st.pausing = 0;
-                    }
-                    s.st.playing = true;
-                    fill_packet(p, &m);
-                    return kind as c_int;
-                }
-            }
+            Err(_) => 0,
         })
         .unwrap_or(0)
     })
@@ -367,7 +330,7 @@ macro_rules! send_command {
     ($name:literal, $r:expr, |$s:ident| $body:expr) => {
         guard(0, || {
             let Some(r) = handle($r, $name) else { return 0 };
-            with_connected(r, |$s| c_int::from($body.is_ok())).unwrap_or_else(|| {
+            with_connected(r, |$s| $body.to_c()).unwrap_or_else(|| {
                 log::error!(concat!($name, ": not connected"));
                 0
             })
@@ -464,7 +427,7 @@ pub unsafe extern "C" fn RTMP_Read(r: *mut RTMP, buf: *mut c_char, size: c_int) 
         }
         // SAFETY: `size` writable bytes at `buf` (caller's contract).
         let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, size as usize) };
-        let n = with_session(r, |s| s.read_flv(out));
+        let n = with_session(r, |s| s.read_flv(out)).to_c();
         if n < 0 {
             crate::sys::set_last_error(crate::sys::INVALID_ARGUMENT);
         }
@@ -486,7 +449,7 @@ pub unsafe extern "C" fn RTMP_Write(r: *mut RTMP, buf: *const c_char, size: c_in
         }
         // SAFETY: `size` readable bytes at `buf` (caller's contract).
         let data = unsafe { std::slice::from_raw_parts(buf as *const u8, size as usize) };
-        with_connected(r, |s| s.write_flv(data)).unwrap_or_else(|| {
+        with_connected(r, |s| s.write_flv(data).to_c()).unwrap_or_else(|| {
             log::error!("RTMP_Write: not connected");
             -1
         })

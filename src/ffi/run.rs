@@ -23,7 +23,7 @@ pub(crate) fn interrupted() -> bool {
 /// After the core ran: frees what a close released, mirrors the state back, and forgets the
 /// session once its connection is gone.
 pub(crate) fn finish(r: &mut RTMP, s: &mut Session, h: Option<&Arc<Handle>>) {
-    if let Some(reconnect) = s.closed.take() {
+    if let Some(reconnect) = s.changes.closed.take() {
         super::cmem::free_c_side(r, reconnect);
     }
     mirror::push(s, r);
@@ -118,7 +118,7 @@ pub(crate) fn connect_with(
         register(r, s);
         1
     } else {
-        s.closed.get_or_insert(false);
+        s.changes.closed.get_or_insert(false);
         finish(r, &mut s, None);
         0
     }

@@ -509,13 +509,7 @@ fn socks_setup(link: &mut RTMP_LNK, text: &[u8]) {
 
 fn apply_default_port(link: &mut RTMP_LNK) {
     if link.port == 0 {
-        link.port = if link.protocol & RTMP_FEATURE_SSL != 0 {
-            443
-        } else if link.protocol & RTMP_FEATURE_HTTP != 0 {
-            80
-        } else {
-            1935
-        };
+        link.port = url::default_port(link.protocol);
     }
 }
 

@@ -41,7 +41,7 @@ impl Session {
                 if queue {
                     let txn = obj.props.get(1).and_then(|p| p.value.as_number()).unwrap_or(0.0);
                     self.calls.push(Call { name: name.to_vec(), txn: txn as i32 });
-                    self.calls_dirty = true;
+                    self.changes.calls = true;
                 }
             }
         }
@@ -249,6 +249,24 @@ impl Session {
         self.send_pause(pause, self.st.pause_stamp as i32)
     }
 
+    /// RTMP_ToggleStream: after a read timeout, rtmpdump nudges a server that stopped sending by
+    /// pausing and unpausing the stream where it stopped (a second apart, as the original). A
+    /// stream already paused is only unpaused. Media at or before the pause point is dropped
+    /// afterwards (`next_media`).
+    pub fn toggle_stream(&mut self) -> Result<(), ConnError> {
+        if self.st.pausing == 0 {
+            if self.st.timed_out && self.read.status == super::readflag::EOF {
+                self.read.status = 0;
+            }
+            self.send_pause(true, self.st.pause_stamp as i32)?;
+            self.st.pausing = 1;
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+        let r = self.send_pause(false, self.st.pause_stamp as i32);
+        self.st.pausing = 3;
+        r
+    }
+
     /// seek(ms): data is dropped until the server confirms with NetStream.Seek.Notify.
     pub fn send_seek(&mut self, ms: i32) -> Result<(), ConnError> {
         let mut b = invoke(b"seek", self.next_txn());
@@ -318,7 +336,7 @@ impl Session {
     }
 
     /// RTMP_ReconnectStream: a new stream on the same connection, from `seek_time`.
-    pub fn reconnect_stream(&mut self, seek_time: i32) -> bool {
+    pub fn reconnect_stream(&mut self, seek_time: i32) -> Result<(), super::Error> {
         self.delete_stream();
         let _ = self.send_create_stream();
         self.connect_stream(seek_time)

@@ -1,8 +1,9 @@
 //! What the client does with each message from the server (RTMP_ClientPacket): protocol control,
 //! user control, replies to its commands, status events, and metadata.
 
-use super::{lf, msg, readflag, Message, Session};
+use super::{lf, msg, readflag, Message, OwnedMessage, Session};
 use crate::amf::{amf0, Object, Value};
+use crate::conn::ConnError;
 
 /// RTMP_ClientPacket's result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +38,40 @@ fn status_strings<'o>(obj: &'o Object<'_>) -> (&'o [u8], &'o [u8], &'o [u8]) {
 
 impl Session {
     /// Handles one complete message and says what kind it was.
+    /// RTMP_GetNextMediaPacket: the next media message (audio, video, metadata, aggregate),
+    /// handling every other message on the way. After a toggle, media the server sends again
+    /// up to where the stream stopped is dropped. A read that times out while the stream plays
+    /// records where it stopped, for the next toggle.
+    pub fn next_media(&mut self) -> Result<(PacketKind, OwnedMessage), ConnError> {
+        loop {
+            let m = match self.next_message() {
+                Ok(m) => OwnedMessage::from(&m),
+                Err(e) => {
+                    if self.st.timed_out && self.st.pausing == 0 {
+                        self.st.pause_stamp = self.media_channel_timestamp();
+                    }
+                    return Err(e);
+                }
+            };
+            if m.body.is_empty() {
+                continue;
+            }
+            match self.client_packet(&m.as_message()) {
+                PacketKind::None => continue,
+                kind => {
+                    if self.st.pausing == 3 {
+                        if m.timestamp <= self.st.media_stamp {
+                            continue;
+                        }
+                        self.st.pausing = 0;
+                    }
+                    self.st.playing = true;
+                    return Ok((kind, m));
+                }
+            }
+        }
+    }
+
     pub fn client_packet(&mut self, m: &Message<'_>) -> PacketKind {
         match m.type_id {
             msg::CHUNK_SIZE => {
@@ -251,14 +286,14 @@ impl Session {
     /// Finds and removes the queued call with transaction `txn`.
     fn take_call(&mut self, txn: i32) -> Option<Vec<u8>> {
         let i = self.calls.iter().position(|c| c.txn == txn)?;
-        self.calls_dirty = true;
+        self.changes.calls = true;
         Some(self.calls.remove(i).name)
     }
 
     fn drop_call_named(&mut self, name: &[u8]) {
         if let Some(i) = self.calls.iter().position(|c| c.name == name) {
             self.calls.remove(i);
-            self.calls_dirty = true;
+            self.changes.calls = true;
         }
     }
 
@@ -365,7 +400,7 @@ impl Session {
             Ok(token) => {
                 self.link.app.extend_from_slice(&token);
                 self.link.tc_url.extend_from_slice(&token);
-                self.link_rewritten = true;
+                self.changes.link_rewritten = true;
                 let step =
                     if token.starts_with(b"?") { "the method and user name" } else { "the answer to the challenge" };
                 log::info!("publisher authentication: reconnecting with {step}");

@@ -6,12 +6,14 @@
 mod auth;
 pub mod commands;
 mod dispatch;
+mod error;
 mod read;
 mod write;
 
 use crate::conn::{ConnError, Connection};
 
 pub use dispatch::PacketKind;
+pub use error::Error;
 
 /// The chunk size both directions start with.
 pub const DEFAULT_CHUNK_SIZE: i32 = 128;
@@ -181,13 +183,59 @@ pub struct Message<'a> {
     pub body: &'a [u8],
 }
 
+/// A message that owns its body (one the caller keeps past the next read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnedMessage {
+    pub type_id: u8,
+    pub csid: u32,
+    pub timestamp: u32,
+    pub stream_id: u32,
+    pub body: Vec<u8>,
+}
+
+impl OwnedMessage {
+    pub fn as_message(&self) -> Message<'_> {
+        Message {
+            type_id: self.type_id,
+            csid: self.csid,
+            timestamp: self.timestamp,
+            stream_id: self.stream_id,
+            body: &self.body,
+        }
+    }
+}
+
+impl From<&Message<'_>> for OwnedMessage {
+    fn from(m: &Message<'_>) -> Self {
+        OwnedMessage {
+            type_id: m.type_id,
+            csid: m.csid,
+            timestamp: m.timestamp,
+            stream_id: m.stream_id,
+            body: m.body.to_vec(),
+        }
+    }
+}
+
+/// What changed during a call that a copy of the session's state kept elsewhere (the C struct)
+/// cannot see by comparing values: whoever keeps the copy clears what it caught up with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The queue of calls awaiting an answer (`calls`) changed.
+    pub calls: bool,
+    /// A close happened (`Some(reconnect)`): what the copy holds for the connection goes.
+    pub closed: Option<bool>,
+    /// Publisher authentication rewrote `link.app` and `link.tc_url`.
+    pub link_rewritten: bool,
+}
+
 pub struct Session {
     pub link: Link,
     pub st: State,
     pub read: ReadState,
     pub calls: Vec<Call>,
-    /// `calls` changed since the C layer last mirrored it.
-    pub calls_dirty: bool,
+    /// What a mirror of the session (the C struct) has to catch up with after a call.
+    pub changes: Changes,
     pub conn: Option<Connection>,
     /// A connection that ended during a call (stream end, server close): shut down but not yet
     /// closed, so the descriptor number stays valid for callers that poll it (curl) until they
@@ -195,12 +243,6 @@ pub struct Session {
     pub retired: Option<Connection>,
     /// The 42-byte SWF verification answer, ready after a digest handshake with a SWF hash.
     pub swf_response: Option<[u8; 42]>,
-    /// A close happened during the current call (`Some(reconnect)`): the C layer frees what it
-    /// mirrors.
-    pub closed: Option<bool>,
-    /// Publisher authentication rewrote `link.app` and `link.tc_url`: the C layer copies them
-    /// into library-owned strings of the struct (RTMP_LF_FAPU, RTMP_LF_FTCU).
-    pub link_rewritten: bool,
     /// Set by another thread that closes this handle while a call blocks (GStreamer's unlock): the
     /// call then ends as a normal end of stream, not as a broken connection.
     pub closing: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -222,12 +264,10 @@ impl Session {
             st: State::default(),
             read: ReadState::default(),
             calls: Vec::new(),
-            calls_dirty: false,
+            changes: Changes::default(),
             conn: None,
             retired: None,
             swf_response: None,
-            closed: None,
-            link_rewritten: false,
             closing: Default::default(),
             flv_in: crate::flv::FlvParser::new(),
             scratch: Vec::new(),
@@ -461,7 +501,7 @@ impl Session {
         self.read.pending_pos = 0;
         self.read.open = None;
         if !self.calls.is_empty() {
-            self.calls_dirty = true;
+            self.changes.calls = true;
         }
         self.calls.clear();
         self.st.num_invokes = 0;
@@ -471,7 +511,7 @@ impl Session {
             self.link.lflags &= !(lf::FTCU | lf::FAPU);
         }
         // Several closes in one call: freeing wins over keeping (reconnect only if all were).
-        self.closed = Some(self.closed.unwrap_or(true) && reconnect);
+        self.changes.closed = Some(self.changes.closed.unwrap_or(true) && reconnect);
     }
 
     /// Closes the socket of a connection that ended earlier (RTMP_Close).
@@ -602,7 +642,7 @@ impl Session {
 
     /// RTMP_ConnectStream: processes replies until play or publish has started (or the connection
     /// ends); media arriving before that is dropped.
-    pub fn connect_stream(&mut self, seek_time: i32) -> bool {
+    pub fn connect_stream(&mut self, seek_time: i32) -> Result<(), Error> {
         if seek_time > 0 {
             self.link.seek_time = seek_time;
         }
@@ -624,7 +664,11 @@ impl Session {
             }
             self.client_packet(&Message { type_id, csid, timestamp, stream_id, body: &body });
         }
-        self.st.playing
+        if self.st.playing {
+            Ok(())
+        } else {
+            Err(Error::StreamNotStarted)
+        }
     }
 }
 

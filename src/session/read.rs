@@ -7,7 +7,7 @@
 //! end-of-sequence is 5 bytes), and reports the end of a stream (Play.Stop, Play.Complete,
 //! UnpublishNotify, stream EOF) at once instead of after the receive timeout.
 
-use super::{lf, msg, readflag, Message, PacketKind, Session};
+use super::{lf, msg, readflag, Error, Message, PacketKind, Session};
 use crate::conn::ConnError;
 use crate::flv;
 
@@ -28,22 +28,22 @@ enum Step {
 }
 
 impl Session {
-    /// RTMP_Read: returns bytes written to `out`, 0 at the end (see `read.status`), -1 on error.
-    pub fn read_flv(&mut self, out: &mut [u8]) -> i32 {
+    /// RTMP_Read: the count of bytes written to `out`, 0 at the end (see `read.status`).
+    pub fn read_flv(&mut self, out: &mut [u8]) -> Result<usize, Error> {
         if self.read.status != 0 && self.read.pending_pos < self.read.pending.len() {
             // The stream ended with bytes still due (the zero-filled rest of a cut tag).
-            return self.drain_pending(out) as i32;
+            return Ok(self.drain_pending(out));
         }
         match self.read.status {
-            readflag::EOF | readflag::COMPLETE => return 0,
-            readflag::ERROR => return -1,
+            readflag::EOF | readflag::COMPLETE => return Ok(0),
+            readflag::ERROR => return Err(Error::StreamBroken),
             _ => {}
         }
         if self.read.flags & readflag::HEADER == 0 {
             if self.read.flags & readflag::RESUME == 0 {
                 if let Err(status) = self.header_pass() {
                     self.read.status = status;
-                    return if status == readflag::ERROR { -1 } else { 0 };
+                    return if status == readflag::ERROR { Err(Error::StreamBroken) } else { Ok(0) };
                 }
             }
             self.read.flags |= readflag::HEADER;
@@ -69,13 +69,13 @@ impl Session {
                 Step::End(status) => {
                     self.read.status = status;
                     if total == 0 && status == readflag::ERROR {
-                        return -1;
+                        return Err(Error::StreamBroken);
                     }
                     break;
                 }
             }
         }
-        total as i32
+        Ok(total)
     }
 
     fn drain_pending(&mut self, out: &mut [u8]) -> usize {

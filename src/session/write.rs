@@ -1,7 +1,7 @@
 //! RTMP_Write: an FLV byte stream in, messages out. The input may be cut anywhere (the original
 //! over-reads on a tag header split across calls); script data is sent as `@setDataFrame`.
 
-use super::{msg, Message, Session};
+use super::{msg, Error, Message, Session};
 
 /// Audio on chunk stream 4 (where librtmp sends everything), video on 6, so that timestamps on
 /// each chunk stream only go forward and headers stay small.
@@ -12,8 +12,8 @@ const PUBLISH_CHUNK_SIZE: i32 = 4096;
 
 impl Session {
     /// Sends every complete tag in `data`; a partial tag waits for the next call. Returns
-    /// `data.len()`, or -1 when sending failed.
-    pub fn write_flv(&mut self, data: &[u8]) -> i32 {
+    /// `data.len()`.
+    pub fn write_flv(&mut self, data: &[u8]) -> Result<usize, Error> {
         let stream_id = self.st.stream_id.max(0) as u32;
         // Larger chunks cost far fewer headers and syscalls (OBS and FFmpeg announce 4096 too);
         // an application that sent its own Set Chunk Size keeps the size it chose.
@@ -21,7 +21,7 @@ impl Session {
         if self.st.out_chunk_size == crate::session::DEFAULT_CHUNK_SIZE && !announced && self.is_connected() {
             if let Err(e) = self.send_chunk_size(PUBLISH_CHUNK_SIZE) {
                 log::error!("RTMP_Write: cannot set the chunk size: {e}");
-                return -1;
+                return Err(e.into());
             }
         }
         let mut parser = std::mem::take(&mut self.flv_in);
@@ -45,9 +45,6 @@ impl Session {
             self.send_packet(&m, large, false)
         });
         self.flv_in = parser;
-        match r {
-            Ok(()) => data.len() as i32,
-            Err(_) => -1,
-        }
+        r.map(|()| data.len()).map_err(Error::from)
     }
 }
