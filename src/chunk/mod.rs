@@ -7,7 +7,7 @@
 mod reader;
 mod writer;
 
-pub use reader::{Chunk, ChunkError, ChunkReader, MessageHeader, Partial};
+pub use reader::{Chunk, ChunkError, ChunkReader, InStream, MessageHeader, Partial};
 pub use writer::{ChunkHeaders, ChunkWriter, OutMessage};
 
 /// Chunk header formats (the two top bits of the basic header).

@@ -304,13 +304,13 @@ pub(crate) fn push(s: &mut Session, r: &mut RTMP) {
 /// `m_channelTimestamp`, `m_vecChannelsIn` and `m_vecChannelsOut` reflect the chunk streams.
 fn mirror_channels(s: &Session, r: &mut RTMP) {
     let Some(c) = s.conn.as_ref() else { return };
-    let n_in = c.reader.streams_len();
+    let (n_in, seen) = c.streams_in();
     if n_in > 0 {
         if !cmem::ensure_channels_in(r, n_in) {
             return;
         }
         let (ts, vec) = (r.m_channelTimestamp, r.m_vecChannelsIn);
-        for (csid, st) in c.reader.seen_streams() {
+        for (csid, st) in seen {
             // SAFETY: csid < n_in <= allocated entries.
             unsafe {
                 *ts.add(csid as usize) = st.last_timestamp as c_int;
@@ -327,7 +327,7 @@ fn mirror_channels(s: &Session, r: &mut RTMP) {
             }
         }
     }
-    let outs: Vec<_> = c.writer.last_headers().collect();
+    let outs: Vec<_> = c.last_headers_out().collect();
     if let Some(max) = outs.iter().map(|o| o.0 as usize + 1).max() {
         if !cmem::ensure_channels_out(r, max) {
             return;
