@@ -77,6 +77,8 @@ typedef struct client {
   char app[256];
   stream *st;
   int publisher;
+  unsigned play_gen;    /* the stream's publication when play was answered (see play_loop) */
+  int play_midstream;   /* a publisher was already there then */
   RTMPPacket out;       /* this connection's own copy of what it sends */
   char vod[1024];       /* the file a vod player asked for */
   int refused;          /* its connect was refused: nothing more is served */
@@ -552,6 +554,10 @@ static int handle_invoke(client *c, const char *body, uint32_t len)
       s->gen_start = s->head;
     }
     if (s && taken) stream_put(s);
+    if (s && !pub) {
+      c->play_gen = s->gen;
+      c->play_midstream = s->publishing;
+    }
     pthread_mutex_unlock(&g_lock);
     if (!s) { ret = STOP; goto out; }
     if (taken) {
@@ -656,10 +662,13 @@ static int play_loop(client *c)
   int nfirst = 0;
 
   pthread_mutex_lock(&g_lock);
+  /* Where the player joined is where play was answered, not where this loop starts: a publisher
+   * that began in between (the player already told to go on) is then a new publication, sent to
+   * it from its beginning. */
   next = s->head;
-  gen = s->gen;
-  need_key = s->publishing;
-  if (s->publishing) {
+  gen = c->play_gen;
+  need_key = c->play_midstream && s->gen == gen;
+  if (need_key) {
     /* Mid-stream: metadata and codec headers first, then from the next keyframe on. */
     msg *h[3] = { &s->meta, &s->video_hdr, &s->audio_hdr };
     for (int i = 0; i < 3; i++)

@@ -104,7 +104,7 @@ pub(crate) fn connect_with(
         let mut s = h.lock_for_close();
         // The link strings stay: the new connection uses them.
         s.close(true);
-        h.fd.store(-1, Ordering::Release);
+        h.fd.store(crate::sys::NO_SOCKET, Ordering::Release);
         s.release_socket();
         finish(r, &mut s, Some(&h));
     }
@@ -137,7 +137,7 @@ pub(crate) fn close_session(r: &mut RTMP, reconnect: bool) -> bool {
     mirror::pull(r, &mut s);
     s.close(reconnect);
     if !reconnect {
-        h.fd.store(-1, Ordering::Release);
+        h.fd.store(crate::sys::NO_SOCKET, Ordering::Release);
         s.release_socket();
     }
     finish(r, &mut s, Some(&h));
@@ -150,7 +150,7 @@ pub(crate) fn close_pending(r: &mut RTMP) {
         // The descriptor Connect0 opened and nobody adopted.
         let _ = crate::sys::close(fd);
         if r.m_sb.sb_socket == fd {
-            r.m_sb.sb_socket = -1;
+            r.m_sb.sb_socket = crate::sys::NO_SOCKET;
         }
     }
 }
@@ -161,13 +161,13 @@ pub(crate) fn close_internal(r: &mut RTMP, reconnect: bool) {
     // A TLS session accepted on a socket given after an earlier connection ended goes first: it
     // is not the registered session's.
     if close_accepted(r as *const RTMP as usize, r.m_sb.sb_socket) {
-        r.m_sb.sb_socket = -1;
+        r.m_sb.sb_socket = crate::sys::NO_SOCKET;
     }
     if close_session(r, reconnect) {
         return;
     }
     close_pending(r);
-    if r.m_sb.sb_socket != -1 {
+    if r.m_sb.sb_socket != crate::sys::NO_SOCKET {
         // A socket the application handed over without connecting through the library: it
         // belongs to this handle, which closes it as the original does.
         let _ = crate::sys::close(r.m_sb.sb_socket);

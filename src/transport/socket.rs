@@ -34,7 +34,11 @@ impl Sock {
         &self.sock
     }
 
+    /// The socket itself, its timeouts whole again: whoever reads it next (an application between
+    /// RTMP_Connect0 and RTMP_Connect1) waits as long as it was asked to, not a slice.
     pub(crate) fn into_socket(self) -> Socket {
+        let _ = self.sock.set_read_timeout(self.timeout);
+        let _ = self.sock.set_write_timeout(self.timeout);
         self.sock
     }
 
@@ -153,6 +157,17 @@ mod tests {
         let took = start.elapsed();
         assert!(super::super::is_timeout(&e), "{e:?}");
         assert!(took >= Duration::from_millis(850) && took < Duration::from_millis(1150), "{took:?}");
+    }
+
+    #[test]
+    fn a_socket_given_back_has_its_whole_timeout() {
+        let (mut s, _peer) = pair();
+        s.set_timeout(Some(Duration::from_secs(7))).unwrap();
+        // The kernel keeps timeouts in its clock ticks: compare to within 10 ms.
+        let slice = s.socket().read_timeout().unwrap().unwrap();
+        assert!(slice.abs_diff(SLICE) < Duration::from_millis(10), "{slice:?}");
+        let whole = s.into_socket().read_timeout().unwrap().unwrap();
+        assert!(whole.abs_diff(Duration::from_secs(7)) < Duration::from_millis(10), "{whole:?}");
     }
 
     #[test]
