@@ -51,6 +51,7 @@ check-c: all
 	@set -e; for t in $(C_DIFF_TESTS); do bash tests/c/run-diff.sh $$t; done
 	bash tests/c/run-copyreloc.sh
 	bash tests/c/run-null-safety.sh
+	bash tests/c/run-interrupt.sh
 	bash tests/c/amf_diff.sh
 	bash tests/c/url_diff.sh
 

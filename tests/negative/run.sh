@@ -64,6 +64,7 @@ whole amf-diff "$LOGS/amf-diff.log" bash "$REPO/tests/c/amf_diff.sh"
 whole url-diff "$LOGS/url-diff.log" bash "$REPO/tests/c/url_diff.sh"
 whole null-safety "$LOGS/null-safety.log" bash "$REPO/tests/c/run-null-safety.sh"
 whole copyreloc "$LOGS/copyreloc.log" bash "$REPO/tests/c/run-copyreloc.sh"
+whole interrupt "$LOGS/interrupt.log" bash "$REPO/tests/c/run-interrupt.sh"
 # rtmpdump's tools compile against our headers and link against any library with the 116 names:
 # only the download can tell.
 bash "$REPO/tests/compat/rtmpdump-tools.sh" >"$LOGS/source-compat.log" 2>&1
