@@ -37,6 +37,13 @@ pub enum ConnError {
     Protocol(String),
 }
 
+impl ConnError {
+    /// The peer went away abruptly (a reset or an abort), rather than closing in order.
+    pub fn is_reset(&self) -> bool {
+        matches!(self, ConnError::Io(e) if matches!(e.kind(), io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted))
+    }
+}
+
 impl core::fmt::Display for ConnError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
@@ -211,7 +218,9 @@ impl Connection {
                 return Ok(c);
             }
             if let Err(e) = self.fill_watched() {
-                if matches!(e, ConnError::Closed) {
+                // A peer that closes with our bytes unread resets the connection instead: which of
+                // the two arrives first is the kernel's timing, the cut is the same.
+                if matches!(e, ConnError::Closed) || e.is_reset() {
                     self.log_cut_short();
                 }
                 return Err(e);

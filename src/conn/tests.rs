@@ -311,3 +311,11 @@ fn endless_interleaving_is_refused() {
     let mut dest = vec![0u8; p.length as usize];
     assert!(matches!(c.read_payload(&mut dest), Err(ConnError::Protocol(_))));
 }
+
+#[test]
+fn a_reset_is_told_from_an_orderly_close() {
+    assert!(ConnError::Io(io::Error::from(io::ErrorKind::ConnectionReset)).is_reset());
+    assert!(ConnError::Io(io::Error::from(io::ErrorKind::ConnectionAborted)).is_reset());
+    assert!(!ConnError::Closed.is_reset());
+    assert!(!ConnError::Timeout.is_reset());
+}
