@@ -648,21 +648,21 @@ impl Session {
         }
         self.st.media_channel = 0;
         while !self.st.playing && self.is_connected() {
-            let (type_id, csid, timestamp, stream_id, body) = match self.next_message() {
-                Ok(m) => (m.type_id, m.csid, m.timestamp, m.stream_id, m.body.to_vec()),
+            let m = match self.next_message() {
+                Ok(m) => OwnedMessage::from(&m),
                 Err(_) => break,
             };
-            if body.is_empty() {
-                if type_id == msg::INVOKE {
-                    log::warn!("an empty command message on chunk stream {csid}: ignored");
+            if m.body.is_empty() {
+                if m.type_id == msg::INVOKE {
+                    log::warn!("an empty command message on chunk stream {}: ignored", m.csid);
                 }
                 continue;
             }
-            if matches!(type_id, msg::AUDIO | msg::VIDEO | msg::INFO) {
+            if matches!(m.type_id, msg::AUDIO | msg::VIDEO | msg::INFO) {
                 log::warn!("Received FLV packet before play()! Ignoring.");
                 continue;
             }
-            self.client_packet(&Message { type_id, csid, timestamp, stream_id, body: &body });
+            self.client_packet(&m.as_message());
         }
         if self.st.playing {
             Ok(())
