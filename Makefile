@@ -22,17 +22,39 @@ AR     = $(CROSS_COMPILE)ar
 CARGO ?= cargo
 # Extra cargo arguments (a cross build may need -Zbuild-std, --features vendored).
 CARGO_FLAGS ?=
+
+# SYS=mingw: Windows, as the original builds it there (mingw-w64, natively or as a cross compiler):
+# librtmp-1.dll with exactly librtmp's exports, its import library librtmp.dll.a, librtmp.a and
+# librtmp.pc; `make install` puts the DLL in $(bindir). The Rust target follows the compiler.
+bindir ?= $(prefix)/bin
+BINDIR  = $(DESTDIR)$(bindir)
+ifeq ($(SYS),mingw)
+  MINGW_TRIPLE := $(shell $(CC) -dumpmachine 2>/dev/null)
+  ifeq ($(filter %-w64-mingw32,$(MINGW_TRIPLE)),)
+    $(error SYS=mingw needs mingw-w64's gcc: give CROSS_COMPILE=x86_64-w64-mingw32- (or i686-w64-mingw32-); $(CC) builds for '$(MINGW_TRIPLE)')
+  endif
+  ifeq ($(TARGET),)
+    TARGET := $(patsubst %-w64-mingw32,%-pc-windows-gnu,$(MINGW_TRIPLE))
+  endif
+  # Beside the Linux build, one tree per target and crypto choice.
+  BUILD      ?= build/$(TARGET)$(if $(CRYPTO),,-nocrypto)
+  TARGET_DIR ?= $(if $(CRYPTO),target,target/nocrypto)
+else ifneq ($(SYS),posix)
+  $(error SYS=$(SYS) is not supported: use SYS=posix (default) or SYS=mingw)
+endif
 # Where cargo builds (a second tree keeps a CRYPTO= build from invalidating the default one).
 TARGET_DIR ?= target
 BUILD      ?= build
 
-ifneq ($(SYS),posix)
-$(error SYS=$(SYS) is not supported: librtmp-rs builds for SYS=posix only)
-endif
-
 ifeq ($(CRYPTO),OPENSSL)
   CARGO_FEATURES  =
   PC_REQUIRES     = libssl libcrypto
+  # Windows has no OpenSSL to link: unless OPENSSL_DIR names one built for the target, OpenSSL is
+  # built from source (openssl-src) and goes inside librtmp.a and the DLL.
+  ifeq ($(SYS)$(OPENSSL_DIR),mingw)
+    CARGO_FEATURES = --features vendored
+    PC_REQUIRES    =
+  endif
 else ifeq ($(CRYPTO),)
   CARGO_FEATURES  = --no-default-features
   PC_REQUIRES     =
@@ -72,8 +94,18 @@ endif
 
 HEADERS = include/librtmp/rtmp.h include/librtmp/amf.h include/librtmp/log.h include/librtmp/http.h
 
+ifeq ($(SYS),mingw)
+  SO_LIBS = $(BUILD)/librtmp-$(SO_VERSION).dll $(BUILD)/librtmp.dll.a
+  # windows-sys links its own import library (libwindows.0.52.0.a, found only inside cargo's
+  # tree): a program that links librtmp.a takes the system's import libraries of the DLLs it
+  # covers instead (Winsock, the clock, the certificate store, the kernel).
+  NATIVE_LIBS_FIX = -e 's/-lwindows\.[0-9.]*/-lws2_32 -lwinmm -lcrypt32 -lkernel32/'
+else
+  SO_LIBS = $(BUILD)/librtmp.so.$(SO_VERSION) $(BUILD)/librtmp.so
+  NATIVE_LIBS_FIX = -e ''
+endif
 ifeq ($(SHARED),yes)
-  LIBS_OUT = $(BUILD)/librtmp.a $(BUILD)/librtmp.so.$(SO_VERSION) $(BUILD)/librtmp.so
+  LIBS_OUT = $(BUILD)/librtmp.a $(SO_LIBS)
 else
   LIBS_OUT = $(BUILD)/librtmp.a
 endif
@@ -90,7 +122,7 @@ $(BUILD)/.cargo-stamp: FORCE
 		-- --print native-static-libs 2> $(BUILD)/cargo.log || { cat $(BUILD)/cargo.log; exit 1; }
 	@grep -q '^warning' $(BUILD)/cargo.log && grep -A8 '^warning' $(BUILD)/cargo.log || true
 	@if grep -q 'native-static-libs:' $(BUILD)/cargo.log; then \
-		sed -n 's/.*native-static-libs: //p' $(BUILD)/cargo.log | tail -n1 > $(BUILD)/native-libs.new; \
+		sed -n 's/.*native-static-libs: //p' $(BUILD)/cargo.log | tail -n1 | sed $(NATIVE_LIBS_FIX) > $(BUILD)/native-libs.new; \
 		cmp -s $(BUILD)/native-libs.new $(BUILD)/native-libs.txt || mv $(BUILD)/native-libs.new $(BUILD)/native-libs.txt; \
 		rm -f $(BUILD)/native-libs.new; fi
 	@test -s $(BUILD)/native-libs.txt || echo "-lssl -lcrypto -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc" > $(BUILD)/native-libs.txt
@@ -114,6 +146,28 @@ $(BUILD)/librtmp.so.$(SO_VERSION): $(BUILD)/librtmp.a $(BUILD)/librtmp.map
 
 $(BUILD)/librtmp.so: $(BUILD)/librtmp.so.$(SO_VERSION)
 	ln -sf librtmp.so.$(SO_VERSION) $@
+
+# Windows: the exports are a .def file, the names of librtmp.sym that this build defines (CRYPTO=
+# has no RTMP_TLS_ctx, as the original's), the variables marked DATA as in the original's import
+# library. 32-bit objects carry cdecl's underscore; the .def names do not.
+NM = $(CROSS_COMPILE)nm
+SYM_UNDERSCORE = $(if $(filter i686-%,$(TARGET)),1,0)
+$(BUILD)/librtmp.def: librtmp.sym $(BUILD)/librtmp.a
+	@$(NM) --defined-only $(BUILD)/librtmp.a 2>/dev/null | \
+		awk -v u=$(SYM_UNDERSCORE) -v crypto=$(if $(CRYPTO),1,0) \
+		'NR == FNR { want[$$1] = 1; next } \
+		 NF == 3 { n = $$3; if (u) sub(/^_/, "", n); if (n == "RTMP_TLS_ctx" && !crypto) next; \
+		           if (n in want) print "    " n ($$2 ~ /^[BDR]$$/ ? " DATA" : "") }' librtmp.sym - | \
+		sort -u > $@.exports
+	@{ echo 'LIBRARY "librtmp-$(SO_VERSION).dll"'; echo 'EXPORTS'; cat $@.exports; } > $@ && rm -f $@.exports
+
+# --strip-debug: mingw's ld places the std's DWARF sections below the image base, and Windows
+# refuses such an image. -static-libgcc: no libgcc_s DLL beside ours.
+$(BUILD)/librtmp-$(SO_VERSION).dll: $(BUILD)/librtmp.a $(BUILD)/librtmp.def
+	$(CC) -shared -o $@ $(BUILD)/librtmp.def $(BUILD)/librtmp.a -Wl,--out-implib,$(BUILD)/librtmp.dll.a \
+		-Wl,--strip-debug -Wl,--gc-sections -static-libgcc $(shell cat $(BUILD)/native-libs.txt)
+
+$(BUILD)/librtmp.dll.a: $(BUILD)/librtmp-$(SO_VERSION).dll
 
 # Libs.private: what a static link of librtmp.a needs besides what Requires.private brings.
 PC_PRIVATE = $$(sed -e 's/-lssl//; s/-lcrypto//; s/ -lc$$//; s/  */ /g' $(BUILD)/native-libs.txt)
@@ -186,8 +240,16 @@ FORCE:
 HAVE_LIBCRYPTO := $(shell printf '\043include <openssl/evp.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo yes)
 EXAMPLES = $(BUILD)/rtmp-play $(BUILD)/rtmp-publish $(if $(HAVE_LIBCRYPTO),$(BUILD)/rtmp-relay)
 EXAMPLE_CFLAGS = -O2 -g -Wall -Wextra -Werror -Iinclude
+# On Windows the player and the publisher, linked through the import library (the relay is
+# written for POSIX threads and sockets).
+ifeq ($(SYS),mingw)
+  EXAMPLES = $(BUILD)/rtmp-play.exe $(BUILD)/rtmp-publish.exe
+endif
 
 examples: $(EXAMPLES)
+
+$(BUILD)/rtmp-%.exe: c-examples/rtmp-%.c $(BUILD)/librtmp.dll.a include/librtmp/rtmp.h
+	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< -L$(BUILD) -lrtmp -lws2_32
 
 $(BUILD)/rtmp-%: c-examples/rtmp-%.c $(BUILD)/librtmp.so include/librtmp/rtmp.h
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< -L$(BUILD) -lrtmp -Wl,-rpath,'$$ORIGIN'

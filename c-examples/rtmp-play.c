@@ -12,6 +12,11 @@
 #include <unistd.h>
 #include <librtmp/rtmp.h>
 #include <librtmp/log.h>
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#include <winsock2.h>
+#endif
 
 static void on_signal(int sig)
 {
@@ -51,6 +56,12 @@ int main(int argc, char **argv)
   RTMP_LogSetLevel(verbose >= 2 ? RTMP_LOGDEBUG : verbose ? RTMP_LOGINFO : RTMP_LOGERROR);
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
+#ifdef _WIN32
+  /* The original librtmp never starts Winsock itself (rtmpdump does it too); and FLV on
+   * standard output must not have its newlines translated. */
+  { WSADATA wsa; WSAStartup(MAKEWORD(2, 2), &wsa); }
+  _setmode(_fileno(stdout), _O_BINARY);
+#endif
 
   out = out_path && strcmp(out_path, "-") ? fopen(out_path, "wb") : stdout;
   if (!out) { fprintf(stderr, "rtmp-play: cannot create %s: %s\n", out_path, strerror(errno)); return 4; }

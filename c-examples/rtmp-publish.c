@@ -15,6 +15,9 @@
 #include <unistd.h>
 #include <librtmp/rtmp.h>
 #include <librtmp/log.h>
+#ifdef _WIN32
+#include <winsock2.h>
+#endif
 
 static void on_signal(int sig)
 {
@@ -28,6 +31,17 @@ static void usage(void)
                   "  publishes FILE.flv to URL, paced by its timestamps unless --fast\n");
 }
 
+#ifdef _WIN32
+static double now_s(void)
+{
+  return GetTickCount64() / 1e3;
+}
+
+static void pause_s(double d)
+{
+  Sleep((DWORD)(d * 1e3) + 1);
+}
+#else
 static double now_s(void)
 {
   struct timespec ts;
@@ -35,14 +49,19 @@ static double now_s(void)
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void pause_s(double d)
+{
+  struct timespec ts = { (time_t)d, (long)((d - (time_t)d) * 1e9) };
+  nanosleep(&ts, NULL);
+}
+#endif
+
 /* Sleeps until `t` (monotonic seconds) unless interrupted. */
 static void sleep_until(double t)
 {
   double d;
-  while (!RTMP_ctrlC && (d = t - now_s()) > 0) {
-    struct timespec ts = { (time_t)d, (long)((d - (time_t)d) * 1e9) };
-    nanosleep(&ts, NULL);
-  }
+  while (!RTMP_ctrlC && (d = t - now_s()) > 0)
+    pause_s(d);
 }
 
 int main(int argc, char **argv)
@@ -73,6 +92,9 @@ int main(int argc, char **argv)
   RTMP_LogSetLevel(verbose >= 2 ? RTMP_LOGDEBUG : verbose ? RTMP_LOGINFO : RTMP_LOGERROR);
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
+#ifdef _WIN32
+  { WSADATA wsa; WSAStartup(MAKEWORD(2, 2), &wsa); } /* the original librtmp never starts Winsock */
+#endif
 
   in = fopen(path, "rb");
   if (!in) { fprintf(stderr, "rtmp-publish: cannot open %s: %s\n", path, strerror(errno)); return 4; }

@@ -386,7 +386,7 @@ extern "C" {
 extern const char RTMPProtocolStringsLower[9][7];
 
 /*
- The flashVer sent when `RTMP_SetupStream` is given none.
+ The flashVer sent when `RTMP_SetupStream` is given none ("LNX 10,0,32,18", "WIN …" on Windows).
  */
 extern const AVal RTMP_DefaultFlashVer;
 

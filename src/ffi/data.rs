@@ -11,10 +11,10 @@ use std::ptr::addr_of_mut;
 #[no_mangle]
 pub static RTMPProtocolStringsLower: [[c_char; 7]; 9] = protocol_table(false);
 
-/// The flashVer sent when `RTMP_SetupStream` is given none.
+/// The flashVer sent when `RTMP_SetupStream` is given none ("LNX 10,0,32,18", "WIN …" on Windows).
 #[no_mangle]
-pub static RTMP_DefaultFlashVer: AVal = AVal { av_val: DEFAULT_FLASHVER.as_ptr() as *mut c_char, av_len: 14 };
-const DEFAULT_FLASHVER: &[u8; 15] = b"LNX 10,0,32,18\0";
+pub static RTMP_DefaultFlashVer: AVal =
+    AVal { av_val: crate::sys::DEFAULT_FLASHVER.as_ptr() as *mut c_char, av_len: 14 };
 
 /// Set by `RTMP_UserInterrupt` (or by an application's signal handler): blocking calls give up.
 #[no_mangle]

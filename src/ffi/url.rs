@@ -921,7 +921,8 @@ mod tests {
         assert_eq!(text(r.Link.playpath).as_deref(), Some("p"));
         assert!(r.Link.app.av_val.is_null());
         assert_eq!(text(r.Link.auth).as_deref(), Some("secret"));
-        assert_eq!(text(r.Link.flashVer).as_deref(), Some("LNX 10,0,32,18"));
+        let default = &crate::sys::DEFAULT_FLASHVER[..14];
+        assert_eq!(text(r.Link.flashVer).as_deref().map(str::as_bytes), Some(default));
         assert_eq!((text(r.Link.sockshost).as_deref(), r.Link.socksport), (Some("sp"), 99));
         assert_eq!(r.Link.lFlags, RTMP_LF_AUTH | RTMP_LF_LIVE);
         assert_eq!((r.Link.seekTime, r.Link.stopTime, r.Link.timeout), (10, 20, 99));

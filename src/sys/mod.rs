@@ -1,13 +1,17 @@
 //! The operating system, in one place (the part `rtmp_sys.h` played in the original): the raw
 //! socket type the C struct holds, closing and shutting sockets down, sends that never raise
 //! SIGPIPE, the socket error, socket addresses, the clock, the home directory, TCP quick-ack.
-//! Everything above it speaks of these, never of `libc` or `std::os`; a new platform is a new
-//! file beside `unix.rs`.
+//! Everything above it speaks of these, never of `libc` or `std::os`; a platform is a file here
+//! (`unix.rs`, `windows.rs`), and nothing else in the crate names one.
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
 use unix as os;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as os;
 
 use std::io::{self, IoSlice};
 use std::net::SocketAddr;
@@ -19,8 +23,16 @@ pub type RawSocket = os::RawSocket;
 pub const NO_SOCKET: RawSocket = os::NO_SOCKET;
 /// The C `struct sockaddr` (`RTMP_Connect0`'s argument).
 pub type CSockAddr = os::CSockAddr;
+/// The Flash Player version a client announces unless told otherwise (`RTMP_DefaultFlashVer`):
+/// the original's, whose first word names the operating system. NUL-terminated.
+pub const DEFAULT_FLASHVER: &[u8; 15] = os::DEFAULT_FLASHVER;
 /// The error code the C API reports for a bad argument (errno EINVAL where there is errno).
 pub const INVALID_ARGUMENT: i32 = os::INVALID_ARGUMENT;
+
+/// A new TCP socket for `domain`, not inherited by child processes.
+pub fn tcp_socket(domain: socket2::Domain) -> io::Result<socket2::Socket> {
+    os::tcp_socket(domain)
+}
 
 /// The raw socket under `sock`, which keeps owning it.
 pub fn raw(sock: &socket2::Socket) -> RawSocket {
@@ -99,4 +111,11 @@ pub fn home_dir() -> Option<PathBuf> {
 /// Asks the kernel to acknowledge the next received data at once (TCP_QUICKACK), where it can.
 pub fn quick_ack(sock: &socket2::Socket) {
     os::quick_ack(sock)
+}
+
+/// The certificates of the system's trust store, in DER, where OpenSSL's default paths do not
+/// reach it (Windows keeps its roots in the certificate store); `None` where they do.
+#[cfg(feature = "crypto")]
+pub fn trust_roots() -> Option<Vec<Vec<u8>>> {
+    os::trust_roots()
 }

@@ -9,7 +9,15 @@ use std::path::PathBuf;
 pub type RawSocket = libc::c_int;
 pub const NO_SOCKET: RawSocket = -1;
 pub type CSockAddr = libc::sockaddr;
+#[cfg(target_os = "macos")]
+pub const DEFAULT_FLASHVER: &[u8; 15] = b"MAC 10,0,32,18\0";
+#[cfg(not(target_os = "macos"))]
+pub const DEFAULT_FLASHVER: &[u8; 15] = b"LNX 10,0,32,18\0";
 pub const INVALID_ARGUMENT: i32 = libc::EINVAL;
+
+pub fn tcp_socket(domain: socket2::Domain) -> io::Result<socket2::Socket> {
+    socket2::Socket::new(domain, socket2::Type::STREAM.cloexec(), Some(socket2::Protocol::TCP))
+}
 
 pub fn raw(sock: &socket2::Socket) -> RawSocket {
     sock.as_raw_fd()
@@ -114,4 +122,10 @@ pub fn quick_ack(sock: &socket2::Socket) {
     let _ = sock.set_quickack(true);
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     let _ = sock;
+}
+
+#[cfg(feature = "crypto")]
+pub fn trust_roots() -> Option<Vec<Vec<u8>>> {
+    // OpenSSL's default paths are the system's store (SSL_CERT_FILE, SSL_CERT_DIR apply).
+    None
 }

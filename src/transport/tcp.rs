@@ -4,7 +4,7 @@
 use super::socket::{interrupted_error, Sock};
 use super::Transport;
 use crate::sys;
-use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use socket2::{Domain, SockAddr, Socket};
 use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::mpsc;
@@ -87,7 +87,7 @@ fn configure(sock: &Socket) -> io::Result<()> {
 }
 
 fn attempt(addr: SocketAddr, timeout: Duration) -> io::Result<Socket> {
-    let sock = Socket::new(Domain::for_address(addr), Type::STREAM.cloexec(), Some(Protocol::TCP))?;
+    let sock = sys::tcp_socket(Domain::for_address(addr))?;
     sock.connect_timeout(&SockAddr::from(addr), timeout)?;
     configure(&sock)?;
     Ok(sock)

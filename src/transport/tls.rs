@@ -70,6 +70,14 @@ impl Tls {
                 cfg.ca_path.as_deref().map(std::path::Path::new),
             )
             .map_err(|e| tls_error(format!("cannot load the trusted certificates ({}): {e}", ca_names(cfg))))?;
+        } else if std::env::var_os("SSL_CERT_FILE").is_none() && std::env::var_os("SSL_CERT_DIR").is_none() {
+            // Where the system keeps its roots outside OpenSSL's reach (Windows), they join the store.
+            for der in sys::trust_roots().unwrap_or_default() {
+                // A certificate OpenSSL cannot parse, or one already there, is left out.
+                if let Ok(cert) = openssl::x509::X509::from_der(&der) {
+                    let _ = b.cert_store_mut().add_cert(cert);
+                }
+            }
         }
         if !cfg.verify {
             b.set_verify(SslVerifyMode::NONE);
