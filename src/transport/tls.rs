@@ -62,6 +62,14 @@ impl Tls {
         let mut b = SslConnector::builder(SslMethod::tls_client()).map_err(io::Error::other)?;
         b.set_min_proto_version(Some(SslVersion::TLS1_2)).map_err(io::Error::other)?;
         if cfg.ca_file.is_some() || cfg.ca_path.is_some() {
+            // OpenSSL takes C strings (and the openssl crate panics on a NUL): an escaped NUL
+            // (`\00` in the option) makes a name no file has.
+            if ca_names(cfg).contains('\0') {
+                return Err(tls_error(format!(
+                    "cannot load the trusted certificates ({:?}): the name holds a NUL",
+                    ca_names(cfg)
+                )));
+            }
             // In place of the system store (SslConnector loaded it already): start from an empty one.
             let store = openssl::x509::store::X509StoreBuilder::new().map_err(io::Error::other)?;
             b.set_cert_store(store.build());
@@ -72,11 +80,14 @@ impl Tls {
             .map_err(|e| tls_error(format!("cannot load the trusted certificates ({}): {e}", ca_names(cfg))))?;
         } else if std::env::var_os("SSL_CERT_FILE").is_none() && std::env::var_os("SSL_CERT_DIR").is_none() {
             // Where the system keeps its roots outside OpenSSL's reach (Windows), they join the store.
-            for der in sys::trust_roots().unwrap_or_default() {
+            if let Some(roots) = sys::trust_roots() {
                 // A certificate OpenSSL cannot parse, or one already there, is left out.
-                if let Ok(cert) = openssl::x509::X509::from_der(&der) {
-                    let _ = b.cert_store_mut().add_cert(cert);
-                }
+                let added = roots
+                    .iter()
+                    .filter_map(|der| openssl::x509::X509::from_der(der).ok())
+                    .filter(|cert| b.cert_store_mut().add_cert(cert.clone()).is_ok())
+                    .count();
+                log::debug!("TLS: {added} of the system store's {} root certificates trusted", roots.len());
             }
         }
         if !cfg.verify {
@@ -221,5 +232,21 @@ impl Transport for Tls {
 
     fn raw_socket(&self) -> sys::RawSocket {
         self.stream.get_ref().0.raw()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ca_name_holding_a_nul_is_refused_not_a_panic() {
+        // `cafile=a\00b.pem` decodes to a name with a NUL; OpenSSL could not be given it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let tcp = Tcp::connect("127.0.0.1", port, Duration::from_secs(2), &|| false).unwrap();
+        let cfg = TlsConfig { verify: true, ca_file: Some("a\0b.pem".into()), ca_path: None };
+        let e = Tls::connect(tcp, "localhost", &cfg, Some(Duration::from_secs(1))).unwrap_err();
+        assert!(e.to_string().contains("holds a NUL"), "{e}");
     }
 }
