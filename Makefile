@@ -58,6 +58,9 @@ ifeq ($(CRYPTO),OPENSSL)
 else ifeq ($(CRYPTO),)
   CARGO_FEATURES  = --no-default-features
   PC_REQUIRES     =
+  # The headers' NO_CRYPTO layout is this library's: programs built through pkg-config get it
+  # (the original left that to each program).
+  CRYPTO_CFLAGS   = -DNO_CRYPTO
 else
 $(error CRYPTO=$(CRYPTO) is not supported: use CRYPTO=OPENSSL (default) or CRYPTO= (plain rtmp only))
 endif
@@ -186,7 +189,7 @@ define pc_file
 	  echo 'URL: https://rtmpdump.mplayerhq.hu'; \
 	  echo 'Libs: -L$${libdir} -lrtmp'; \
 	  echo "Libs.private: $(PC_PRIVATE)"; \
-	  echo 'Cflags: -I$${includedir}'; } > $(4)
+	  echo 'Cflags: -I$${includedir} $(CRYPTO_CFLAGS)' | sed 's/ *$$//'; } > $(4)
 endef
 
 $(BUILD)/native-libs.txt: $(BUILD)/.cargo-stamp
@@ -214,9 +217,17 @@ install: all
 	install -d $(LIBDIR)/pkgconfig $(INCDIR)
 	install -m 644 $(HEADERS) $(INCDIR)/
 	install -m 644 $(BUILD)/librtmp.a $(LIBDIR)/librtmp.a
-ifeq ($(SHARED),yes)
+ifeq ($(SHARED)$(SYS),yesposix)
 	install -m 755 $(BUILD)/librtmp.so.$(SO_VERSION) $(LIBDIR)/librtmp.so.$(SO_VERSION)
 	ln -sf librtmp.so.$(SO_VERSION) $(LIBDIR)/librtmp.so
+endif
+# Windows, as the original installs there: the DLL beside the programs, the import library with
+# the static one, and a librtmp.dll link to the DLL.
+ifeq ($(SHARED)$(SYS),yesmingw)
+	install -d $(BINDIR)
+	install -m 755 $(BUILD)/librtmp-$(SO_VERSION).dll $(BINDIR)/librtmp-$(SO_VERSION).dll
+	ln -sf librtmp-$(SO_VERSION).dll $(BINDIR)/librtmp.dll
+	install -m 644 $(BUILD)/librtmp.dll.a $(LIBDIR)/librtmp.dll.a
 endif
 	install -m 644 $(BUILD)/librtmp.pc $(LIBDIR)/pkgconfig/librtmp.pc
 
@@ -224,6 +235,7 @@ uninstall:
 	rm -f $(addprefix $(INCDIR)/,$(notdir $(HEADERS)))
 	-rmdir $(INCDIR) 2>/dev/null
 	rm -f $(LIBDIR)/librtmp.a $(LIBDIR)/librtmp.so $(LIBDIR)/librtmp.so.$(SO_VERSION) $(LIBDIR)/pkgconfig/librtmp.pc
+	rm -f $(BINDIR)/librtmp-$(SO_VERSION).dll $(BINDIR)/librtmp.dll $(LIBDIR)/librtmp.dll.a
 
 clean:
 	rm -rf $(BUILD)
@@ -239,7 +251,7 @@ FORCE:
 # OpenSSL's headers for the target (cross builds with a vendored OpenSSL have none).
 HAVE_LIBCRYPTO := $(shell printf '\043include <openssl/evp.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo yes)
 EXAMPLES = $(BUILD)/rtmp-play $(BUILD)/rtmp-publish $(if $(HAVE_LIBCRYPTO),$(BUILD)/rtmp-relay)
-EXAMPLE_CFLAGS = -O2 -g -Wall -Wextra -Werror -Iinclude
+EXAMPLE_CFLAGS = -O2 -g -Wall -Wextra -Werror -Iinclude $(CRYPTO_CFLAGS)
 # On Windows the player and the publisher, linked through the import library (the relay is
 # written for POSIX threads and sockets).
 ifeq ($(SYS),mingw)

@@ -11,7 +11,7 @@ SUDO=""
 PKGS=(
   build-essential pkg-config libssl-dev curl ca-certificates dpkg-dev
   librtmp-dev librtmp1 rtmpdump
-  gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
+  gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mingw-w64-x86-64 gcc-mingw-w64-i686
   libc6-dev-i386-cross libc6-dev-arm64-cross libc6-dev-armhf-cross g++
   valgrind python3 libgcrypt20-dev
   nginx libnginx-mod-rtmp libnginx-mod-stream ffmpeg

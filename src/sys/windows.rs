@@ -47,7 +47,7 @@ pub fn into_raw(sock: socket2::Socket) -> RawSocket {
 /// `raw` must be an open socket that nothing else will close.
 pub unsafe fn from_raw(raw: RawSocket) -> socket2::Socket {
     // SAFETY: per the contract.
-    unsafe { socket2::Socket::from_raw_socket(socket(raw) as u64) }
+    unsafe { socket2::Socket::from_raw_socket(socket(raw) as std::os::windows::io::RawSocket) }
 }
 
 pub fn close(raw: RawSocket) -> io::Result<()> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Compile-time proof that include/librtmp/ is the original's ABI: layouts on x86_64, i386, aarch64
-# and armhf (with and without NO_CRYPTO), every constant and enum value, every prototype the
+# Compile-time proof that include/librtmp/ is the original's ABI: layouts on x86_64, i386, aarch64,
+# armhf, win64 and win32 (with and without NO_CRYPTO), every constant and enum value, every prototype the
 # original's headers declare and every export, C++ inclusion, and -Wall cleanliness. Each check also runs against Debian's /usr/include/librtmp
 # as a control, so a wrong reference table cannot pass silently; without Debian's headers that is
 # a failure, not a quieter pass.
@@ -21,15 +21,23 @@ if [ ! -f /usr/include/librtmp/rtmp.h ]; then
   echo "FAIL: setup: Debian's librtmp-dev is not installed (scripts/install-deps.sh installs it); no check has its control"
 fi
 
-for pair in x86_64:gcc i386:i686-linux-gnu-gcc aarch64:aarch64-linux-gnu-gcc armhf:arm-linux-gnueabihf-gcc; do
+# Windows (mingw-w64): the original's headers from Debian's package are the control there too,
+# copied alone into an include directory (the compiler has its own system headers).
+if [ $have_ref = 1 ]; then mkdir -p "$T/orig/librtmp" && cp /usr/include/librtmp/*.h "$T/orig/librtmp/"; fi
+for pair in x86_64:gcc i386:i686-linux-gnu-gcc aarch64:aarch64-linux-gnu-gcc armhf:arm-linux-gnueabihf-gcc \
+            win64:x86_64-w64-mingw32-gcc win32:i686-w64-mingw32-gcc; do
   arch=${pair%%:*}; cc=${pair##*:}
   if ! command -v "$cc" >/dev/null; then echo "FAIL: $cc not installed (scripts/install-deps.sh installs it)"; fail=$((fail+1)); continue; fi
   $GEN layout "$arch" > "$T/layout_$arch.c"
+  ref=/usr/include; case $arch in win*) ref=$T/orig ;; esac
   for def in "" -DNO_CRYPTO; do
     check "layout $arch ${def:-CRYPTO} (ours)" "$cc" -std=gnu11 -fsyntax-only -Werror $def -Iinclude "$T/layout_$arch.c"
-    [ $have_ref = 1 ] && check "layout $arch ${def:-CRYPTO} (Debian, control)" "$cc" -std=gnu11 -fsyntax-only $def -I/usr/include "$T/layout_$arch.c"
+    [ $have_ref = 1 ] && check "layout $arch ${def:-CRYPTO} (Debian, control)" "$cc" -std=gnu11 -fsyntax-only $def -I"$ref" "$T/layout_$arch.c"
   done
 done
+# The tables measure: win64's compiled for win32 must fail (a double is 8-aligned there, pointers 4 bytes).
+check "layout win64 compiled for win32 fails (the tables measure)" \
+  bash -c "! i686-w64-mingw32-gcc -std=gnu11 -fsyntax-only -Iinclude '$T/layout_win64.c' 2>/dev/null"
 
 $GEN constants > "$T/constants.c"
 $GEN prototypes > "$T/prototypes.c"

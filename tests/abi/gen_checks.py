@@ -49,7 +49,14 @@ def layout(arch):
             out.append(f'_Static_assert(sizeof({struct}) == {size} && _Alignof({struct}) == {align}, "{tag}");')
             n += 1
     out.append("#else /* NO_CRYPTO: the crypto members of RTMP_LNK are absent, as in the original */")
-    compiler = {"x86_64": "gcc", "i386": "i686-linux-gnu-gcc", "aarch64": "aarch64-linux-gnu-gcc", "armhf": "arm-linux-gnueabihf-gcc"}[arch]
+    compiler = {
+        "x86_64": "gcc",
+        "i386": "i686-linux-gnu-gcc",
+        "aarch64": "aarch64-linux-gnu-gcc",
+        "armhf": "arm-linux-gnueabihf-gcc",
+        "win64": "x86_64-w64-mingw32-gcc",
+        "win32": "i686-w64-mingw32-gcc",
+    }[arch]
     with open(os.path.join(DATA, "nocrypto-sizes.txt")) as f:
         for line in f:
             parts = line.strip().split("\t")

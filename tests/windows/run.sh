@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+# The Windows drop-in, under wine64 (make check-windows). The original librtmp 2.4 and its own
+# tools are built for Windows from Debian's rtmpdump source (original.sh: `make SYS=mingw
+# CRYPTO=`); each tool, linked against the ORIGINAL's import library, then runs once with the
+# original's librtmp-1.dll beside it and once with ours in its place, against peers on Linux
+# (nginx-rtmp, Debian's ffmpeg and rtmpdump, curl, dante, rtmp-relay). Three sides:
+#   orig    the original's NO_CRYPTO tools on the original's DLL (the control)
+#   ours    the same .exe files on our CRYPTO= DLL
+#   crypto  the original's rtmpdump/rtmpgw compiled with the crypto layout, on our OpenSSL DLL
+#           (rtmps, rtmpe: the original's crypto build cannot be made here)
+# Every run proves from wine's loader trace which librtmp-1.dll it loaded.
+#
+#   WIN_OURS=DIR, WIN_OURS_NOCRYPTO=DIR   our builds (default build/x86_64-pc-windows-gnu[-nocrypto])
+#   tests/windows/run.sh [CASE-PREFIX...]
+SUITE=${SUITE:-windows}
+LIB=ours
+# shellcheck source=tests/interop/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../interop/lib.sh"
+SEL=("$@")
+ARCH=x86_64
+WIN=$REPO/target/windows
+ORIG=$WIN/original-$ARCH
+OURS_C=${WIN_OURS:-$REPO/build/$ARCH-pc-windows-gnu}
+OURS_N=${WIN_OURS_NOCRYPTO:-$REPO/build/$ARCH-pc-windows-gnu-nocrypto}
+CC=$ARCH-w64-mingw32-gcc
+export WINEPREFIX=${WINEPREFIX:-$WIN/wineprefix} WINEDEBUG=-all WINEDLLOVERRIDES='mscoree,mshtml='
+unset DISPLAY
+
+echo "== windows: the original's tools under wine64 on the original's librtmp-1.dll and on ours; run dir $RUN"
+for d in "$OURS_C" "$OURS_N"; do
+  [ -s "$d/librtmp-1.dll" ] || setup_fail "no $d/librtmp-1.dll: make check-windows builds it (make SYS=mingw CROSS_COMPILE=$ARCH-w64-mingw32- [CRYPTO=])"
+done
+command -v wine >/dev/null || setup_fail "no wine: scripts/install-windows-deps.sh installs it"
+for a in x86_64 i686; do
+  bash "$TESTS_DIR/windows/original.sh" $a "$WIN/original-$a" >>"$RUN/logs/original.log" 2>&1 || { cat "$RUN/logs/original.log"; setup_fail "the original did not build for $a Windows"; }
+done
+OURS_32=${WIN_OURS_32:-$REPO/build/i686-pc-windows-gnu-nocrypto}
+
+# The wine prefix is made once (a few seconds) and kept under target/.
+if [ ! -s "$WINEPREFIX/system.reg" ]; then
+  mkdir -p "$WINEPREFIX"
+  timeout 300 wineboot -i >"$RUN/logs/wineboot.log" 2>&1 || { tail "$RUN/logs/wineboot.log"; setup_fail "wineboot could not make $WINEPREFIX"; }
+  wineserver -w
+fi
+
+# The programs of each side, each side in its own directory with its librtmp-1.dll (Windows
+# loads the DLL beside the .exe first) and the stand-in bcryptprimitives.dll (bcryptprimitives.c).
+W=$RUN/win
+mkdir -p "$W/orig" "$W/ours" "$W/crypto"
+"$CC" -shared -O2 -o "$W/bcryptprimitives.dll" "$TESTS_DIR/windows/bcryptprimitives.c" "$TESTS_DIR/windows/bcryptprimitives.def" -lbcrypt \
+  || setup_fail "the bcryptprimitives stand-in did not build"
+cp "$ORIG/src/librtmp/librtmp-1.dll" "$W/orig/"
+cp "$OURS_N/librtmp-1.dll" "$W/ours/"
+cp "$OURS_C/librtmp-1.dll" "$W/crypto/"
+for s in orig ours; do cp "$ORIG"/src/{rtmpdump,rtmpgw,rtmpsrv}.exe "$W/$s/"; done
+cp "$ORIG"/crypto-abi/{rtmpdump,rtmpgw}.exe "$W/crypto/"
+# Programs of ours, built against the original's headers and import library (NO_CRYPTO layout
+# for orig and ours, the crypto layout for crypto): rtmp-play and rtmp-publish from c-examples/,
+# nowsa and trust from here.
+wbuild() { # SIDE NAME SOURCE [CFLAGS...]
+  local side=$1 name=$2 src=$3; shift 3
+  "$CC" -O2 -Wall -I"$ORIG/src" "$@" -o "$W/$side/$name.exe" "$src" -L"$ORIG/src/librtmp" -lrtmp -lws2_32 -lcrypt32 \
+    >>"$RUN/logs/wbuild.log" 2>&1 || { tail "$RUN/logs/wbuild.log"; setup_fail "$name.exe did not build"; }
+}
+for s in orig ours crypto; do
+  flags=(); [ $s = crypto ] || flags=(-DNO_CRYPTO)
+  wbuild $s rtmp-play "$REPO/c-examples/rtmp-play.c" "${flags[@]}"
+  wbuild $s rtmp-publish "$REPO/c-examples/rtmp-publish.c" "${flags[@]}"
+  wbuild $s nowsa "$TESTS_DIR/windows/nowsa.c" "${flags[@]}"
+  cp "$W/bcryptprimitives.dll" "$W/$s/"
+done
+wbuild crypto trust "$TESTS_DIR/windows/trust.c"
+
+# winpath PATH: the Windows name wine gives a Linux path (drive Z: is /)
+winpath() { printf 'Z:%s' "${1//\//\\}"; }
+
+# wrun SIDE TAG SECS PROG [ARGS...]: $W/SIDE/PROG.exe under wine, in $OUT, within SECS; its
+# standard output to $OUT/TAG.out, its error output (CRLF as LF) to $OUT/TAG.err, wine's loader
+# trace to $OUT/TAG.dll. Returns the program's exit status (124 on the time limit).
+# With WIN_STDIN=1 the program's standard input is a pipe that stays open (rtmpgw reads
+# commands from it, and takes the end of /dev/null for one, over and over).
+wrun() {
+  local side=$1 tag=$2 secs=$3 prog=$4 rc; shift 4
+  if [ "${WIN_STDIN:-0}" = 1 ]; then rm -f "$OUT/$tag.in" && mkfifo "$OUT/$tag.in" && exec 8<>"$OUT/$tag.in"; else exec 8</dev/null; fi
+  # The machine's own SSL_CERT_FILE and SSL_CERT_DIR stay out: the case says what is trusted.
+  local -a e=(env -u SSL_CERT_FILE -u SSL_CERT_DIR WINEDEBUG=-all,+loaddll)
+  [ -n "${WIN_SSL_CERT_FILE:-}" ] && e+=("SSL_CERT_FILE=$WIN_SSL_CERT_FILE")
+  (cd "$OUT" && "${e[@]}" timeout -k 5 "$secs" wine "$W/$side/$prog.exe" "$@") \
+    <&8 >"$OUT/$tag.out" 2>"$OUT/$tag.raw"; rc=$?
+  exec 8<&-
+  wsplit "$tag"
+  return $rc
+}
+# wsplit TAG: the loader trace and the error output apart (also for a run stopped by its PID)
+wsplit() {
+  [ -e "$OUT/$1.raw" ] || return 0
+  grep -a ':trace:loaddll:' "$OUT/$1.raw" >"$OUT/$1.dll"
+  grep -av ':trace:loaddll:' "$OUT/$1.raw" | tr -d '\r' >"$OUT/$1.err"
+  rm -f "$OUT/$1.raw"
+}
+# wloaded SIDE TAG: the run TAG loaded librtmp-1.dll, and from $W/SIDE
+wloaded() {
+  local want got
+  wsplit "$2"
+  want=$(winpath "$W/$1/librtmp-1.dll")
+  got=$(sed -n 's/.*Loaded L"\([^"]*librtmp-1\.dll\)".*/\1/Ip' "$OUT/$2.dll" | sed 's/\\\\/\\/g' | sort -u)
+  [ -n "$got" ] || { echo "LIBCHECK FAILED [$2]: no librtmp-1.dll was loaded"; return 1; }
+  if [ "${got,,}" != "${want,,}" ]; then echo "LIBCHECK FAILED [$2]: loaded $got, expected $want"; return 1; fi
+  echo "librtmp [$2]: $got ($(sha256sum "$W/$1/librtmp-1.dll" | cut -c1-12))"
+}
+# werr TAG: the run's error output, for a failure message
+werr() { wsplit "$1"; tail -n "${2:-8}" "$OUT/$1.err" | sed 's/^/    | /'; }
+
+MEDIA=$RUN/media
+bash "$REPO/tests/media/make-media.sh" "$MEDIA" >"$RUN/logs/media.log" 2>&1 || setup_fail "make-media.sh"
+SMALL=$MEDIA/small.flv SMALL_SIZE=$(stat -c %s "$MEDIA/small.flv")
+nginx_start main "$MEDIA" >"$RUN/logs/nginx-start.log" 2>&1 || { cat "$RUN/logs/nginx-start.log"; setup_fail "nginx did not start"; }
+U=rtmp://$HOST:$RTMP_PORT
+FF=(timeout 60 ffmpeg -hide_banner -loglevel error -nostdin)
+NETTOOL=$INTEROP_DIR/nettool.py
+selected() { [ ${#SEL[@]} = 0 ] && return 0; local p; for p in "${SEL[@]}"; do [[ $1 == "$p"* ]] && return 0; done; return 1; }
+case_if() { local name=$1; selected "$name" || return 0; run_case --timeout "${TMO:-90}" --desc "$2" "$name" "${@:3}"; }
+
+# ------------------------------------------------------------------ vod: rtmpdump.exe downloads
+# On the original the download is small.flv less its final 5-byte tag (20 bytes), as on Linux;
+# on ours it is small.flv whole, as our Linux library gives it.
+vod() { # SIDE URL [rtmpdump args...]
+  local side=$1 url=$2 rc want; shift 2
+  wrun "$side" dump 60 rtmpdump -r "$url" -o out.flv "$@"; rc=$?
+  wloaded "$side" dump || return 1
+  [ "$rc" = 0 ] || [ "$rc" = 2 ] || { fail "rtmpdump.exe on the $side DLL: rc=$rc"; werr dump; return 1; }
+  want=$SMALL_SIZE; [ "$side" = orig ] && want=$((SMALL_SIZE - 20))
+  [ "$(stat -c %s "$OUT/out.flv" 2>/dev/null)" = "$want" ] && cmp -s -n "$want" "$OUT/out.flv" "$SMALL" \
+    || { fail "rtmpdump.exe on the $side DLL (rc=$rc) did not download the first $want bytes of small.flv: $(stat -c %s "$OUT/out.flv" 2>/dev/null || echo no) bytes"; werr dump; return 1; }
+  ok "rtmpdump.exe on the $side DLL: rc=$rc, $want bytes, identical to small.flv's first $want"
+}
+c_vod_orig() { vod orig "$U/vod/small.flv"; }
+c_vod() { vod ours "$U/vod/small.flv"; }
+c_vod_crypto() { vod crypto "$U/vod/small.flv"; }
+
+# ------------------------------------------------------------------ live: a Linux publisher, rtmpdump.exe plays
+live() { # SIDE
+  local rd rc
+  daemon_start reader wrun "$1" live 60 rtmpdump -v -r "$U/live/$CASE" -o live.flv
+  rd=$DAEMON_PID
+  "$PY" "$NETTOOL" stat-wait "$STAT_URL" live "$CASE" --players 1 --timeout 20 || { fail "rtmpdump.exe never subscribed"; werr live; return 1; }
+  "${FF[@]}" -re -i "$SMALL" -c copy -f flv "$U/live/$CASE" || { fail "Debian's ffmpeg could not publish"; return 1; }
+  wait_exit "$rd" 15 || { fail "rtmpdump.exe did not end within 15 s of the publisher leaving"; werr live; return 1; }
+  wait "$rd"; rc=$?
+  wloaded "$1" live || return 1
+  [ "$rc" = 0 ] || [ "$rc" = 2 ] || { fail "rtmpdump.exe rc=$rc"; werr live; return 1; }
+  ok "rtmpdump.exe on the $1 DLL ended by itself after the publisher, rc=$rc"
+  flvcmp "$SMALL" "$OUT/live.flv" --suffix --max-missing 1 --min-tags 100
+}
+c_live_orig() { live orig; }
+c_live() { live ours; }
+
+# ------------------------------------------------------------------ publish: rtmp-publish.exe (RTMP_Write), a Linux player
+publish() { # SIDE
+  local rd rc
+  daemon_start reader "${FF[@]}" -i "$U/live/$CASE" -c copy -f flv "$OUT/readback.flv"
+  rd=$DAEMON_PID
+  "$PY" "$NETTOOL" stat-wait "$STAT_URL" live "$CASE" --players 1 --timeout 10 || { fail "ffmpeg never subscribed"; return 1; }
+  wrun "$1" pub 60 rtmp-publish "$(winpath "$SMALL")" "$U/live/$CASE"; rc=$?
+  wloaded "$1" pub || return 1
+  [ "$rc" = 0 ] || { fail "rtmp-publish.exe on the $1 DLL: rc=$rc"; werr pub; return 1; }
+  ok "rtmp-publish.exe on the $1 DLL published small.flv in real time through RTMP_Write"
+  wait_exit "$rd" 15 || { fail "Debian's ffmpeg did not end within 15 s of the publisher leaving"; return 1; }
+  wait "$rd"; rc=$?
+  [ "$rc" = 0 ] || { fail "Debian's ffmpeg (the reader) rc=$rc"; return 1; }
+  flvcmp "$SMALL" "$OUT/readback.flv"
+}
+c_publish_orig() { publish orig; }
+c_publish() { publish ours; }
+
+# ------------------------------------------------------------------ rtmpgw.exe serves curl on Linux
+rtmpgw() { # SIDE
+  local port gw rc
+  port=$(free_ports 1)
+  WIN_STDIN=1 daemon_start gw wrun "$1" gw 60 rtmpgw -g "$port"
+  gw=$DAEMON_PID
+  # rtmpgw binds every address (0.0.0.0), as the original tool does
+  local deadline=$(( $(now_us) + 20000000 )) pat
+  pat=$(printf ' 00000000:%04X 00000000:0000 0A ' "$port")
+  until grep -q "$pat" /proc/net/tcp; do
+    alive "$gw" && [ "$(now_us)" -lt "$deadline" ] || { fail "rtmpgw.exe never listened on port $port"; werr gw; return 1; }
+    sleep 0.05
+  done
+  timeout 30 curl -sS -o "$OUT/gw.flv" "http://$HOST:$port/?r=$U/vod/small.flv"; rc=$?
+  daemon_stop gw
+  wloaded "$1" gw || return 1
+  [ "$rc" = 0 ] || [ "$rc" = 18 ] || { fail "curl through rtmpgw.exe: rc=$rc"; werr gw; return 1; }
+  local n; n=$(stat -c %s "$OUT/gw.flv" 2>/dev/null || echo 0)
+  [ "$n" -ge $((SMALL_SIZE - 20)) ] && cmp -s -n $((SMALL_SIZE - 20)) "$OUT/gw.flv" "$SMALL" \
+    || { fail "curl got $n bytes through rtmpgw.exe on the $1 DLL, not small.flv (less at most its last tag)"; werr gw; return 1; }
+  ok "curl on Linux got small.flv ($n bytes) through rtmpgw.exe on the $1 DLL"
+}
+c_rtmpgw_orig() { rtmpgw orig; }
+c_rtmpgw() { rtmpgw ours; }
+
+# ------------------------------------------------------------------ a silent server, a refused connection
+silent() { # SIDE
+  local t0 took rc
+  daemon_start silent "$PY" "$NETTOOL" silent "$OUT/port" --handshake
+  wait_file "$OUT/port" 10 || return 1
+  t0=$(now_us)
+  wrun "$1" silent 30 rtmpdump -m 2 -r "rtmp://$HOST:$(cat "$OUT/port")/app/x" -o silent.flv; rc=$?
+  took=$(( $(now_us) - t0 ))
+  wloaded "$1" silent || return 1
+  rc_is_error "$rc" "rtmpdump.exe against a server that never answers connect" || { werr silent; return 1; }
+  [ "$took" -ge 1800000 ] && [ "$took" -le 9000000 ] \
+    || { fail "rtmpdump.exe -m 2 gave up after $(fmt_us "$took") s (want 2 s and wine's start-up)"; werr silent; return 1; }
+  ok "rtmpdump.exe -m 2 on the $1 DLL gave up after $(fmt_us "$took") s, rc=$rc"
+}
+c_timeout_orig() { silent orig; }
+c_timeout() { silent ours; }
+refused() { # SIDE
+  local t0 took rc port
+  port=$(free_ports 1)
+  t0=$(now_us)
+  wrun "$1" refused 30 rtmpdump -m 5 -r "rtmp://$HOST:$port/app/x" -o refused.flv; rc=$?
+  took=$(( $(now_us) - t0 ))
+  wloaded "$1" refused || return 1
+  rc_is_error "$rc" "rtmpdump.exe against a closed port" || return 1
+  [ "$took" -le 4000000 ] || { fail "a refused connection took $(fmt_us "$took") s"; werr refused; return 1; }
+  ok "rtmpdump.exe on the $1 DLL: refused connection, rc=$rc after $(fmt_us "$took") s"
+}
+c_refused_orig() { refused orig; }
+c_refused() { refused ours; }
+
+# ------------------------------------------------------------------ no WSAStartup in the program
+c_nowsa() {
+  local rc
+  wrun orig nowsa-orig 30 nowsa "$U/vod/small.flv" 100000; rc=$?
+  wloaded orig nowsa-orig || return 1
+  grep -q 'connect=0 wsa=10093' "$OUT/nowsa-orig.out" \
+    || { fail "the control: on the original a program without WSAStartup should fail with WSANOTINITIALISED: $(cat "$OUT/nowsa-orig.out")"; return 1; }
+  ok "the original, without WSAStartup: $(tr -d '\r' <"$OUT/nowsa-orig.out") (it never starts Winsock)"
+  wrun ours nowsa 30 nowsa "$U/vod/small.flv" 100000; rc=$?
+  wloaded ours nowsa || return 1
+  [ "$rc" = 0 ] || { fail "ours, without WSAStartup: rc=$rc: $(cat "$OUT/nowsa.out")"; werr nowsa; return 1; }
+  ok "ours, without WSAStartup: $(tr -d '\r' <"$OUT/nowsa.out")"
+}
+
+# ------------------------------------------------------------------ rtmps, verified
+# nginx terminates TLS with a certificate for localhost from the run's own CA.
+rtmps_url() { echo "rtmps://localhost:$RTMPS_PORT/vod/small.flv"; }
+c_rtmps_cafile() {
+  local rc
+  # librtmp's option values take \XX escapes: a backslash in a Windows path is written \5c
+  local ca; ca=$(winpath "$RUN/tls/ca.pem"); ca=${ca//\\/\\5c}
+  wrun crypto play 60 rtmp-play "$(rtmps_url) cafile=$ca" -o out.flv; rc=$?
+  wloaded crypto play || return 1
+  [ "$rc" = 0 ] || { fail "rtmp-play.exe over rtmps with cafile=: rc=$rc"; werr play; return 1; }
+  same_file "$OUT/out.flv" "$SMALL" "rtmp-play.exe's download over rtmps (cafile=)"
+}
+c_rtmps_env() {
+  WIN_SSL_CERT_FILE=$(winpath "$RUN/tls/ca.pem") vod crypto "$(rtmps_url)"
+}
+c_rtmps_untrusted() {
+  local rc
+  wrun crypto dump 30 rtmpdump -r "$(rtmps_url)" -o out.flv; rc=$?
+  wloaded crypto dump || return 1
+  rc_is_error "$rc" "rtmpdump.exe over rtmps to a server whose CA nothing trusts" || return 1
+  grep -q "certificate for localhost is not trusted" "$OUT/dump.err" \
+    || { fail "no reason given for the refused certificate"; werr dump; return 1; }
+  ok "refused, with the reason: $(grep -o "the server's certificate for localhost is not trusted[^(]*" "$OUT/dump.err" | head -1)"
+}
+# The test CA put in the prefix's ROOT store (as an administrator would on Windows): trusted with no
+# cafile= and no SSL_CERT_FILE; removed again afterwards.
+c_rtmps_rootstore() {
+  local rc
+  wrun crypto trust 30 trust add "$(winpath "$RUN/tls/ca.pem")" || { fail "could not add the test CA to the ROOT store"; werr trust; return 1; }
+  vod crypto "$(rtmps_url)"; rc=$?
+  wrun crypto untrust 30 trust remove "$(winpath "$RUN/tls/ca.pem")" || { fail "could not remove the test CA from the ROOT store"; return 1; }
+  return $rc
+}
+
+# ------------------------------------------------------------------ rtmpe, rtmpt, SOCKS
+c_rtmpe() {
+  [ -x "$OURS_DIR/rtmp-relay" ] || { fail "no $OURS_DIR/rtmp-relay (make builds it)"; return 1; }
+  local port
+  port=$(free_ports 1)
+  daemon_start relay on_lib ours "" "$OURS_DIR/rtmp-relay" -p "$port" --vod "$MEDIA" --timeout 5
+  wait_port "$port" 20 "rtmp-relay" "$DAEMON_PID" || return 1
+  vod crypto "rtmpe://$HOST:$port/vod/small.flv"
+}
+c_rtmpt_orig() { rtmpt_start >/dev/null || return 1; vod orig "rtmpt://$HOST:$BRIDGE_PORT/vod/small.flv"; }
+c_rtmpt() { rtmpt_start >/dev/null || return 1; vod ours "rtmpt://$HOST:$BRIDGE_PORT/vod/small.flv"; }
+c_socks() {
+  socks_start 1 >/dev/null || return 1
+  vod ours "$U/vod/small.flv" -S "$HOST:$SOCKS_PORT" || return 1
+  grep -qE "pass\([0-9]+\): tcp/connect \[: .* 127\.0\.0\.1\.$RTMP_PORT\$" "$SOCKS_LOG" \
+    || { fail "dante did not log a connection it relayed to nginx's port $RTMP_PORT"; return 1; }
+  ok "the connection went through dante (SOCKS4)"
+}
+
+# ------------------------------------------------------------------ what the build gives, against the original's
+dll_exports() { "$1"objdump -p "$2" | awk '/^\[Ordinal\/Name Pointer\] Table/ {f = 1; next} f && /^[ \t]*\[/ {print $NF} f && /^[ \t]*$/ {f = 0}' | sort; }
+# implib_syms PREFIX LIB: the import library's external symbols (an imported variable has only __imp_X)
+implib_syms() { "$1"nm "$2" 2>/dev/null | awk 'NF == 3 && $2 ~ /^[A-Z]$/ {print $3}' | grep -v '^_*head_\|_iname$' | sort -u; }
+exports() { # TRIPLE-PREFIX OURS_DIR ORIG_DIR CRYPTO(0|1)
+  local x=$1 ours=$2 orig=$3 crypto=$4 bad u=
+  [ "$x" = i686-w64-mingw32- ] && u=_   # cdecl names carry an underscore on 32-bit Windows
+  "${x}objdump" -p "$ours/librtmp-1.dll" | grep -q '^Name .* librtmp-1\.dll$' \
+    || { fail "the export directory does not name librtmp-1.dll"; return 1; }
+  ok "export directory name librtmp-1.dll"
+  diff <({ dll_exports "$x" "$orig/librtmp-1.dll"; [ "$crypto" = 1 ] && echo RTMP_TLS_ctx; } | sort) <(dll_exports "$x" "$ours/librtmp-1.dll") >"$OUT/exports.diff" \
+    || { fail "the DLL's exports differ from the original's$([ "$crypto" = 1 ] && echo ' and RTMP_TLS_ctx'):"; cat "$OUT/exports.diff"; return 1; }
+  ok "exports: the original's $(dll_exports "$x" "$orig/librtmp-1.dll" | wc -l)$([ "$crypto" = 1 ] && echo ' and RTMP_TLS_ctx'), nothing else"
+  diff <({ implib_syms "$x" "$orig/librtmp.dll.a"; [ "$crypto" = 1 ] && printf '__%s_%sRTMP_TLS_ctx\n' imp "$u" nm "$u"; } | sort -u) \
+       <(implib_syms "$x" "$ours/librtmp.dll.a") >"$OUT/implib.diff" \
+    || { fail "the import library's symbols differ from the original's:"; cat "$OUT/implib.diff"; return 1; }
+  ok "import library: the original's $(implib_syms "$x" "$ours/librtmp.dll.a" | wc -l) symbols, variables as data only ($(implib_syms "$x" "$ours/librtmp.dll.a" | sed -n 's/^__imp__\{0,1\}//p' | while read -r v; do implib_syms "$x" "$ours/librtmp.dll.a" | grep -qx "_\{0,1\}$v" || printf '%s ' "$v"; done))"
+  bad=$("${x}objdump" -p "$ours/librtmp-1.dll" | sed -n 's/.*DLL Name: //p' \
+        | grep -viE '^(kernel32|msvcrt|ntdll|ws2_32|winmm|crypt32|user32|advapi32|bcryptprimitives|api-ms-win-[a-z0-9-]*)\.dll$')
+  [ -z "$bad" ] || { fail "the DLL needs DLLs beyond Windows' own: $bad"; return 1; }
+  ok "imports only Windows' own DLLs: $("${x}objdump" -p "$ours/librtmp-1.dll" | sed -n 's/.*DLL Name: //p' | tr '\n' ' ')"
+}
+c_exports_64() { exports x86_64-w64-mingw32- "$OURS_N" "$WIN/original-x86_64/src/librtmp" 0; }
+c_exports_64_crypto() { exports x86_64-w64-mingw32- "$OURS_C" "$WIN/original-x86_64/src/librtmp" 1; }
+c_exports_32() { exports i686-w64-mingw32- "$OURS_32" "$WIN/original-i686/src/librtmp" 0; }
+# A static link through pkg-config --static (librtmp.a, OpenSSL inside it): the program needs no
+# librtmp DLL and plays over rtmp and over rtmps.
+c_static() {
+  local flags
+  flags=$(PKG_CONFIG_LIBDIR=$OURS_C pkg-config --static --cflags --libs librtmp) || { fail "pkg-config --static found no librtmp in $OURS_C"; return 1; }
+  "$CC" -O2 -Wall -static -o "$W/crypto/static.exe" "$TESTS_DIR/windows/nowsa.c" $flags 2>"$OUT/link.log" \
+    || { fail "the static link failed ($flags)"; cat "$OUT/link.log"; return 1; }
+  ok "linked statically: $flags"
+  ! "${CC%gcc}objdump" -p "$W/crypto/static.exe" | grep -qi 'DLL Name: librtmp' || { fail "static.exe imports a librtmp DLL"; return 1; }
+  local ca; ca=$(winpath "$RUN/tls/ca.pem"); ca=${ca//\\/\\5c}
+  wrun crypto static 30 static "$U/vod/small.flv" "$SMALL_SIZE" || { fail "static.exe over rtmp: $(cat "$OUT/static.out")"; werr static; return 1; }
+  ok "static.exe over rtmp: $(tr -d '\r' <"$OUT/static.out")"
+  wrun crypto static-tls 30 static "$(rtmps_url) cafile=$ca" "$SMALL_SIZE" || { fail "static.exe over rtmps: $(cat "$OUT/static-tls.out")"; werr static-tls; return 1; }
+  ok "static.exe over rtmps (verified, OpenSSL linked in): $(tr -d '\r' <"$OUT/static-tls.out")"
+}
+
+TMO=90
+case_if exports-64 "win64, CRYPTO=: librtmp-1.dll and librtmp.dll.a export what the original's do" c_exports_64
+case_if exports-64-crypto "win64, OpenSSL: the original's exports and RTMP_TLS_ctx; no DLL beyond Windows' own" c_exports_64_crypto
+case_if exports-32 "win32, CRYPTO=: the original's exports and cdecl import library" c_exports_32
+case_if static "pkg-config --static: a program with librtmp.a and OpenSSL linked in plays rtmp and rtmps" c_static
+case_if vod-orig "control: the original's rtmpdump.exe on its own DLL downloads small.flv (less its final tag)" c_vod_orig
+case_if vod "the original's rtmpdump.exe on our DLL downloads small.flv byte for byte" c_vod
+case_if vod-crypto "rtmpdump.exe (crypto layout) on our OpenSSL DLL downloads small.flv byte for byte" c_vod_crypto
+case_if live-orig "control: rtmpdump.exe on the original plays what Debian's ffmpeg publishes live" c_live_orig
+case_if live "rtmpdump.exe on ours plays what Debian's ffmpeg publishes live" c_live
+case_if publish-orig "control: rtmp-publish.exe on the original publishes (RTMP_Write); Debian's ffmpeg reads it back" c_publish_orig
+case_if publish "rtmp-publish.exe on ours publishes (RTMP_Write); Debian's ffmpeg reads back every tag" c_publish
+case_if rtmpgw-orig "control: rtmpgw.exe on the original serves curl on Linux" c_rtmpgw_orig
+case_if rtmpgw "rtmpgw.exe on ours serves curl on Linux" c_rtmpgw
+case_if timeout-orig "control: rtmpdump.exe -m 2 on the original gives up on a silent server" c_timeout_orig
+case_if timeout "rtmpdump.exe -m 2 on ours gives up on a silent server within its timeout" c_timeout
+case_if refused-orig "control: rtmpdump.exe on the original, connection refused" c_refused_orig
+case_if refused "rtmpdump.exe on ours, connection refused: fails at once" c_refused
+case_if nowsa "a program that never calls WSAStartup: fails on the original (control), plays on ours" c_nowsa
+case_if rtmps-cafile "rtmp-play.exe over rtmps, verified against cafile=" c_rtmps_cafile
+case_if rtmps-env "rtmpdump.exe over rtmps, verified against SSL_CERT_FILE" c_rtmps_env
+case_if rtmps-untrusted "rtmpdump.exe over rtmps to an untrusted CA: refused, with the reason" c_rtmps_untrusted
+case_if rtmps-rootstore "rtmpdump.exe over rtmps, the CA trusted through the Windows ROOT store" c_rtmps_rootstore
+case_if rtmpe "rtmpdump.exe (crypto layout) on ours over rtmpe (rtmp-relay on Linux)" c_rtmpe
+case_if rtmpt-orig "control: rtmpdump.exe on the original over rtmpt (HTTP tunnel bridge)" c_rtmpt_orig
+case_if rtmpt "rtmpdump.exe on ours over rtmpt (HTTP tunnel bridge)" c_rtmpt
+case_if socks "rtmpdump.exe on ours through a SOCKS4 proxy (dante)" c_socks
+summary
