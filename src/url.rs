@@ -310,6 +310,8 @@ fn find_byte(hay: &[u8], from: usize, byte: u8) -> Option<usize> {
 /// the C locale), prefix-wise with trailing text ignored. The original hands option values and URL
 /// parts to these functions, so their leniency is part of its behaviour.
 pub mod cscan {
+    use core::ffi::c_long;
+
     /// `isspace` in the C locale.
     pub fn is_space(b: u8) -> bool {
         matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
@@ -334,8 +336,9 @@ pub mod cscan {
     }
 
     /// `strtol(s, NULL, base)` with `base` 0 (prefix decides: `0x` hex, `0` octal) or 2..=36.
-    /// `long` is pointer-sized on every Linux ABI, hence `isize`; out-of-range values saturate.
-    pub fn strtol(s: &[u8], base: u32) -> isize {
+    /// The result is C's `long`: 64 bits on 64-bit Linux, 32 on Windows and 32-bit systems;
+    /// out-of-range values saturate to it, as `strtol` does.
+    pub fn strtol(s: &[u8], base: u32) -> c_long {
         let (mut i, negative) = sign(s);
         let mut base = base;
         if s.get(i) == Some(&b'0') {
@@ -351,8 +354,8 @@ pub mod cscan {
         if base == 0 {
             base = 10;
         }
-        // The magnitude may reach isize::MAX + 1 when negative; u128 holds any saturated value.
-        let limit = if negative { isize::MIN.unsigned_abs() as u128 } else { isize::MAX as u128 };
+        // The magnitude may reach c_long::MAX + 1 when negative; u128 holds any saturated value.
+        let limit = if negative { c_long::MIN.unsigned_abs() as u128 } else { c_long::MAX as u128 };
         let mut magnitude: u128 = 0;
         for &b in &s[i..] {
             match digit_value(b) {
@@ -362,15 +365,16 @@ pub mod cscan {
         }
         let magnitude = magnitude.min(limit);
         if negative {
-            (magnitude as usize).wrapping_neg() as isize
+            (magnitude as u64).wrapping_neg() as c_long
         } else {
-            magnitude as isize
+            magnitude as c_long
         }
     }
 
-    /// `atoi`: glibc's is `(int) strtol(s, NULL, 10)`, truncation included.
+    /// `atoi`, the C library's own: what an overflowing value gives differs between them (glibc's
+    /// is `(int) strtol(s, NULL, 10)`, msvcrt's wraps), and the original uses its platform's.
     pub fn atoi(s: &[u8]) -> i32 {
-        strtol(s, 10) as i32
+        crate::sys::atoi(s)
     }
 
     /// `sscanf(s, "%02x", &c)`: `None` when nothing converts. Blanks are skipped first; the two
@@ -587,6 +591,7 @@ mod tests {
 
     use super::cscan::*;
     use super::*;
+    use core::ffi::c_long;
 
     fn parse(url: &str) -> ParsedUrl {
         parse_url(url.as_bytes()).unwrap()
@@ -832,15 +837,18 @@ mod tests {
         assert_eq!(strtol(b"- 1", 0), 0);
         assert_eq!(strtol(b"\t\n\x0b\x0c\r 5", 10), 5);
         assert_eq!(strtol(b"0x10", 10), 0);
-        assert_eq!(strtol(b"99999999999999999999999", 10), isize::MAX);
-        assert_eq!(strtol(b"-99999999999999999999999", 10), isize::MIN);
+        assert_eq!(strtol(b"99999999999999999999999", 10), c_long::MAX);
+        assert_eq!(strtol(b"-99999999999999999999999", 10), c_long::MIN);
         assert_eq!(atoi(b"12a"), 12);
         assert_eq!(atoi(b"-0"), 0);
-        #[cfg(target_pointer_width = "64")]
-        {
-            assert_eq!(strtol(b"-9223372036854775808", 10), isize::MIN);
+        if core::mem::size_of::<c_long>() == 8 {
+            // glibc's atoi is (int) strtol: a 64-bit long wraps into the int
+            assert_eq!(strtol(b"-9223372036854775808", 10), c_long::MIN);
             assert_eq!(atoi(b"4294967297"), 1);
             assert_eq!(atoi(b"99999999999999999999"), -1);
+        } else if cfg!(windows) {
+            // msvcrt adds the digits up in an int, wrapping (as wine's has it)
+            assert_eq!(atoi(b"4294969231"), 1935);
         }
     }
 

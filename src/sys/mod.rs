@@ -108,6 +108,19 @@ pub fn home_dir() -> Option<PathBuf> {
     os::home_dir()
 }
 
+/// The C library's `atoi` of `s` (up to a NUL), for the original's port numbers: where the value
+/// overflows an int, C libraries differ (glibc cuts strtol's long to an int, msvcrt adds the
+/// digits up in an int, wrapping), and the original gets its own C library's answer.
+#[allow(unsafe_code)]
+pub fn atoi(s: &[u8]) -> i32 {
+    let end = s.iter().position(|&b| b == 0).unwrap_or(s.len());
+    let mut c = Vec::with_capacity(end + 1);
+    c.extend_from_slice(&s[..end]);
+    c.push(0);
+    // SAFETY: a NUL-terminated string.
+    unsafe { libc::atoi(c.as_ptr().cast()) }
+}
+
 /// Asks the kernel to acknowledge the next received data at once (TCP_QUICKACK), where it can.
 pub fn quick_ack(sock: &socket2::Socket) {
     os::quick_ack(sock)

@@ -244,12 +244,30 @@ static char *put_setup(FILE *f, const char *url, RTMP *r)
 	return buf;
 }
 
+#ifdef _WIN32
+/* Windows has no open_memstream: a temporary file, read back whole when it is closed. */
+typedef struct { FILE *f; } memout;
+static FILE *mem_open(memout *m) { return m->f = tmpfile(); }
+static char *mem_close(memout *m)
+{
+	long n = ftell(m->f);
+	char *text = malloc(n + 1);
+	rewind(m->f);
+	text[fread(text, 1, n, m->f)] = 0;
+	fclose(m->f);
+	return text;
+}
+#else
+typedef struct { FILE *f; char *text; size_t size; } memout;
+static FILE *mem_open(memout *m) { return m->f = open_memstream(&m->text, &m->size); }
+static char *mem_close(memout *m) { fclose(m->f); return m->text; }
+#endif
+
 /* The whole line for url, in a malloc'd string; with_tree adds the conn tree after it. */
 static char *url_line(const char *url, int with_tree)
 {
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
+	memout m;
+	FILE *f = mem_open(&m);
 	RTMP r;
 	char *buf;
 
@@ -263,9 +281,11 @@ static char *url_line(const char *url, int with_tree)
 	}
 	release(&r);
 	free(buf);
-	fclose(f);
-	return text;
+	return mem_close(&m);
 }
+
+/* A timeout that an int cannot hold where long is 64 bits (where it is 32, as on Windows, just 5). */
+#define LONG_EDGE ((long)(sizeof(long) > 4 ? 0x100000005LL : 5))
 
 /* ---- section 1: the vector file ---- */
 
@@ -712,7 +732,7 @@ static void setupstream(void)
 		AVal host = AV("h"), socks = AV("proxy"), pp = AV("p"), empty = AV(""), hash = { (char *)hash_bytes, 32 };
 		RTMP_Init(&r);
 		RTMP_SetupStream(&r, RTMP_PROTOCOL_RTMFP, &host, 70000, &socks, &pp, &empty, &empty, &empty, &empty,
-				 &empty, &hash, 0, &empty, &empty, &empty, -1, -2, 5, 0x100000005L);
+				 &empty, &hash, 0, &empty, &empty, &empty, -1, -2, 5, LONG_EDGE);
 		put_stream("edges", &r);
 	}
 	{

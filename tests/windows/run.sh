@@ -336,7 +336,53 @@ c_static() {
   ok "static.exe over rtmps (verified, OpenSSL linked in): $(tr -d '\r' <"$OUT/static-tls.out")"
 }
 
+# ------------------------------------------------------------------ the C differential tests, for Windows
+# Each built twice with mingw: against the original's headers and import library (run on its DLL)
+# and against ours (on our CRYPTO= DLL), both with the NO_CRYPTO layout; the outputs must agree.
+cbuild() { # NAME SOURCE: $W/{orig,ours}/NAME.exe
+  "$CC" -O1 -Wall -Wno-deprecated-declarations -DNO_CRYPTO -I"$ORIG/src" -o "$W/orig/$1.exe" "$2" -L"$ORIG/src/librtmp" -lrtmp -lws2_32 2>"$OUT/build.log" \
+    && "$CC" -O1 -Wall -Wno-deprecated-declarations -DNO_CRYPTO -I"$REPO/include" -o "$W/ours/$1.exe" "$2" -L"$OURS_N" -lrtmp -lws2_32 2>>"$OUT/build.log" \
+    || { fail "$1.c does not build for Windows"; cat "$OUT/build.log"; return 1; }
+}
+c_core_diff() {
+  cbuild core_diff "$REPO/tests/c/core_diff.c" || return 1
+  wrun orig core-orig 30 core_diff; wrun ours core-ours 30 core_diff
+  wloaded orig core-orig && wloaded ours core-ours || return 1
+  tr -d '\r' <"$OUT/core-orig.out" >"$OUT/orig.txt"; tr -d '\r' <"$OUT/core-ours.out" >"$OUT/ours.txt"
+  diff -u "$OUT/orig.txt" "$OUT/ours.txt" || { fail "core_diff.exe prints differently on the two DLLs"; return 1; }
+  [ "$(wc -l <"$OUT/ours.txt")" -ge 36 ] || { fail "core_diff.exe printed $(wc -l <"$OUT/ours.txt") lines, at least 36 expected"; return 1; }
+  grep -q '^flashver WIN 10,0,32,18 (14)$' "$OUT/ours.txt" || { fail "RTMP_DefaultFlashVer is not WIN 10,0,32,18"; return 1; }
+  ok "core_diff.exe: the same $(wc -l <"$OUT/ours.txt") lines on both DLLs (flashver WIN 10,0,32,18)"
+}
+c_url_diff() {
+  local v; v=$(winpath "$REPO/tests/data/url-parse-vectors.tsv")
+  cbuild url_diff "$REPO/tests/c/url_diff.c" || return 1
+  wrun orig url-orig 60 url_diff "$v"; wrun ours url-ours 60 url_diff "$v" --ours
+  wloaded orig url-orig && wloaded ours url-ours || return 1
+  # As on Linux: ours reads the bracketed IPv6 literal, and runs more checks (the summary line)
+  local ipv6='rtmp://[::1]:1935/app/stream'
+  tr -d '\r' <"$OUT/url-orig.out" | awk -F'\t' -v u="$ipv6" '$1 != u' | sed '$d' >"$OUT/orig.txt"
+  tr -d '\r' <"$OUT/url-ours.out" | awk -F'\t' -v u="$ipv6" '$1 != u' | sed '$d' >"$OUT/ours.txt"
+  diff -u "$OUT/orig.txt" "$OUT/ours.txt" >"$OUT/url.diff" || { fail "url_diff.exe prints differently on the two DLLs:"; head -30 "$OUT/url.diff"; return 1; }
+  [ "$(wc -l <"$OUT/ours.txt")" -ge 370 ] || { fail "url_diff.exe printed $(wc -l <"$OUT/ours.txt") lines, at least 370 expected"; return 1; }
+  grep -qE '^[0-9]+ passed, 0 failed' <(tr -d '\r' <"$OUT/url-ours.out" | tail -1) || { fail "url_diff.exe on ours: $(tail -1 "$OUT/url-ours.out")"; return 1; }
+  ok "url_diff.exe: the same $(wc -l <"$OUT/ours.txt") lines on both DLLs; the original $(tr -d '\r' <"$OUT/url-orig.out" | tail -1), ours $(tr -d '\r' <"$OUT/url-ours.out" | tail -1)"
+}
+c_null_safety() {
+  "$CC" -O1 -Wall -Wno-nonnull -Wno-format -DNO_CRYPTO -I"$REPO/include" -o "$W/ours/null_safety.exe" "$REPO/tests/c/null_safety.c" \
+    -L"$OURS_N" -lrtmp -lws2_32 2>"$OUT/build.log" || { fail "null_safety.c does not build for Windows"; cat "$OUT/build.log"; return 1; }
+  wrun ours null 60 null_safety; local rc=$?
+  wloaded ours null || return 1
+  local last; last=$(tr -d '\r' <"$OUT/null.out" | tail -1)
+  [ "$rc" = 0 ] && [[ $last =~ ^null-safety:\ ([0-9]+)\ passed,\ 0\ failed$ ]] && [ "${BASH_REMATCH[1]}" -ge 150 ] \
+    || { fail "null_safety.exe on ours: rc=$rc, '$last'"; grep -a FAIL "$OUT/null.out" | head; werr null; return 1; }
+  ok "null_safety.exe on ours: $last"
+}
+
 TMO=90
+case_if core-diff "core_diff.c for Windows: the same output on the original's DLL and on ours" c_core_diff
+case_if url-diff "url_diff.c for Windows: the same parsing on both DLLs (but ours reads IPv6 literals)" c_url_diff
+case_if null-safety "null_safety.c for Windows on ours: NULL and garbage arguments fail cleanly" c_null_safety
 case_if exports-64 "win64, CRYPTO=: librtmp-1.dll and librtmp.dll.a export what the original's do" c_exports_64
 case_if exports-64-crypto "win64, OpenSSL: the original's exports and RTMP_TLS_ctx; no DLL beyond Windows' own" c_exports_64_crypto
 case_if exports-32 "win32, CRYPTO=: the original's exports and cdecl import library" c_exports_32
