@@ -59,7 +59,7 @@ cp "$ORIG"/crypto-abi/{rtmpdump,rtmpgw}.exe "$W/crypto/"
 # nowsa and trust from here.
 wbuild() { # SIDE NAME SOURCE [CFLAGS...]
   local side=$1 name=$2 src=$3; shift 3
-  "$CC" -O2 -Wall -I"$ORIG/src" "$@" -o "$W/$side/$name.exe" "$src" -L"$ORIG/src/librtmp" -lrtmp -lws2_32 -lcrypt32 \
+  "$CC" -O2 -Wall -I"$ORIG/src" "$@" -o "$W/$side/$name.exe" "$src" -L"$ORIG/src/librtmp" -lrtmp -lws2_32 -lcrypt32 -lwinmm \
     >>"$RUN/logs/wbuild.log" 2>&1 || { tail "$RUN/logs/wbuild.log"; setup_fail "$name.exe did not build"; }
 }
 for s in orig ours crypto; do
@@ -67,6 +67,7 @@ for s in orig ours crypto; do
   wbuild $s rtmp-play "$REPO/c-examples/rtmp-play.c" "${flags[@]}"
   wbuild $s rtmp-publish "$REPO/c-examples/rtmp-publish.c" "${flags[@]}"
   wbuild $s nowsa "$TESTS_DIR/windows/nowsa.c" "${flags[@]}"
+  wbuild $s winsem "$TESTS_DIR/windows/winsem.c" "${flags[@]}"
   cp "$W/bcryptprimitives.dll" "$W/$s/"
 done
 wbuild crypto trust "$TESTS_DIR/windows/trust.c"
@@ -379,7 +380,52 @@ c_null_safety() {
   ok "null_safety.exe on ours: $last"
 }
 
+# ------------------------------------------------------------------ Windows semantics (winsem.c)
+# semdiff CASE [URL]: winsem CASE on both DLLs, the same output
+semdiff() {
+  wrun orig "$1-orig" 30 winsem "$@"; wrun ours "$1-ours" 30 winsem "$@"
+  wloaded orig "$1-orig" && wloaded ours "$1-ours" || return 1
+  local o n; o=$(tr -d '\r' <"$OUT/$1-orig.out"); n=$(tr -d '\r' <"$OUT/$1-ours.out")
+  [ -n "$n" ] && [ "$o" = "$n" ] || { fail "winsem $1: the original says '$o', ours '$n'"; werr "$1-ours"; return 1; }
+  ok "winsem $1 on both DLLs: $n"
+}
+c_lasterror() { semdiff lasterror && grep -q 'RTMP_Read=-1 WSAGetLastError=22' "$OUT/lasterror-ours.out"; }
+c_clock() { semdiff clock && grep -q 'clock=timeGetTime' "$OUT/clock-ours.out"; }
+c_socket() { semdiff socket "$U/vod/small.flv" && grep -q 'a SOCKET of type 1; read data' "$OUT/socket-ours.out"; }
+c_own() { semdiff own "$U/vod/small.flv" && grep -q "application's: yes; read 64 kB" "$OUT/own-ours.out" && grep -q 'closesocket: error 10038' "$OUT/own-ours.out"; }
+# after SECS: winsem's "after=" value, in tenths of a second
+after_tenths() { tr -d '\r' <"$OUT/$1.out" | sed -n 's/.*after=\([0-9]*\)\.\([0-9]\).*/\1\2/p'; }
+c_interrupt() {
+  local t
+  daemon_start silent "$PY" "$NETTOOL" silent "$OUT/port"
+  wait_file "$OUT/port" 10 "the silent server" || return 1
+  local url="rtmp://$HOST:$(cat "$OUT/port")/app/x"
+  wrun orig int-orig 30 winsem interrupt "$url"; wloaded orig int-orig || return 1
+  t=$(after_tenths int-orig)
+  [ -n "$t" ] && [ "$t" -ge 30 ] || { fail "the control: the original should wait out its 5 s timeout after RTMP_UserInterrupt: $(cat "$OUT/int-orig.out")"; return 1; }
+  ok "the original went on $(tr -d '\r' <"$OUT/int-orig.out" | sed 's/.*after=//') s after RTMP_UserInterrupt (it only sees RTMP_ctrlC between reads)"
+  wrun ours int-ours 30 winsem interrupt "$url"; wloaded ours int-ours || return 1
+  t=$(after_tenths int-ours)
+  grep -q 'returned failure' "$OUT/int-ours.out" && [ -n "$t" ] && [ "$t" -le 20 ] \
+    || { fail "ours after RTMP_UserInterrupt from another thread: $(cat "$OUT/int-ours.out")"; werr int-ours; return 1; }
+  ok "ours: RTMP_Connect failed $(tr -d '\r' <"$OUT/int-ours.out" | sed 's/.*after=//') s after RTMP_UserInterrupt from another thread"
+}
+c_close_thread() {
+  local t
+  wrun ours close 30 winsem close "$U/live/nobody-$CASE live=1"; wloaded ours close || return 1
+  t=$(after_tenths close)
+  grep -q 'returned failure' "$OUT/close.out" && [ -n "$t" ] && [ "$t" -le 20 ] \
+    || { fail "ours, RTMP_Close from another thread during RTMP_Read: $(cat "$OUT/close.out")"; werr close; return 1; }
+  ok "ours: RTMP_Read ended $(tr -d '\r' <"$OUT/close.out" | sed 's/.*after=//') s after RTMP_Close from another thread"
+}
+
 TMO=90
+case_if lasterror "RTMP_Read's failure sets WSAGetLastError to EINVAL (22), as the original's SetSockError" c_lasterror
+case_if clock "RTMP_GetTime is timeGetTime's clock, as the original's" c_clock
+case_if socket "RTMP_Socket is a live SOCKET in an int, as the original's" c_socket
+case_if own-socket "curl's way: the application's SOCKET in m_sb.sb_socket, RTMP_Connect1; RTMP_Close closes it" c_own
+case_if interrupt "RTMP_UserInterrupt from another thread ends a blocked RTMP_Connect (the original waits out its timeout)" c_interrupt
+case_if close-thread "RTMP_Close from another thread ends a blocked RTMP_Read (ours)" c_close_thread
 case_if core-diff "core_diff.c for Windows: the same output on the original's DLL and on ours" c_core_diff
 case_if url-diff "url_diff.c for Windows: the same parsing on both DLLs (but ours reads IPv6 literals)" c_url_diff
 case_if null-safety "null_safety.c for Windows on ours: NULL and garbage arguments fail cleanly" c_null_safety
