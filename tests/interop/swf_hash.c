@@ -21,7 +21,7 @@ int main(int argc, char **argv) {
   printf("\n");
   char date[64] = "";
   size_t got = 0;
-  HTTP_ctx http = {date, 0, 0, &got};
+  struct HTTP_ctx http = {date, 0, 0, &got}; /* the original's http.h has no typedef */
   HTTPResult r = HTTP_get(&http, argv[1], count);
   printf("HTTP_get result=%d status=%d size=%d delivered=%zu last-modified=%s\n", (int)r, http.status, http.size, got, date[0] ? "yes" : "no");
   HTTPResult again = HTTP_get(&http, argv[1], count);

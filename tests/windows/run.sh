@@ -71,6 +71,7 @@ for s in orig ours crypto; do
   cp "$W/bcryptprimitives.dll" "$W/$s/"
 done
 wbuild crypto trust "$TESTS_DIR/windows/trust.c"
+wbuild crypto swf_hash "$INTEROP_DIR/swf_hash.c"
 
 # winpath PATH: the Windows name wine gives a Linux path (drive Z: is /)
 winpath() { printf 'Z:%s' "${1//\//\\}"; }
@@ -419,7 +420,38 @@ c_close_thread() {
   ok "ours: RTMP_Read ended $(tr -d '\r' <"$OUT/close.out" | sed 's/.*after=//') s after RTMP_Close from another thread"
 }
 
+# ------------------------------------------------------------------ SWF verification's cache
+# RTMP_HashSWF of a player SWF on a local HTTP server: the cache goes to
+# %HOMEDRIVE%%HOMEPATH%\.swfinfo, and with the server gone the hash comes from there.
+c_swfinfo() {
+  local d=$OUT/www port home=$WINEPREFIX/drive_c/users/$(id -un)
+  mkdir -p "$d"
+  "$PY" - "$d/player.swf" <<'PYEOF' || { fail "cannot make the SWF"; return 1; }
+import sys, zlib, struct, random
+rnd = random.Random(7)
+body = bytes(rnd.getrandbits(8) for _ in range(200000)) + bytes(100000)
+open(sys.argv[1], 'wb').write(b'CWS\x0a' + struct.pack('<I', 8 + len(body)) + zlib.compress(body))
+PYEOF
+  port=$(free_ports 1)
+  daemon_start www "$PY" -m http.server --bind "$HOST" --directory "$d" "$port"
+  wait_port "$port" 10 "http.server" "$DAEMON_PID" || return 1
+  local url="http://$HOST:$port/player.swf"
+  # wine gives programs HOMEDRIVE=C: and HOMEPATH=\users\USER: the prefix's profile directory
+  rm -f "$home/.swfinfo"
+  wrun crypto swf 30 swf_hash "$url" 0; wloaded crypto swf || return 1
+  grep -q '^RTMP_HashSWF rc=0 size=300008 ' <(tr -d '\r' <"$OUT/swf.out") || { fail "RTMP_HashSWF: $(head -1 "$OUT/swf.out")"; werr swf; return 1; }
+  grep -q "^url: $url" "$home/.swfinfo" 2>/dev/null || { fail "no .swfinfo entry for $url in $home (HOMEDRIVE/HOMEPATH)"; return 1; }
+  ok "RTMP_HashSWF: $(tr -d '\r' <"$OUT/swf.out" | head -1 | cut -c1-60)...; the cache is %HOMEDRIVE%%HOMEPATH%\.swfinfo"
+  daemon_stop www
+  wrun crypto swf-cached 30 swf_hash "$url" 30
+  [ "$(tr -d '\r' <"$OUT/swf-cached.out" | head -1)" = "$(tr -d '\r' <"$OUT/swf.out" | head -1)" ] \
+    || { fail "with the server gone, not the cached hash: $(head -1 "$OUT/swf-cached.out")"; return 1; }
+  ok "with the server gone, the same hash from .swfinfo"
+  rm -f "$home/.swfinfo"
+}
+
 TMO=90
+case_if swfinfo "RTMP_HashSWF's cache in %HOMEDRIVE%%HOMEPATH%\\.swfinfo, read back with the server gone" c_swfinfo
 case_if lasterror "RTMP_Read's failure sets WSAGetLastError to EINVAL (22), as the original's SetSockError" c_lasterror
 case_if clock "RTMP_GetTime is timeGetTime's clock, as the original's" c_clock
 case_if socket "RTMP_Socket is a live SOCKET in an int, as the original's" c_socket
