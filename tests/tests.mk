@@ -13,7 +13,7 @@ export OURS_DIR
 CHECK_RESULTS ?= $(CURDIR)/target/check-results
 export CHECK_RESULTS
 
-check: all check-begin check-style check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-interop check-relay check-hostile check-negative check-sanitize check-threads check-fuzz check-source-compat check-ffmpeg check-cross check-windows
+check: all check-begin check-style check-rust check-headers check-abi check-symbols check-install check-c check-nocrypto check-windows-start check-interop check-relay check-hostile check-negative check-sanitize check-threads check-fuzz check-source-compat check-ffmpeg check-cross check-windows
 	@bash tests/summary.sh
 	@echo "make check: all test groups passed"
 
@@ -130,12 +130,18 @@ check-ffmpeg-rtmpe: all
 # Debian's source; the original's own rtmpdump.exe, rtmpgw.exe and programs linked against its
 # import library run under wine64 on its DLL and on ours against peers on Linux.
 WINDOWS_MAKE = $(MAKE) --no-print-directory SYS=mingw
+# In make check its builds start in the background before the suites that mostly wait on the
+# network (tests/windows/prebuild.sh), and check-windows waits for them.
+check-windows-start:
+	bash tests/windows/prebuild.sh start
 check-windows: all
 	bash scripts/install-windows-deps.sh
+	bash tests/windows/prebuild.sh wait
 	$(WINDOWS_MAKE) CROSS_COMPILE=x86_64-w64-mingw32- CRYPTO=
 	$(WINDOWS_MAKE) CROSS_COMPILE=x86_64-w64-mingw32-
 	$(WINDOWS_MAKE) CROSS_COMPILE=i686-w64-mingw32- CRYPTO=
 	bash tests/windows/run.sh
+	CARGO="$(CARGO)" bash tests/windows/cargo-test.sh
 
 # ARM Linux (aarch64, armv7) with Debian's Rust toolchain: libraries built through the Makefile,
 # Rust tests and C tests under qemu-user, an ARM publisher and player through nginx-rtmp; the
@@ -149,4 +155,4 @@ check-cross: all
 demo: all
 	bash scripts/demo.sh
 
-.PHONY: check-windows check check-begin check-quick check-style check-negative check-rust check-install check-hostile check-interop check-relay check-sanitize check-threads check-fuzz fuzz check-source-compat check-ffmpeg check-ffmpeg-rtmpe check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto
+.PHONY: check-windows check-windows-start check check-begin check-quick check-style check-negative check-rust check-install check-hostile check-interop check-relay check-sanitize check-threads check-fuzz fuzz check-source-compat check-ffmpeg check-ffmpeg-rtmpe check-cross check-interop-orig demo check-abi check-symbols check-c check-nocrypto

@@ -4,9 +4,13 @@ W=${FFMPEG_CACHE:-$REPO/target/ffmpeg}
 mkdir -p "$W"
 
 # fetch: the source extracted in $W/ffmpeg-*/ (a no-op once done)
+# (under a lock: the Windows build may fetch it in the background meanwhile)
 fetch() {
-  [ -e "$W/.extracted" ] && return 0
-  bash "$REPO/tests/compat/debian-source.sh" --download-only ffmpeg "$W" || return 1
-  # a stamp, so that an interrupted extraction is redone rather than taken for a source tree
-  (cd "$W" && rm -rf ffmpeg-*/ && tar xf src/ffmpeg_*.orig.tar.xz) && touch "$W/.extracted" || return 1
+  (
+    flock 9
+    [ -e "$W/.extracted" ] && exit 0
+    bash "$REPO/tests/compat/debian-source.sh" --download-only ffmpeg "$W" || exit 1
+    # a stamp, so that an interrupted extraction is redone rather than taken for a source tree
+    (cd "$W" && rm -rf ffmpeg-*/ && tar xf src/ffmpeg_*.orig.tar.xz) && touch "$W/.extracted"
+  ) 9>"$W/.fetch.lock"
 }

@@ -176,18 +176,22 @@ c_publish_orig() { publish orig; }
 c_publish() { publish ours; }
 
 # ------------------------------------------------------------------ rtmpgw.exe serves curl on Linux
+# wait_any PORT PID: until PORT listens on every address (0.0.0.0, as the original's tools bind),
+# while PID lives, for at most 20 s
+wait_any() {
+  local deadline=$(( $(now_us) + 20000000 )) pat
+  pat=$(printf ' 00000000:%04X 00000000:0000 0A ' "$1")
+  until grep -q "$pat" /proc/net/tcp; do
+    alive "$2" && [ "$(now_us)" -lt "$deadline" ] || return 1
+    sleep 0.05
+  done
+}
 rtmpgw() { # SIDE
   local port gw rc
   port=$(free_ports 1)
   WIN_STDIN=1 daemon_start gw wrun "$1" gw 60 rtmpgw -g "$port"
   gw=$DAEMON_PID
-  # rtmpgw binds every address (0.0.0.0), as the original tool does
-  local deadline=$(( $(now_us) + 20000000 )) pat
-  pat=$(printf ' 00000000:%04X 00000000:0000 0A ' "$port")
-  until grep -q "$pat" /proc/net/tcp; do
-    alive "$gw" && [ "$(now_us)" -lt "$deadline" ] || { fail "rtmpgw.exe never listened on port $port"; werr gw; return 1; }
-    sleep 0.05
-  done
+  wait_any "$port" "$gw" || { fail "rtmpgw.exe never listened on port $port"; werr gw; return 1; }
   timeout 30 curl -sS -o "$OUT/gw.flv" "http://$HOST:$port/?r=$U/vod/small.flv"; rc=$?
   daemon_stop gw
   wloaded "$1" gw || return 1
@@ -199,6 +203,30 @@ rtmpgw() { # SIDE
 }
 c_rtmpgw_orig() { rtmpgw orig; }
 c_rtmpgw() { rtmpgw ours; }
+
+# ------------------------------------------------------------------ the server side: rtmpsrv.exe
+# The original's rtmpsrv (RTMP_Serve, RTMP_ReadPacket, RTMP_SendPacket) takes Debian's rtmpdump's
+# connect and play on port 1935 (fixed in rtmpsrv.c) and prints the rtmpdump command that would
+# fetch the stream: the same line on both DLLs.
+rtmpsrv() { # SIDE
+  local srv
+  WIN_STDIN=1 daemon_start srv wrun "$1" "srv-$1" 60 rtmpsrv
+  srv=$DAEMON_PID
+  wait_any 1935 "$srv" || { fail "rtmpsrv.exe on the $1 DLL never listened on port 1935"; werr "srv-$1"; return 1; }
+  timeout 15 rtmpdump -q -m 3 -r "rtmp://$HOST:1935/vod/small.flv" -o "$OUT/client-$1.flv" >/dev/null 2>&1
+  local deadline=$(( $(now_us) + 10000000 ))
+  until grep -aq '^rtmpdump -r' "$OUT/srv-$1.out" 2>/dev/null || [ "$(now_us)" -ge "$deadline" ]; do sleep 0.05; done
+  daemon_stop srv
+  wloaded "$1" "srv-$1" || return 1
+  tr -d '\r' <"$OUT/srv-$1.out" | grep -a '^rtmpdump -r' >"$OUT/cmd-$1.txt" || { fail "rtmpsrv.exe on the $1 DLL printed no command"; werr "srv-$1"; return 1; }
+}
+c_rtmpsrv() {
+  grep -q "$(printf ':%04X 00000000:0000 0A ' 1935)" /proc/net/tcp && { skip "port 1935, which rtmpsrv.exe always takes, is in use here"; return; }
+  rtmpsrv orig && rtmpsrv ours || return 1
+  cmp -s "$OUT/cmd-orig.txt" "$OUT/cmd-ours.txt" || { fail "rtmpsrv.exe prints differently: '$(cat "$OUT/cmd-orig.txt")' against ours '$(cat "$OUT/cmd-ours.txt")'"; return 1; }
+  grep -q -- '-r "rtmp://127.0.0.1:1935/vod" -a "vod"' "$OUT/cmd-ours.txt" || { fail "not the client's request: $(cat "$OUT/cmd-ours.txt")"; return 1; }
+  ok "rtmpsrv.exe on both DLLs served Debian's rtmpdump and printed: $(cut -c1-120 "$OUT/cmd-ours.txt")"
+}
 
 # ------------------------------------------------------------------ a silent server, a refused connection
 silent() { # SIDE
@@ -450,7 +478,41 @@ PYEOF
   rm -f "$home/.swfinfo"
 }
 
+# ------------------------------------------------------------------ FFmpeg for Windows, --enable-librtmp
+# Debian's FFmpeg source built with mingw against our .pc (ffmpeg-build.sh), run beside our DLL
+FFWIN=${FFMPEG_CACHE:-$REPO/target/ffmpeg}/build-win64/ffmpeg.exe
+c_ffmpeg_build() {
+  bash "$TESTS_DIR/windows/ffmpeg-build.sh" "$OURS_C" || { fail "FFmpeg did not build for Windows against $OURS_C"; return 1; }
+  x86_64-w64-mingw32-objdump -p "$FFWIN" | grep -q 'DLL Name: librtmp-1.dll' || { fail "ffmpeg.exe does not import librtmp-1.dll"; return 1; }
+  ok "ffmpeg.exe built with --enable-librtmp through $OURS_C/librtmp-uninstalled.pc: it imports librtmp-1.dll"
+}
+c_ffmpeg_publish() {
+  [ -x "$FFWIN" ] || { fail "no ffmpeg.exe (the ffmpeg-build case failed)"; return 1; }
+  cp "$FFWIN" "$W/crypto/ffmpeg.exe"
+  local rd rc
+  daemon_start reader "${FF[@]}" -i "$U/live/$CASE" -c copy -f flv "$OUT/readback.flv"
+  rd=$DAEMON_PID
+  "$PY" "$NETTOOL" stat-wait "$STAT_URL" live "$CASE" --players 1 --timeout 10 || { fail "Debian's ffmpeg never subscribed"; return 1; }
+  wrun crypto pub 60 ffmpeg -hide_banner -nostdin -loglevel error -re -i "$(winpath "$SMALL")" -c copy -f flv "$U/live/$CASE"; rc=$?
+  wloaded crypto pub || return 1
+  [ "$rc" = 0 ] || { fail "ffmpeg.exe publishing through librtmp: rc=$rc"; werr pub; return 1; }
+  wait_exit "$rd" 15 || { fail "Debian's ffmpeg did not end after the publisher"; return 1; }
+  flvcmp "$SMALL" "$OUT/readback.flv" || { fail "the tags ffmpeg.exe published differ from the source's"; return 1; }
+  ok "ffmpeg.exe on our DLL published small.flv live; Debian's ffmpeg read back every tag"
+}
+c_ffmpeg_play() {
+  [ -x "$FFWIN" ] || { fail "no ffmpeg.exe (the ffmpeg-build case failed)"; return 1; }
+  cp "$FFWIN" "$W/crypto/ffmpeg.exe"
+  wrun crypto play 60 ffmpeg -hide_banner -nostdin -loglevel error -i "$U/vod/small.flv" -c copy -f flv vod.flv || { fail "ffmpeg.exe playing through librtmp failed"; werr play; return 1; }
+  wloaded crypto play || return 1
+  flvcmp "$SMALL" "$OUT/vod.flv" || { fail "the tags ffmpeg.exe played differ from the source's"; return 1; }
+  ok "ffmpeg.exe on our DLL played vod/small.flv: tags equal the source's"
+}
+
 TMO=90
+TMO=900 case_if ffmpeg-build "FFmpeg (Debian's source) built for Windows with --enable-librtmp finding our librtmp.pc" c_ffmpeg_build
+case_if ffmpeg-publish "ffmpeg.exe on our DLL publishes live through librtmp; Debian's ffmpeg reads back every tag" c_ffmpeg_publish
+case_if ffmpeg-play "ffmpeg.exe on our DLL plays vod through librtmp: tags equal the source's" c_ffmpeg_play
 case_if swfinfo "RTMP_HashSWF's cache in %HOMEDRIVE%%HOMEPATH%\\.swfinfo, read back with the server gone" c_swfinfo
 case_if lasterror "RTMP_Read's failure sets WSAGetLastError to EINVAL (22), as the original's SetSockError" c_lasterror
 case_if clock "RTMP_GetTime is timeGetTime's clock, as the original's" c_clock
@@ -474,6 +536,7 @@ case_if publish-orig "control: rtmp-publish.exe on the original publishes (RTMP_
 case_if publish "rtmp-publish.exe on ours publishes (RTMP_Write); Debian's ffmpeg reads back every tag" c_publish
 case_if rtmpgw-orig "control: rtmpgw.exe on the original serves curl on Linux" c_rtmpgw_orig
 case_if rtmpgw "rtmpgw.exe on ours serves curl on Linux" c_rtmpgw
+case_if rtmpsrv "rtmpsrv.exe (the server side) on both DLLs takes Debian's rtmpdump's request: the same command printed" c_rtmpsrv
 case_if timeout-orig "control: rtmpdump.exe -m 2 on the original gives up on a silent server" c_timeout_orig
 case_if timeout "rtmpdump.exe -m 2 on ours gives up on a silent server within its timeout" c_timeout
 case_if refused-orig "control: rtmpdump.exe on the original, connection refused" c_refused_orig
