@@ -137,6 +137,7 @@ check-windows-start:
 check-windows: all
 	bash scripts/install-windows-deps.sh
 	bash tests/windows/prebuild.sh wait
+	$(CARGO) clippy --release --no-default-features --target x86_64-pc-windows-gnu --target-dir target/nocrypto --all-targets -- -D warnings
 	$(WINDOWS_MAKE) CROSS_COMPILE=x86_64-w64-mingw32- CRYPTO=
 	$(WINDOWS_MAKE) CROSS_COMPILE=x86_64-w64-mingw32-
 	$(WINDOWS_MAKE) CROSS_COMPILE=i686-w64-mingw32- CRYPTO=
