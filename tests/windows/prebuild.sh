@@ -32,7 +32,7 @@ case ${1:-} in
     bash "$REPO/scripts/install-windows-deps.sh" || exit 1
     rm -f "$RC"
     # setsid: the builds outlive this recipe; their status lands in $RC
-    setsid nice -n 19 bash -c "$(declare -f builds); REPO='$REPO'; builds >'$LOG' 2>&1; echo \$? >'$RC'" </dev/null >/dev/null 2>&1 &
+    setsid env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS nice -n 19 bash -c "$(declare -f builds); REPO='$REPO'; builds >'$LOG' 2>&1; echo \$? >'$RC'" </dev/null >/dev/null 2>&1 &
     echo $! >"$PID"
     echo "prebuild: the Windows builds run in the background (pid $!, log $LOG)"
     ;;
