@@ -194,8 +194,11 @@ endef
 
 $(BUILD)/native-libs.txt: $(BUILD)/.cargo-stamp
 
-$(BUILD)/librtmp.pc: $(BUILD)/native-libs.txt Makefile
-	@$(call pc_file,$(prefix),$${exec_prefix}$(patsubst $(prefix)%,%,$(libdir)),$${prefix}/include,$@)
+# Written again whenever its text changes: `make install prefix=...` after a plain `make` must
+# install a librtmp.pc that names that prefix.
+$(BUILD)/librtmp.pc: $(BUILD)/native-libs.txt FORCE
+	@$(call pc_file,$(prefix),$${exec_prefix}$(patsubst $(prefix)%,%,$(libdir)),$${prefix}/include,$@.new)
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
 # pkg-config prefers librtmp-uninstalled.pc when its directory is on PKG_CONFIG_PATH: it points at
 # this tree, so FFmpeg's configure and the tests can use the build without installing it.

@@ -509,23 +509,27 @@ c_ffmpeg_play() {
   ok "ffmpeg.exe on our DLL played vod/small.flv: tags equal the source's"
 }
 
+# make SYS=mingw install: the DLL in $(bindir), as the original installs it
+c_install() {
+  local d=$OUT/root want
+  make -s -C "$REPO" SYS=mingw CROSS_COMPILE=x86_64-w64-mingw32- CRYPTO= install prefix=/mingw64 DESTDIR="$d" >"$OUT/install.log" 2>&1 \
+    || { fail "make SYS=mingw install failed"; tail "$OUT/install.log"; return 1; }
+  want="bin/librtmp-1.dll bin/librtmp.dll include/librtmp/amf.h include/librtmp/http.h include/librtmp/log.h include/librtmp/rtmp.h lib/librtmp.a lib/librtmp.dll.a lib/pkgconfig/librtmp.pc"
+  [ "$(cd "$d/mingw64" && find . -type f -o -type l | sed 's#^\./##' | sort | tr '\n' ' ')" = "$want " ] \
+    || { fail "installed: $(cd "$d/mingw64" && find . -type f -o -type l | sort | tr '\n' ' ')"; return 1; }
+  grep -qx 'prefix=/mingw64' "$d/mingw64/lib/pkgconfig/librtmp.pc" || { fail "the installed librtmp.pc does not name prefix /mingw64"; return 1; }
+  ok "installed: $want"
+  make -s -C "$REPO" SYS=mingw CROSS_COMPILE=x86_64-w64-mingw32- CRYPTO= uninstall prefix=/mingw64 DESTDIR="$d" >/dev/null 2>&1
+  [ -z "$(find "$d" -type f -o -type l)" ] || { fail "make uninstall left $(find "$d" -type f -o -type l | tr '\n' ' ')"; return 1; }
+  ok "make uninstall removed them all"
+}
+
+# ------------------------------------------------------------------ the cases, in order
 TMO=90
-TMO=900 case_if ffmpeg-build "FFmpeg (Debian's source) built for Windows with --enable-librtmp finding our librtmp.pc" c_ffmpeg_build
-case_if ffmpeg-publish "ffmpeg.exe on our DLL publishes live through librtmp; Debian's ffmpeg reads back every tag" c_ffmpeg_publish
-case_if ffmpeg-play "ffmpeg.exe on our DLL plays vod through librtmp: tags equal the source's" c_ffmpeg_play
-case_if swfinfo "RTMP_HashSWF's cache in %HOMEDRIVE%%HOMEPATH%\\.swfinfo, read back with the server gone" c_swfinfo
-case_if lasterror "RTMP_Read's failure sets WSAGetLastError to EINVAL (22), as the original's SetSockError" c_lasterror
-case_if clock "RTMP_GetTime is timeGetTime's clock, as the original's" c_clock
-case_if socket "RTMP_Socket is a live SOCKET in an int, as the original's" c_socket
-case_if own-socket "curl's way: the application's SOCKET in m_sb.sb_socket, RTMP_Connect1; RTMP_Close closes it" c_own
-case_if interrupt "RTMP_UserInterrupt from another thread ends a blocked RTMP_Connect (the original waits out its timeout)" c_interrupt
-case_if close-thread "RTMP_Close from another thread ends a blocked RTMP_Read (ours)" c_close_thread
-case_if core-diff "core_diff.c for Windows: the same output on the original's DLL and on ours" c_core_diff
-case_if url-diff "url_diff.c for Windows: the same parsing on both DLLs (but ours reads IPv6 literals)" c_url_diff
-case_if null-safety "null_safety.c for Windows on ours: NULL and garbage arguments fail cleanly" c_null_safety
 case_if exports-64 "win64, CRYPTO=: librtmp-1.dll and librtmp.dll.a export what the original's do" c_exports_64
 case_if exports-64-crypto "win64, OpenSSL: the original's exports and RTMP_TLS_ctx; no DLL beyond Windows' own" c_exports_64_crypto
 case_if exports-32 "win32, CRYPTO=: the original's exports and cdecl import library" c_exports_32
+case_if install "make SYS=mingw install: the DLL and a librtmp.dll link in bindir, libraries, headers, librtmp.pc with its prefix; uninstall" c_install
 case_if static "pkg-config --static: a program with librtmp.a and OpenSSL linked in plays rtmp and rtmps" c_static
 case_if vod-orig "control: the original's rtmpdump.exe on its own DLL downloads small.flv (less its final tag)" c_vod_orig
 case_if vod "the original's rtmpdump.exe on our DLL downloads small.flv byte for byte" c_vod
@@ -550,4 +554,17 @@ case_if rtmpe "rtmpdump.exe (crypto layout) on ours over rtmpe (rtmp-relay on Li
 case_if rtmpt-orig "control: rtmpdump.exe on the original over rtmpt (HTTP tunnel bridge)" c_rtmpt_orig
 case_if rtmpt "rtmpdump.exe on ours over rtmpt (HTTP tunnel bridge)" c_rtmpt
 case_if socks "rtmpdump.exe on ours through a SOCKS4 proxy (dante)" c_socks
+case_if lasterror "RTMP_Read's failure sets WSAGetLastError to EINVAL (22), as the original's SetSockError" c_lasterror
+case_if clock "RTMP_GetTime is timeGetTime's clock, as the original's" c_clock
+case_if socket "RTMP_Socket is a live SOCKET in an int, as the original's" c_socket
+case_if own-socket "curl's way: the application's SOCKET in m_sb.sb_socket, RTMP_Connect1; RTMP_Close closes it" c_own
+case_if interrupt "RTMP_UserInterrupt from another thread ends a blocked RTMP_Connect (the original waits out its timeout)" c_interrupt
+case_if close-thread "RTMP_Close from another thread ends a blocked RTMP_Read (ours)" c_close_thread
+case_if swfinfo "RTMP_HashSWF's cache in %HOMEDRIVE%%HOMEPATH%\\.swfinfo, read back with the server gone" c_swfinfo
+case_if core-diff "core_diff.c for Windows: the same output on the original's DLL and on ours" c_core_diff
+case_if url-diff "url_diff.c for Windows: the same parsing on both DLLs (but ours reads IPv6 literals)" c_url_diff
+case_if null-safety "null_safety.c for Windows on ours: NULL and garbage arguments fail cleanly" c_null_safety
+TMO=900 case_if ffmpeg-build "FFmpeg (Debian's source) built for Windows with --enable-librtmp finding our librtmp.pc" c_ffmpeg_build
+case_if ffmpeg-publish "ffmpeg.exe on our DLL publishes live through librtmp; Debian's ffmpeg reads back every tag" c_ffmpeg_publish
+case_if ffmpeg-play "ffmpeg.exe on our DLL plays vod through librtmp: tags equal the source's" c_ffmpeg_play
 summary
