@@ -81,11 +81,12 @@ fn c_str(s: &[u8]) -> &[u8] {
     }
 }
 
-/// `printf("%.2f", x)` as glibc prints it: Rust's fixed-precision formatting is exact and rounds
-/// ties to even like glibc; only the non-finite spellings differ.
+/// `printf("%.2f", x)` as the original's C library prints it: Rust's fixed-precision formatting
+/// is exact and rounds ties to even like glibc's and mingw-w64's; only the non-finite spellings
+/// differ, and whether a NaN shows its sign is the platform's (`sys`).
 pub fn printf_2f(x: f64) -> String {
     if x.is_nan() {
-        if x.is_sign_negative() { "-nan" } else { "nan" }.to_string()
+        if x.is_sign_negative() && crate::sys::PRINTF_NAN_SIGN { "-nan" } else { "nan" }.to_string()
     } else if x.is_infinite() {
         if x < 0.0 { "-inf" } else { "inf" }.to_string()
     } else {
@@ -150,9 +151,10 @@ mod tests {
         assert_eq!(printf_2f(0.125), "0.12");
         assert_eq!(printf_2f(0.375), "0.38");
         assert_eq!(printf_2f(-0.0), "-0.00");
+        assert_eq!(printf_2f(1e22), "10000000000000000000000.00");
         assert_eq!(printf_2f(f64::INFINITY), "inf");
         assert_eq!(printf_2f(f64::NEG_INFINITY), "-inf");
         assert_eq!(printf_2f(f64::NAN), "nan");
-        assert_eq!(printf_2f(-f64::NAN), "-nan");
+        assert_eq!(printf_2f(-f64::NAN), if crate::sys::PRINTF_NAN_SIGN { "-nan" } else { "nan" });
     }
 }

@@ -121,6 +121,10 @@ pub fn atoi(s: &[u8]) -> i32 {
     unsafe { libc::atoi(c.as_ptr().cast()) }
 }
 
+/// Whether the C library's printf writes a NaN's sign (`-nan`), as glibc does; mingw-w64's, which
+/// the original is built with on Windows, writes `nan` either way.
+pub const PRINTF_NAN_SIGN: bool = os::PRINTF_NAN_SIGN;
+
 /// Asks the kernel to acknowledge the next received data at once (TCP_QUICKACK), where it can.
 pub fn quick_ack(sock: &socket2::Socket) {
     os::quick_ack(sock)

@@ -13,6 +13,7 @@ pub type CSockAddr = libc::sockaddr;
 pub const DEFAULT_FLASHVER: &[u8; 15] = b"MAC 10,0,32,18\0";
 #[cfg(not(target_os = "macos"))]
 pub const DEFAULT_FLASHVER: &[u8; 15] = b"LNX 10,0,32,18\0";
+pub const PRINTF_NAN_SIGN: bool = true;
 pub const INVALID_ARGUMENT: i32 = libc::EINVAL;
 
 pub fn tcp_socket(domain: socket2::Domain) -> io::Result<socket2::Socket> {

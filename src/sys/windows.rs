@@ -16,6 +16,7 @@ pub type RawSocket = core::ffi::c_int;
 pub const NO_SOCKET: RawSocket = -1;
 pub type CSockAddr = ws::SOCKADDR;
 pub const DEFAULT_FLASHVER: &[u8; 15] = b"WIN 10,0,32,18\0";
+pub const PRINTF_NAN_SIGN: bool = false;
 /// msvcrt's EINVAL: the original hands it to `WSASetLastError` (its `SetSockError(EINVAL)`).
 pub const INVALID_ARGUMENT: i32 = 22;
 

@@ -176,11 +176,12 @@ static void log_cb(int level, const char *fmt, va_list ap)
   printf("  log%d: ", level);
   for (s = text; *s; s++)
     {
-      if (s[0] == '@' && s[1] == '0' && s[2] == 'x')
+      /* "%p" is 0x… in glibc, bare hex digits in msvcrt */
+      if (s[0] == '@' && (s[1] == '0' && s[2] == 'x' ? isxdigit((unsigned char)s[3]) : strspn(s + 1, "0123456789ABCDEFabcdef") >= 8))
         {
           char *e;
-          unsigned long v = strtoul(s + 3, &e, 16);
-          const unsigned char *p = (const unsigned char *)v;
+          unsigned long long v = strtoull(s + 1, &e, 16);
+          const unsigned char *p = (const unsigned char *)(uintptr_t)v;
           if (cur_base && p >= cur_base && p <= cur_base + cur_len + 64)
             printf("@in+%ld", (long)(p - cur_base));
           else

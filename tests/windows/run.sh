@@ -398,6 +398,30 @@ c_url_diff() {
   grep -qE '^[0-9]+ passed, 0 failed' <(tr -d '\r' <"$OUT/url-ours.out" | tail -1) || { fail "url_diff.exe on ours: $(tail -1 "$OUT/url-ours.out")"; return 1; }
   ok "url_diff.exe: the same $(wc -l <"$OUT/ours.txt") lines on both DLLs; the original $(tr -d '\r' <"$OUT/url-orig.out" | tail -1), ours $(tr -d '\r' <"$OUT/url-ours.out" | tail -1)"
 }
+# amf_diff.c: the decoder cases on which the original leaves its input are classified on Linux
+# (the same C code; its -DAMF_DIFF_CLASSIFY build needs fork and guard pages) and left out; the
+# rest must print the same on both DLLs, and ours must refuse the classified ones cleanly.
+c_amf_diff() {
+  gcc -O1 -Wall -DAMF_DIFF_CLASSIFY -rdynamic -o "$OUT/amf_classify" "$REPO/tests/c/amf_diff.c" -lrtmp -ldl 2>"$OUT/build.log" \
+    || { fail "the classifier does not build against Debian's librtmp"; cat "$OUT/build.log"; return 1; }
+  on_lib orig "" "$OUT/amf_classify" >"$OUT/unsafe.txt" || { fail "the classifier failed"; return 1; }
+  [ "$(wc -l <"$OUT/unsafe.txt")" -ge 1250 ] || { fail "only $(wc -l <"$OUT/unsafe.txt") cases classified"; return 1; }
+  cbuild amf_diff "$REPO/tests/c/amf_diff.c" || return 1
+  "$CC" -O1 -Wall -DNO_CRYPTO -DONLY_SAFE_IMPL -I"$REPO/include" -o "$W/ours/amf_safe.exe" "$REPO/tests/c/amf_diff.c" -L"$OURS_N" -lrtmp 2>>"$OUT/build.log" \
+    || { fail "the ONLY_SAFE_IMPL build does not build for Windows"; cat "$OUT/build.log"; return 1; }
+  local u; u=$(winpath "$OUT/unsafe.txt")
+  wrun orig amf-orig 300 amf_diff "$u"; wrun ours amf-ours 300 amf_diff "$u"
+  wloaded orig amf-orig && wloaded ours amf-ours || return 1
+  tr -d '\r' <"$OUT/amf-orig.out" >"$OUT/orig.txt"; tr -d '\r' <"$OUT/amf-ours.out" >"$OUT/ours.txt"
+  diff "$OUT/orig.txt" "$OUT/ours.txt" >"$OUT/amf.diff" || { fail "amf_diff.exe prints differently on the two DLLs ($(grep -c '^[<>]' "$OUT/amf.diff") lines; < original, > ours):"; head -30 "$OUT/amf.diff"; return 1; }
+  [ "$(wc -l <"$OUT/ours.txt")" -ge 50000 ] || { fail "amf_diff.exe printed $(wc -l <"$OUT/ours.txt") lines, at least 50000 expected"; return 1; }
+  ok "amf_diff.exe: the same $(wc -l <"$OUT/ours.txt") lines on both DLLs; $(tail -1 "$OUT/ours.txt")"
+  wrun ours amf-safe 300 amf_safe "$u"; wloaded ours amf-safe || return 1
+  local last; last=$(tr -d '\r' <"$OUT/amf-safe.out" | tail -1)
+  [[ $last =~ ^([0-9]+)\ passed,\ 0\ failed$ ]] && [ "${BASH_REMATCH[1]}" -ge 2250 ] \
+    || { fail "amf_safe.exe on ours: '$last'"; grep -a 'CHECK FAILED' "$OUT/amf-safe.out" | head; return 1; }
+  ok "amf_safe.exe on ours (the classified cases and hostile inputs refused cleanly): $last"
+}
 c_null_safety() {
   "$CC" -O1 -Wall -Wno-nonnull -Wno-format -DNO_CRYPTO -I"$REPO/include" -o "$W/ours/null_safety.exe" "$REPO/tests/c/null_safety.c" \
     -L"$OURS_N" -lrtmp -lws2_32 2>"$OUT/build.log" || { fail "null_safety.c does not build for Windows"; cat "$OUT/build.log"; return 1; }
@@ -563,6 +587,7 @@ case_if close-thread "RTMP_Close from another thread ends a blocked RTMP_Read (o
 case_if swfinfo "RTMP_HashSWF's cache in %HOMEDRIVE%%HOMEPATH%\\.swfinfo, read back with the server gone" c_swfinfo
 case_if core-diff "core_diff.c for Windows: the same output on the original's DLL and on ours" c_core_diff
 case_if url-diff "url_diff.c for Windows: the same parsing on both DLLs (but ours reads IPv6 literals)" c_url_diff
+case_if amf-diff "amf_diff.c for Windows: the same AMF decoding and encoding on both DLLs; ours refuses the cases the original mishandles" c_amf_diff
 case_if null-safety "null_safety.c for Windows on ours: NULL and garbage arguments fail cleanly" c_null_safety
 TMO=900 case_if ffmpeg-build "FFmpeg (Debian's source) built for Windows with --enable-librtmp finding our librtmp.pc" c_ffmpeg_build
 case_if ffmpeg-publish "ffmpeg.exe on our DLL publishes live through librtmp; Debian's ffmpeg reads back every tag" c_ffmpeg_publish
