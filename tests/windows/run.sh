@@ -56,7 +56,7 @@ for s in orig ours; do cp "$ORIG"/src/{rtmpdump,rtmpgw,rtmpsrv}.exe "$W/$s/"; do
 cp "$ORIG"/crypto-abi/{rtmpdump,rtmpgw}.exe "$W/crypto/"
 # Programs of ours, built against the original's headers and import library (NO_CRYPTO layout
 # for orig and ours, the crypto layout for crypto): rtmp-play and rtmp-publish from c-examples/,
-# nowsa and trust from here.
+# nowsa, winsem and trust from here, swf_hash from tests/interop.
 wbuild() { # SIDE NAME SOURCE [CFLAGS...]
   local side=$1 name=$2 src=$3; shift 3
   "$CC" -O2 -Wall -I"$ORIG/src" "$@" -o "$W/$side/$name.exe" "$src" -L"$ORIG/src/librtmp" -lrtmp -lws2_32 -lcrypt32 -lwinmm \
