@@ -296,6 +296,14 @@ c_rtmps_untrusted() {
     || { fail "no reason given for the refused certificate"; werr dump; return 1; }
   ok "refused, with the reason: $(grep -o "the server's certificate for localhost is not trusted[^(]*" "$OUT/dump.err" | head -1)"
 }
+c_rtmps_badhost() {
+  local rc
+  WIN_SSL_CERT_FILE=$(winpath "$RUN/tls/ca.pem") wrun crypto dump 30 rtmpdump -r "rtmps://localhost:$RTMPS_BADHOST_PORT/vod/small.flv" -o out.flv; rc=$?
+  wloaded crypto dump || return 1
+  rc_is_error "$rc" "rtmpdump.exe over rtmps to a server whose trusted certificate names another host" || return 1
+  grep -q "certificate is not valid for localhost" "$OUT/dump.err" || { fail "no reason given for the wrong host"; werr dump; return 1; }
+  ok "refused, with the reason: $(grep -o "the server's certificate is not valid for localhost[^;]*" "$OUT/dump.err" | head -1)"
+}
 # The test CA put in the prefix's ROOT store (as an administrator would on Windows): trusted with no
 # cafile= and no SSL_CERT_FILE; removed again afterwards.
 c_rtmps_rootstore() {
@@ -573,6 +581,7 @@ case_if nowsa "a program that never calls WSAStartup: fails on the original (con
 case_if rtmps-cafile "rtmp-play.exe over rtmps, verified against cafile=" c_rtmps_cafile
 case_if rtmps-env "rtmpdump.exe over rtmps, verified against SSL_CERT_FILE" c_rtmps_env
 case_if rtmps-untrusted "rtmpdump.exe over rtmps to an untrusted CA: refused, with the reason" c_rtmps_untrusted
+case_if rtmps-badhost "rtmpdump.exe over rtmps, a trusted certificate for another host: refused, with the reason" c_rtmps_badhost
 case_if rtmps-rootstore "rtmpdump.exe over rtmps, the CA trusted through the Windows ROOT store" c_rtmps_rootstore
 case_if rtmpe "rtmpdump.exe (crypto layout) on ours over rtmpe (rtmp-relay on Linux)" c_rtmpe
 case_if rtmpt-orig "control: rtmpdump.exe on the original over rtmpt (HTTP tunnel bridge)" c_rtmpt_orig
