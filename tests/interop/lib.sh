@@ -335,6 +335,24 @@ rtmpt_start() {
 # to 127.0.0.1; prints them.
 listen_check() { "$PY" "$INTEROP_DIR/nettool.py" listen-check "$@"; }
 
+# swf_server DIR: a player SWF (zlib-compressed, CWS; 300,008 bytes once inflated) written to
+# DIR/player.swf and served by python's http.server (daemon "www") on a free loopback port; sets
+# SWF_URL. For the SWF verification cases.
+swf_server() {
+  local d=$1 port
+  mkdir -p "$d"
+  "$PY" - "$d/player.swf" <<'PYEOF' || { echo "swf_server: cannot make the SWF"; return 1; }
+import sys, zlib, struct, random
+rnd = random.Random(7)
+body = bytes(rnd.getrandbits(8) for _ in range(200000)) + bytes(100000)
+open(sys.argv[1], 'wb').write(b'CWS\x0a' + struct.pack('<I', 8 + len(body)) + zlib.compress(body))
+PYEOF
+  port=$(free_ports 1)
+  daemon_start www "$PY" -m http.server --bind "$HOST" --directory "$d" "$port"
+  wait_port "$port" 10 "http.server" "$DAEMON_PID" || return 1
+  SWF_URL="http://$HOST:$port/player.swf"
+}
+
 # ------------------------------------------------------------------ small assertions for cases
 fail() { echo "FAILED: $*"; return 1; }
 # skip WHY: what the case needs is missing on this machine: the case is a SKIP (return its status)

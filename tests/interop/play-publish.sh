@@ -353,20 +353,12 @@ c_socks_refused() {
 # A player SWF (zlib-compressed, CWS) on a local HTTP server (python's http.server): RTMP_HashSWF
 # and HTTP_get print the same through both libraries, and each library reads the other's cache.
 c_swf_hash() {
-  local d=$OUT/www port bad=0
-  mkdir -p "$d" "$OUT/home-orig" "$OUT/home-ours"
-  "$PY" - "$d/player.swf" <<'PYEOF' || { fail "cannot make the SWF"; return 1; }
-import sys, zlib, struct, random
-rnd = random.Random(7)
-body = bytes(rnd.getrandbits(8) for _ in range(200000)) + bytes(100000)
-open(sys.argv[1], 'wb').write(b'CWS\x0a' + struct.pack('<I', 8 + len(body)) + zlib.compress(body))
-PYEOF
-  port=$(free_ports 1)
-  daemon_start www "$PY" -m http.server --bind "$HOST" --directory "$d" "$port"
-  wait_port "$port" 10 "http.server" "$DAEMON_PID" || return 1
+  local bad=0
+  mkdir -p "$OUT/home-orig" "$OUT/home-ours"
+  swf_server "$OUT/www" || { fail "cannot serve the SWF"; return 1; }
   # No rpath: each run below names its library (on_orig, with_lib) and proves it.
   gcc -O1 -Wall -I"$REPO/include" -o "$OUT/swf_hash" "$INTEROP_DIR/swf_hash.c" -L"$OURS_DIR" -lrtmp || { fail "cannot build swf_hash.c"; return 1; }
-  local url="http://$HOST:$port/player.swf"
+  local url=$SWF_URL
   on_orig "$CASE-fetch" env HOME="$OUT/home-orig" "$OUT/swf_hash" "$url" 0 >"$OUT/orig.txt" 2>"$OUT/orig.err"
   orig_loaded "$CASE-fetch" || return 1
   with_lib "$CASE" env HOME="$OUT/home-$LIB" "$OUT/swf_hash" "$url" 0 >"$OUT/lib.txt" 2>"$OUT/lib.err"

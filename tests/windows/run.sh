@@ -346,10 +346,11 @@ exports() { # TRIPLE-PREFIX OURS_DIR ORIG_DIR CRYPTO(0|1)
   diff <({ dll_exports "$x" "$orig/librtmp-1.dll"; [ "$crypto" = 1 ] && echo RTMP_TLS_ctx; } | sort) <(dll_exports "$x" "$ours/librtmp-1.dll") >"$OUT/exports.diff" \
     || { fail "the DLL's exports differ from the original's$([ "$crypto" = 1 ] && echo ' and RTMP_TLS_ctx'):"; cat "$OUT/exports.diff"; return 1; }
   ok "exports: the original's $(dll_exports "$x" "$orig/librtmp-1.dll" | wc -l)$([ "$crypto" = 1 ] && echo ' and RTMP_TLS_ctx'), nothing else"
+  local syms; syms=$(implib_syms "$x" "$ours/librtmp.dll.a")
   diff <({ implib_syms "$x" "$orig/librtmp.dll.a"; [ "$crypto" = 1 ] && printf '__%s_%sRTMP_TLS_ctx\n' imp "$u" nm "$u"; } | sort -u) \
-       <(implib_syms "$x" "$ours/librtmp.dll.a") >"$OUT/implib.diff" \
+       <(printf '%s\n' "$syms") >"$OUT/implib.diff" \
     || { fail "the import library's symbols differ from the original's:"; cat "$OUT/implib.diff"; return 1; }
-  ok "import library: the original's $(implib_syms "$x" "$ours/librtmp.dll.a" | wc -l) symbols, variables as data only ($(implib_syms "$x" "$ours/librtmp.dll.a" | sed -n 's/^__imp__\{0,1\}//p' | while read -r v; do implib_syms "$x" "$ours/librtmp.dll.a" | grep -qx "_\{0,1\}$v" || printf '%s ' "$v"; done))"
+  ok "import library: the original's $(wc -l <<<"$syms") symbols, variables as data only ($(sed -n 's/^__imp__\{0,1\}//p' <<<"$syms" | while read -r v; do grep -qx "_\{0,1\}$v" <<<"$syms" || printf '%s ' "$v"; done))"
   bad=$("${x}objdump" -p "$ours/librtmp-1.dll" | sed -n 's/.*DLL Name: //p' \
         | grep -viE '^(kernel32|msvcrt|ntdll|ws2_32|winmm|crypt32|user32|advapi32|bcryptprimitives|api-ms-win-[a-z0-9-]*)\.dll$')
   [ -z "$bad" ] || { fail "the DLL needs DLLs beyond Windows' own: $bad"; return 1; }
@@ -484,18 +485,9 @@ c_close_thread() {
 # RTMP_HashSWF of a player SWF on a local HTTP server: the cache goes to
 # %HOMEDRIVE%%HOMEPATH%\.swfinfo, and with the server gone the hash comes from there.
 c_swfinfo() {
-  local d=$OUT/www port home=$WINEPREFIX/drive_c/users/$(id -un)
-  mkdir -p "$d"
-  "$PY" - "$d/player.swf" <<'PYEOF' || { fail "cannot make the SWF"; return 1; }
-import sys, zlib, struct, random
-rnd = random.Random(7)
-body = bytes(rnd.getrandbits(8) for _ in range(200000)) + bytes(100000)
-open(sys.argv[1], 'wb').write(b'CWS\x0a' + struct.pack('<I', 8 + len(body)) + zlib.compress(body))
-PYEOF
-  port=$(free_ports 1)
-  daemon_start www "$PY" -m http.server --bind "$HOST" --directory "$d" "$port"
-  wait_port "$port" 10 "http.server" "$DAEMON_PID" || return 1
-  local url="http://$HOST:$port/player.swf"
+  local home=$WINEPREFIX/drive_c/users/$(id -un)
+  swf_server "$OUT/www" || { fail "cannot serve the SWF"; return 1; }
+  local url=$SWF_URL
   # wine gives programs HOMEDRIVE=C: and HOMEPATH=\users\USER: the prefix's profile directory
   rm -f "$home/.swfinfo"
   wrun crypto swf 30 swf_hash "$url" 0; wloaded crypto swf || return 1
