@@ -8,6 +8,7 @@ pub mod amf;
 pub mod chunk;
 pub(crate) mod conn;
 pub(crate) mod crypto;
+pub mod enhanced;
 pub mod flv;
 pub mod handshake;
 pub(crate) mod options;

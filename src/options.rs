@@ -71,6 +71,11 @@ pub enum Target {
     TlsCaPath,
     /// RTMP_Serve's answer to RTMPE clients (kept outside the struct).
     RtmpeType,
+    /// Enhanced RTMP fields of the connect command object (kept outside the struct).
+    FourCcList,
+    VideoFourCcInfoMap,
+    AudioFourCcInfoMap,
+    CapsEx,
 }
 
 /// One row of the option table.
@@ -131,6 +136,31 @@ pub static OPTIONS: &[OptSpec] = &[
         OptType::Int,
         Target::RtmpeType,
         "Server: the RTMPE handshake type RTMP_Serve answers with (6, 8 XTEA, 9 Blowfish)",
+    ),
+    // Enhanced RTMP (E-RTMP v2), named as its spec names them; none is sent unless set.
+    opt(
+        "fourCcList",
+        OptType::Str,
+        Target::FourCcList,
+        "E-RTMP: codecs to announce at connect, e.g. hvc1,av01,vp09,Opus (* for any)",
+    ),
+    opt(
+        "videoFourCcInfoMap",
+        OptType::Str,
+        Target::VideoFourCcInfoMap,
+        "E-RTMP: video codec:flags at connect (CanDecode 1, CanEncode 2, CanForward 4), e.g. hvc1:3,*:4",
+    ),
+    opt(
+        "audioFourCcInfoMap",
+        OptType::Str,
+        Target::AudioFourCcInfoMap,
+        "E-RTMP: audio codec:flags at connect, e.g. Opus:1,fLaC:1",
+    ),
+    opt(
+        "capsEx",
+        OptType::Int,
+        Target::CapsEx,
+        "E-RTMP: extended capabilities (Reconnect 1, Multitrack 2, ModEx 4, TimestampNanoOffset 8)",
     ),
 ];
 

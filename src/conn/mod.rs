@@ -261,6 +261,18 @@ impl Connection {
         }
     }
 
+    /// Reads what the socket already holds, if anything, without waiting for more: true when
+    /// something was read. (An HTTP tunnel only receives in answer to a request: never here.)
+    pub fn fill_if_ready(&mut self) -> Result<bool, ConnError> {
+        if self.transport.http_state().is_some() {
+            return Ok(false);
+        }
+        if self.transport.buffered() == 0 && !crate::sys::readable_now(self.transport.raw_socket()) {
+            return Ok(false);
+        }
+        self.fill().map(|_| true)
+    }
+
     /// The data of chunk `c` (valid until the next read).
     pub fn chunk_data(&self, c: &Chunk) -> &[u8] {
         &self.rb.data()[c.data.clone()]

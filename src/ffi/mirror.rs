@@ -247,6 +247,7 @@ pub(crate) fn pull_link(r: &RTMP, s: &mut Session) {
     }
     k.tls = side.tls;
     k.rtmpe_answer = side.rtmpe_answer;
+    k.enhanced = side.enhanced;
 }
 
 /// Reads what applications may change between calls.
@@ -361,8 +362,9 @@ pub fn pull_calls(r: &RTMP, s: &mut Session) {
     s.calls = calls;
 }
 
-/// Publisher authentication lengthened app and tcUrl: the struct gets library-owned copies
-/// (RTMP_LF_FAPU, RTMP_LF_FTCU; freed by RTMP_Close), as the original's PublisherAuth does.
+/// Publisher authentication lengthened app and tcUrl, or a reconnect moved them: the struct gets
+/// library-owned copies (RTMP_LF_FAPU, RTMP_LF_FTCU; freed by RTMP_Close), as the original's
+/// PublisherAuth does.
 fn push_auth_link(s: &mut Session, r: &mut RTMP) {
     use crate::session::lf::{FAPU, FTCU};
     let l = &mut r.Link;
@@ -371,7 +373,7 @@ fn push_auth_link(s: &mut Session, r: &mut RTMP) {
         l.lFlags |= FAPU;
     }
     if !app || !cmem::replace_owned(&mut l.tcUrl, l.lFlags & FTCU != 0, &s.link.tc_url) {
-        log::error!("publisher authentication: out of memory for the new app and tcUrl");
+        log::error!("out of memory for the new app and tcUrl");
         return;
     }
     l.lFlags |= FTCU;

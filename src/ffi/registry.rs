@@ -87,6 +87,8 @@ pub(crate) struct Side {
     pub(crate) tls: TlsConfig,
     /// The RTMPE handshake type RTMP_Serve answers with (None: as the original server).
     pub(crate) rtmpe_answer: Option<u8>,
+    /// The Enhanced RTMP fields of the connect command object.
+    pub(crate) enhanced: crate::enhanced::Capabilities,
 }
 
 #[derive(Default)]

@@ -237,6 +237,23 @@ fn set_option(r: &mut RTMP, name: &[u8], arg: AVal, value: Value) -> bool {
             }
             super::registry::update_side(key, |x| x.rtmpe_answer = Some(t as u8));
         }
+        Setting::Text(Target::FourCcList) => match crate::enhanced::parse_fourcc_list(value.text()) {
+            Ok(list) => super::registry::update_side(key, |x| x.enhanced.fourcc_list = Some(list)),
+            Err(e) => return invalid(spec.name, value, &e),
+        },
+        Setting::Text(t @ (Target::VideoFourCcInfoMap | Target::AudioFourCcInfoMap)) => {
+            match crate::enhanced::parse_info_map(value.text()) {
+                Ok(map) if t == Target::VideoFourCcInfoMap => {
+                    super::registry::update_side(key, |x| x.enhanced.video_map = Some(map))
+                }
+                Ok(map) => super::registry::update_side(key, |x| x.enhanced.audio_map = Some(map)),
+                Err(e) => return invalid(spec.name, value, &e),
+            }
+        }
+        Setting::Int(Target::CapsEx, n) => match crate::enhanced::parse_caps_ex(i64::from(n)) {
+            Ok(c) => super::registry::update_side(key, |x| x.enhanced.caps_ex = Some(c)),
+            Err(e) => return invalid(spec.name, value, &e),
+        },
         Setting::Text(target) => match super::mirror::link_text_mut(&mut r.Link, target) {
             Some(slot) => *slot = arg,
             None => return misfiled(spec.name),
@@ -254,6 +271,12 @@ fn set_option(r: &mut RTMP, name: &[u8], arg: AVal, value: Value) -> bool {
         Setting::Conn(op) => return apply_conn(&mut r.Link, op, arg.av_val),
     }
     true
+}
+
+/// A value the option cannot take: logged with the reason, and the option fails.
+fn invalid(name: &str, value: Value, why: &str) -> bool {
+    log::error!("Invalid {name} value {}: {why}", lossy(value.text()));
+    false
 }
 
 /// A table row whose target has no member of its type: a mistake in the table, not in the input.

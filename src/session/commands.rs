@@ -110,6 +110,8 @@ impl Session {
         if self.st.encoding != 0.0 || self.st.send_encoding {
             encode::named_number(&mut b, b"objectEncoding", self.st.encoding).map_err(enc_err)?;
         }
+        // E-RTMP's fields belong to the command object itself (conn= data comes after it).
+        l.enhanced.encode_fields(&mut b).map_err(enc_err)?;
         b.extend_from_slice(&[0, 0, 0x09]);
         if !l.auth.is_empty() {
             encode::boolean(&mut b, l.lflags & lf::AUTH != 0).map_err(enc_err)?;

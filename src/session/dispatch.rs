@@ -423,6 +423,7 @@ impl Session {
     /// After connect's `_result`: the secure token answer, then releaseStream/FCPublish or the
     /// window size and buffer length, createStream, and FCSubscribe for live streams.
     fn on_connected(&mut self, obj: &Object<'_>) {
+        self.note_server_caps(obj);
         if !self.link.token.is_empty() {
             if let Some(Value::String(challenge)) = obj.find_first(b"secureToken").map(|p| &p.value) {
                 let resp = crate::crypto::secure_token_decrypt(&self.link.token, challenge);
@@ -450,6 +451,27 @@ impl Session {
                 let _ = self.send_fc_subscribe(&p);
             }
         }
+    }
+
+    /// Keeps what the server said of Enhanced RTMP in connect's `_result` (its properties or its
+    /// information object), and says it at INFO when we asked (or it told us anyway).
+    fn note_server_caps(&mut self, obj: &Object<'_>) {
+        let objs: Vec<&Object<'_>> = obj
+            .props
+            .iter()
+            .skip(2)
+            .filter_map(|p| match &p.value {
+                Value::Object(o) | Value::EcmaArray(o) => Some(o),
+                _ => None,
+            })
+            .collect();
+        let caps = crate::enhanced::Capabilities::from_objects(&objs);
+        if !caps.is_empty() {
+            log::info!("the server's Enhanced RTMP: {}", caps.describe());
+        } else if !self.link.enhanced.is_empty() {
+            log::info!("the server's Enhanced RTMP: it answered none of the fields we announced");
+        }
+        self.server_caps = Some(caps);
     }
 
     fn on_status(&mut self, obj: &Object<'_>) -> bool {
@@ -485,6 +507,11 @@ impl Session {
             b"NetStream.Play.Complete" | b"NetStream.Play.Stop" | b"NetStream.Play.UnpublishNotify" => {
                 self.close(false);
                 return true;
+            }
+            b"NetConnection.Connect.ReconnectRequest" => {
+                if let Some(info) = obj.props.get(3).and_then(|p| p.value.as_object()) {
+                    self.on_reconnect_request(info);
+                }
             }
             b"NetStream.Seek.Notify" => self.read.flags &= !readflag::SEEKING,
             b"NetStream.Pause.Notify" => {

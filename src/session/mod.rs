@@ -8,6 +8,7 @@ pub mod commands;
 mod dispatch;
 mod error;
 mod read;
+mod reconnect;
 mod write;
 
 use crate::conn::{ConnError, Connection};
@@ -109,6 +110,8 @@ pub struct Link {
     pub tls: crate::transport::TlsConfig,
     /// The RTMPE handshake type RTMP_Serve answers with (`rtmpeType`; None: as the original).
     pub rtmpe_answer: Option<u8>,
+    /// The Enhanced RTMP fields announced in the connect command object (none by default).
+    pub enhanced: crate::enhanced::Capabilities,
 }
 
 impl Link {
@@ -241,11 +244,21 @@ pub struct Session {
     /// closed, so the descriptor number stays valid for callers that poll it (curl) until they
     /// call RTMP_Close.
     pub retired: Option<Connection>,
+    /// The Enhanced RTMP fields of the server's answer to connect (None before it came).
+    pub server_caps: Option<crate::enhanced::Capabilities>,
     /// The 42-byte SWF verification answer, ready after a digest handshake with a SWF hash.
     pub swf_response: Option<[u8; 42]>,
     /// Set by another thread that closes this handle while a call blocks (GStreamer's unlock): the
     /// call then ends as a normal end of stream, not as a broken connection.
     pub closing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// A ReconnectRequest to follow (a publisher waits for its next keyframe).
+    reconnect: Option<crate::enhanced::Target>,
+    /// This session is the new connection of a reconnect, not yet started.
+    switching: bool,
+    /// A live player reconnected: the last FLV timestamp it delivered, to go on from.
+    rebase_at: Option<u32>,
+    /// What a publisher sends again after a reconnect.
+    republish: reconnect::Republish,
     flv_in: crate::flv::FlvParser,
     scratch: Vec<u8>,
     interrupted: fn() -> bool,
@@ -267,8 +280,13 @@ impl Session {
             changes: Changes::default(),
             conn: None,
             retired: None,
+            server_caps: None,
             swf_response: None,
             closing: Default::default(),
+            reconnect: None,
+            switching: false,
+            rebase_at: None,
+            republish: Default::default(),
             flv_in: crate::flv::FlvParser::new(),
             scratch: Vec::new(),
             interrupted,

@@ -324,6 +324,9 @@ impl Session {
     }
 
     fn note_media_public(&mut self, csid: u32, ts: u32) {
+        if self.rebase_at.is_some() {
+            self.rebase_after_switch(ts);
+        }
         if self.st.media_channel == 0 {
             self.st.media_channel = csid as i32;
         }

@@ -5,8 +5,8 @@ use super::{msg, Error, Message, Session};
 
 /// Audio on chunk stream 4 (where librtmp sends everything), video on 6, so that timestamps on
 /// each chunk stream only go forward and headers stay small.
-const AUDIO_CSID: u32 = 4;
-const VIDEO_CSID: u32 = 6;
+pub(super) const AUDIO_CSID: u32 = 4;
+pub(super) const VIDEO_CSID: u32 = 6;
 /// The chunk size announced before the first media message.
 const PUBLISH_CHUNK_SIZE: i32 = 4096;
 
@@ -14,7 +14,11 @@ impl Session {
     /// Sends every complete tag in `data`; a partial tag waits for the next call. Returns
     /// `data.len()`.
     pub fn write_flv(&mut self, data: &[u8]) -> Result<usize, Error> {
-        let stream_id = self.st.stream_id.max(0) as u32;
+        // Only a publisher that announced Reconnect listens to the server while it writes.
+        let reconnects = self.link.enhanced.has(crate::enhanced::caps::RECONNECT);
+        if reconnects {
+            self.poll_server();
+        }
         // Larger chunks cost far fewer headers and syscalls (OBS and FFmpeg announce 4096 too);
         // an application that sent its own Set Chunk Size keeps the size it chose.
         let announced = self.conn.as_ref().is_some_and(|c| c.chunk_size_announced);
@@ -27,6 +31,10 @@ impl Session {
         let mut parser = std::mem::take(&mut self.flv_in);
         let mut frame = Vec::new();
         let r = parser.feed(data, |tag| {
+            if reconnects {
+                self.before_publishing(tag.tag_type, tag.timestamp, tag.body);
+            }
+            let stream_id = self.st.stream_id.max(0) as u32;
             let (csid, body): (u32, &[u8]) = match tag.tag_type {
                 msg::INFO => {
                     // "@setDataFrame" + the original script body, as librtmp and FFmpeg send it.

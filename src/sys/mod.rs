@@ -70,6 +70,12 @@ pub fn recv(raw: RawSocket, buf: &mut [u8]) -> io::Result<usize> {
     os::recv(raw, buf)
 }
 
+/// Whether a read on the socket would not block now (data, the end of the stream, or an error
+/// waits): a look without waiting, for a publisher that otherwise never reads.
+pub fn readable_now(raw: RawSocket) -> bool {
+    os::readable_now(raw)
+}
+
 /// Sends `buf` on a raw socket; a peer that went away is an error, never a signal.
 pub fn send(raw: RawSocket, buf: &[u8]) -> io::Result<usize> {
     os::send(raw, buf)

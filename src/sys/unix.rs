@@ -118,6 +118,12 @@ pub fn home_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(PathBuf::from)
 }
 
+pub fn readable_now(raw: RawSocket) -> bool {
+    let mut p = libc::pollfd { fd: raw, events: libc::POLLIN, revents: 0 };
+    // SAFETY: one pollfd, valid for the call; a zero timeout never waits.
+    unsafe { libc::poll(&mut p, 1, 0) > 0 }
+}
+
 pub fn quick_ack(sock: &socket2::Socket) {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     let _ = sock.set_quickack(true);

@@ -70,6 +70,12 @@ fn clamp(len: usize) -> i32 {
     len.min(i32::MAX as usize) as i32
 }
 
+pub fn readable_now(raw: RawSocket) -> bool {
+    let mut p = ws::WSAPOLLFD { fd: socket(raw), events: ws::POLLRDNORM, revents: 0 };
+    // SAFETY: one WSAPOLLFD, valid for the call; a zero timeout never waits.
+    unsafe { ws::WSAPoll(&mut p, 1, 0) > 0 }
+}
+
 pub fn recv(raw: RawSocket, buf: &mut [u8]) -> io::Result<usize> {
     // SAFETY: `buf` is writable for the length given.
     let n = unsafe { ws::recv(socket(raw), buf.as_mut_ptr(), clamp(buf.len()), 0) };
