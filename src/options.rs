@@ -473,7 +473,7 @@ mod tests {
     #[test]
     fn table_is_the_originals() {
         // The original's 21, in its order, then ours.
-        assert_eq!(OPTIONS.len(), 25);
+        assert_eq!(OPTIONS.len(), 29);
         let names: Vec<_> = OPTIONS.iter().map(|o| o.name).collect();
         assert_eq!(
             names,
@@ -502,7 +502,11 @@ mod tests {
                 "tlsVerify",
                 "cafile",
                 "capath",
-                "rtmpeType"
+                "rtmpeType",
+                "fourCcList",
+                "videoFourCcInfoMap",
+                "audioFourCcInfoMap",
+                "capsEx"
             ]
         );
         let kinds: String = OPTIONS
@@ -514,7 +518,7 @@ mod tests {
                 OptType::Amf => 'a',
             })
             .collect();
-        assert_eq!(kinds, "ssssssasbbsssbiiiiissbssi");
+        assert_eq!(kinds, "ssssssasbbsssbiiiiissbssisssi");
         for o in OPTIONS {
             let flag_or_ours = matches!(o.target, Target::LinkFlag(_) | Target::TlsVerify);
             assert_eq!(o.kind == OptType::Bool, flag_or_ours, "{}", o.name);
@@ -541,7 +545,7 @@ mod tests {
     #[test]
     fn usage_has_a_line_per_option() {
         let lines = usage_lines();
-        assert_eq!(lines.len(), 26);
+        assert_eq!(lines.len(), 30);
         assert_eq!(&lines[1][..19], "     socks string  ");
         assert!(lines[7].starts_with("      conn AMF      "));
         assert!(lines[21].starts_with(" pubPasswd string  "));

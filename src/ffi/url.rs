@@ -699,8 +699,10 @@ mod tests {
         for spec in options::OPTIONS {
             let mut r = new_rtmp();
             let value = match spec.kind {
+                options::OptType::Str if spec.name.ends_with("FourCcInfoMap") => "hvc1:3,*:4",
                 options::OptType::Str => "text",
                 options::OptType::Int if spec.name == "rtmpeType" => "9",
+                options::OptType::Int if spec.name == "capsEx" => "3",
                 options::OptType::Int => "12",
                 options::OptType::Bool => "on",
                 options::OptType::Amf => "Z:",
