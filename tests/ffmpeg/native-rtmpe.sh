@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make check-ffmpeg-rtmpe: FFmpeg's OWN RTMP client (built from Debian's source without librtmp,
+# make check-ffmpeg-rtmpe: FFmpeg's OWN RTMP client (FFmpeg 9, built without librtmp,
 # with libgcrypt for RTMPE's Diffie-Hellman) as an independent rtmpe and rtmpte peer of our
 # server, in the ffmpeg-native cases of tests/interop/relay.sh. Not part of `make check`: a third
 # FFmpeg build would take CI past its time budget.
@@ -10,7 +10,7 @@ source "$REPO/tests/ffmpeg/source.sh"
 b=$W/build-native
 if ! [ -x "$b/ffmpeg" ]; then
   fetch || { echo "cannot fetch FFmpeg's source"; exit 2; }
-  src=$(ls -d "$W"/ffmpeg-*/ | head -1)
+  src=$W/ffmpeg-$FFMPEG_VERSION
   rm -rf "$b" && mkdir -p "$b"
   echo "building FFmpeg's own rtmp/rtmpe/rtmpt/rtmpte client in $b"
   (cd "$b" && "$src/configure" --prefix="$b/inst" \

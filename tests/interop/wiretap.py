@@ -11,7 +11,10 @@ connection to UPSTREAM, both ways, unchanged. LOG gets one line per client messa
   {"conn": 1, "type": 20, "stream": 0, "command": ["connect", 1.0, {...}, ...]}
   {"conn": 1, "type": 4, "event": 3, "values": [1, 4321]}      (user control: event, its u32s)
   {"conn": 1, "type": 1, "values": [4096]}                       (protocol control: its u32s)
+  {"conn": 1, "type": 9, "length": 812, "head": "9168", "sha": "…", "t": 12.5} (media and data:
+      the first two bytes, a SHA-1 of the body and when it was seen, for judging what went where)
 """
+import hashlib
 import json
 import os
 import queue
@@ -19,6 +22,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'hostile'))
 from server import Peer, decode_amf0  # noqa: E402
@@ -76,6 +80,8 @@ def witness(n, fed, log):
                 rec['values'] = [struct.unpack('>I', body[i:i + 4])[0] for i in range(0, len(body) - 3, 4)]
             else:
                 rec['length'] = len(body)
+                if t in (8, 9, 18):
+                    rec.update(head=body[:2].hex(), sha=hashlib.sha1(body).hexdigest(), t=time.monotonic())
             with LOCK, open(log, 'a') as f:
                 f.write(json.dumps(rec) + '\n')
     except EOFError:

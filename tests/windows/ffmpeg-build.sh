@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ffmpeg-build.sh OURS_DIR: FFmpeg from Debian's source (tests/ffmpeg/source.sh) built for 64-bit
+# ffmpeg-build.sh OURS_DIR: FFmpeg 9 (tests/ffmpeg/source.sh) built for 64-bit
 # Windows with mingw-w64, configured with --enable-librtmp finding our library only through
 # pkg-config in OURS_DIR (its librtmp-uninstalled.pc: the import library, so ffmpeg.exe loads
 # librtmp-1.dll). Small, as the Linux build: the librtmp protocols, file, FLV in and out, the
@@ -11,8 +11,8 @@ ours=$(cd "${1:?usage: ffmpeg-build.sh OURS_DIR}" && pwd)
 # shellcheck source=tests/ffmpeg/source.sh
 source "$REPO/tests/ffmpeg/source.sh"
 fetch
-src=$(ls -d "$W"/ffmpeg-*/ | head -1) b=$W/build-win64
-if [ -x "$b/ffmpeg.exe" ] && [ "$b/ffmpeg.exe" -nt "$ours/librtmp-1.dll" ]; then echo "ffmpeg-build: $b/ffmpeg.exe is up to date"; exit 0; fi
+src=$W/ffmpeg-$FFMPEG_VERSION b=$W/build-win64
+if [ -x "$b/ffmpeg.exe" ] && [ "$b/ffmpeg.exe" -nt "$ours/librtmp-1.dll" ] && grep -qs "^$FFMPEG_VERSION\$" "$b/.rtmp-test-version"; then echo "ffmpeg-build: $b/ffmpeg.exe is up to date"; exit 0; fi
 rm -rf "$b" && mkdir -p "$b"
 # PKG_CONFIG_LIBDIR alone: none of the build machine's .pc files can stand in for ours
 (cd "$b" && PKG_CONFIG_LIBDIR=$ours PKG_CONFIG_PATH= "$src/configure" --prefix="$b/inst" \
@@ -23,4 +23,5 @@ rm -rf "$b" && mkdir -p "$b"
   --enable-bsf=aac_adtstoasc,extract_extradata >"$b/configure.log" 2>&1) || { tail -20 "$b/configure.log"; exit 1; }
 grep -q '^CONFIG_LIBRTMP=yes' "$b/ffbuild/config.mak" || { echo "ffmpeg-build: librtmp not enabled"; exit 1; }
 (cd "$b" && make -j"$(nproc)" >make.log 2>&1) || { tail -30 "$b/make.log"; exit 1; }
+echo "$FFMPEG_VERSION" >"$b/.rtmp-test-version"
 echo "ffmpeg-build: $b/ffmpeg.exe, $(grep '^EXTRALIBS-avformat' "$b/ffbuild/config.mak")"
