@@ -20,8 +20,8 @@ use crate::enhanced::{caps, resolve_tc_url, tag, Target};
 /// What a publisher keeps to start again on another server.
 #[derive(Debug, Default)]
 pub struct Republish {
-    /// The last script data tag, as sent (`@setDataFrame` and its body).
-    metadata: Option<(u32, Vec<u8>)>,
+    /// The body of the last script data tag (sent again behind `@setDataFrame`).
+    metadata: Option<Vec<u8>>,
     /// The latest sequence header of each codec and track: (key, tag type, body).
     headers: Vec<(Vec<u8>, u8, Vec<u8>)>,
     seen_video: bool,
@@ -125,9 +125,6 @@ impl Session {
         // What the C struct holds of the old connection (its chunk streams, its calls) goes.
         self.changes.closed = Some(self.changes.closed.unwrap_or(true));
         self.server_caps = new.server_caps.take();
-        if new.reconnect.is_some() {
-            log::warn!("the new server asked us to move again while we connected: ignored");
-        }
         log::info!("reconnected to {}", String::from_utf8_lossy(&self.link.tc_url));
     }
 
@@ -218,7 +215,7 @@ impl Session {
     /// and switches servers when a ReconnectRequest waits and this tag is where to.
     pub(super) fn before_publishing(&mut self, tag_type: u8, timestamp: u32, body: &[u8]) {
         if tag_type == msg::INFO {
-            self.republish.metadata = Some((timestamp, body.to_vec()));
+            self.republish.metadata = Some(body.to_vec());
             return;
         }
         let info = tag::classify(tag_type, body);
@@ -259,7 +256,7 @@ impl Session {
         }
         let id = self.st.stream_id.max(0) as u32;
         let meta = self.republish.metadata.clone();
-        if let Some((_, body)) = meta {
+        if let Some(body) = meta {
             let mut frame = Vec::with_capacity(body.len() + 16);
             let _ = crate::amf::encode::string(&mut frame, b"@setDataFrame");
             frame.extend_from_slice(&body);
