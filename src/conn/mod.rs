@@ -273,6 +273,36 @@ impl Connection {
         self.fill().map(|_| true)
     }
 
+    /// Ends the connection and waits, up to `wait`, for the peer to close its side too: once it
+    /// has, it has read everything we sent (a server has ended our stream before we start it
+    /// again elsewhere). True when the peer closed in time. An HTTP tunnel is only shut down.
+    pub fn close_and_wait(&mut self, wait: std::time::Duration) -> bool {
+        self.transport.close_notify();
+        let mut closed = false;
+        if self.transport.http_state().is_none() {
+            crate::sys::shutdown_write(self.transport.raw_socket());
+            let deadline = std::time::Instant::now() + wait;
+            let mut sink = [0u8; 4096];
+            loop {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() || self.transport.set_timeout(Some(left)).is_err() {
+                    break;
+                }
+                match self.transport.read(&mut sink) {
+                    Ok(0) => {
+                        closed = true;
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted && !(self.interrupted)() => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        self.transport.shutdown();
+        closed
+    }
+
     /// The data of chunk `c` (valid until the next read).
     pub fn chunk_data(&self, c: &Chunk) -> &[u8] {
         &self.rb.data()[c.data.clone()]

@@ -329,7 +329,9 @@ impl Session {
                         }
                         self.st.stream_id = id as i32;
                         if self.link.publishing() {
-                            let _ = self.send_publish();
+                            if !self.hold_publish {
+                                let _ = self.send_publish();
+                            }
                         } else {
                             if self.link.lflags & lf::PLST != 0 {
                                 let _ = self.send_playlist();

@@ -255,6 +255,8 @@ pub struct Session {
     reconnect: Option<crate::enhanced::Target>,
     /// This session is the new connection of a reconnect, not yet started.
     switching: bool,
+    /// A publisher's new connection waits for the old stream to end before it publishes.
+    hold_publish: bool,
     /// A live player reconnected: the last FLV timestamp it delivered, to go on from.
     rebase_at: Option<u32>,
     /// What a publisher sends again after a reconnect.
@@ -285,6 +287,7 @@ impl Session {
             closing: Default::default(),
             reconnect: None,
             switching: false,
+            hold_publish: false,
             rebase_at: None,
             republish: Default::default(),
             flv_in: crate::flv::FlvParser::new(),

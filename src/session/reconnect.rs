@@ -12,6 +12,10 @@
 //! - A publisher keeps writing on the old connection up to the next video keyframe (the next
 //!   audio tag when it has sent no video), publishes the same name on the new one, sends the last
 //!   metadata and the latest sequence header of every codec and track there, then the keyframe.
+//!   Sent back to the same server, app and name (a request without tcUrl), it cannot publish
+//!   beside itself: servers take one publisher per name. The new connection is then made up to
+//!   createStream, the old stream ended and its connection closed (waiting for the server to
+//!   close its side, so that it has let the name go), and only then is the name published again.
 
 use super::{feature, lf, msg, Session};
 use crate::amf::Object;
@@ -61,10 +65,14 @@ impl Session {
     }
 
     /// Connects to `t` as this session would (same options, same stream) and starts the stream
-    /// there; the new session, or why not.
-    fn open_elsewhere(&self, t: &Target) -> Result<Session, String> {
+    /// there; the new session, or why not. `hold`: a publisher stops short of publishing, its
+    /// stream created (`publish_held` goes on).
+    fn open_elsewhere(&self, t: &Target, hold: bool) -> Result<Session, String> {
         let mut new = Session::new(self.interrupted);
         new.switching = true;
+        new.hold_publish = hold;
+        // (createStream's answer sets it: `await_stream_created` waits for that)
+        new.st.stream_id = -1;
         new.link = self.link.clone();
         new.link.protocol = t.protocol | (self.link.protocol & feature::WRITE);
         new.link.hostname = t.host.clone();
@@ -82,13 +90,42 @@ impl Session {
             new.link.seek_time = self.st.media_stamp as i32;
         }
         new.open(None).map_err(|e| format!("cannot connect: {e}"))?;
-        new.connect_stream(0).map_err(|e| format!("the stream did not start there: {e}"))?;
+        if hold {
+            new.await_stream_created().map_err(|e| format!("no stream was created there: {e}"))?;
+        } else {
+            new.connect_stream(0).map_err(|e| format!("the stream did not start there: {e}"))?;
+        }
         Ok(new)
     }
 
-    /// Leaves the old connection (its stream deleted, the connection closed) and goes on with the
-    /// new one's.
-    fn adopt_elsewhere(&mut self, mut new: Session) {
+    /// Reads the server's messages until it has answered createStream.
+    fn await_stream_created(&mut self) -> Result<(), super::Error> {
+        while self.is_connected() && self.st.stream_id < 0 {
+            let m = match self.next_message() {
+                Ok(m) => super::OwnedMessage::from(&m),
+                Err(_) => break,
+            };
+            if !m.body.is_empty() {
+                self.client_packet(&m.as_message());
+            }
+        }
+        if self.is_connected() && self.st.stream_id >= 0 {
+            Ok(())
+        } else {
+            Err(super::Error::StreamNotStarted)
+        }
+    }
+
+    /// The held publish of `open_elsewhere`, once the old stream has ended.
+    fn publish_held(&mut self) -> Result<(), String> {
+        self.hold_publish = false;
+        self.send_publish().map_err(|e| format!("cannot publish: {e}"))?;
+        self.connect_stream(0).map_err(|e| format!("the stream did not start there: {e}"))
+    }
+
+    /// Says goodbye on the current connection (FCUnpublish, deleteStream) and closes it; `wait`:
+    /// until the server has closed its side too (bounded by the timeout, at most 5 s).
+    fn leave_connection(&mut self, wait: bool) {
         let id = self.st.stream_id;
         if id > 0 {
             if self.link.publishing() {
@@ -97,9 +134,19 @@ impl Session {
             let _ = self.send_delete_stream(id);
         }
         if let Some(mut old) = self.conn.take() {
-            old.transport_mut().close_notify();
-            old.transport().shutdown();
+            let limit = std::time::Duration::from_secs(5);
+            if wait && !old.close_and_wait(self.io_timeout().map_or(limit, |t| t.min(limit))) {
+                log::warn!("the old connection was not closed by the server in time; publishing again anyway");
+            } else if !wait {
+                old.transport_mut().close_notify();
+                old.transport().shutdown();
+            }
         }
+    }
+
+    /// Leaves the old connection, if it is still there, and goes on with the new one's.
+    fn adopt_elsewhere(&mut self, mut new: Session) {
+        self.leave_connection(false);
         self.conn = new.conn.take();
         let n = &new.st;
         self.st.in_chunk_size = n.in_chunk_size;
@@ -131,7 +178,7 @@ impl Session {
     /// A player follows the request at once.
     fn switch_player(&mut self) {
         let Some(t) = self.reconnect.take() else { return };
-        match self.open_elsewhere(&t) {
+        match self.open_elsewhere(&t, false) {
             Ok(new) => {
                 let live = self.link.lflags & lf::LIVE != 0;
                 let last_out =
@@ -232,9 +279,23 @@ impl Session {
             return;
         }
         let Some(t) = self.reconnect.take() else { return };
-        match self.open_elsewhere(&t) {
-            Ok(new) => {
+        let same_stream = t.host.eq_ignore_ascii_case(&self.link.hostname)
+            && t.port == self.link.port
+            && t.app == self.link.app;
+        match self.open_elsewhere(&t, same_stream) {
+            Ok(mut new) => {
                 let chunk_size = self.st.out_chunk_size;
+                if same_stream {
+                    self.leave_connection(true);
+                    if let Err(e) = new.publish_held() {
+                        log::error!(
+                            "ReconnectRequest: {} failed ({e}) after the old stream had ended there; the stream is lost",
+                            String::from_utf8_lossy(&t.tc_url)
+                        );
+                        self.close(false);
+                        return;
+                    }
+                }
                 self.adopt_elsewhere(new);
                 if let Err(e) = self.replay_headers(chunk_size, timestamp) {
                     log::error!("reconnected, but the stream's headers could not be sent again: {e}");

@@ -65,6 +65,12 @@ pub fn shutdown(raw: RawSocket) {
     os::shutdown(raw)
 }
 
+/// Ends the sending half only: the peer reads the end of the stream, and we can still read its
+/// answer to it.
+pub fn shutdown_write(raw: RawSocket) {
+    os::shutdown_write(raw)
+}
+
 /// Receives what the socket has, into `buf`: the count (0 at the end of the stream).
 pub fn recv(raw: RawSocket, buf: &mut [u8]) -> io::Result<usize> {
     os::recv(raw, buf)

@@ -49,6 +49,11 @@ pub fn shutdown(raw: RawSocket) {
     unsafe { libc::shutdown(raw, libc::SHUT_RDWR) };
 }
 
+pub fn shutdown_write(raw: RawSocket) {
+    // SAFETY: as shutdown().
+    unsafe { libc::shutdown(raw, libc::SHUT_WR) };
+}
+
 pub fn recv(raw: RawSocket, buf: &mut [u8]) -> io::Result<usize> {
     // SAFETY: `buf` is writable for its length.
     let n = unsafe { libc::recv(raw, buf.as_mut_ptr().cast(), buf.len(), 0) };

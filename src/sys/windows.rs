@@ -65,6 +65,11 @@ pub fn shutdown(raw: RawSocket) {
     unsafe { ws::shutdown(socket(raw), ws::SD_BOTH) };
 }
 
+pub fn shutdown_write(raw: RawSocket) {
+    // SAFETY: as shutdown().
+    unsafe { ws::shutdown(socket(raw), ws::SD_SEND) };
+}
+
 /// Winsock counts in `int`: a larger buffer is filled in part.
 fn clamp(len: usize) -> i32 {
     len.min(i32::MAX as usize) as i32

@@ -27,7 +27,7 @@ PLAY=$REPO/build/rtmp-play
 # The media, made by sid's FFmpeg: 6 s at 25 fps, a keyframe each second.
 M=$RUN/media
 mkdir -p "$M"
-mk() { "$FF9" "${FFX[@]}" -f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=440 -t 6 "$@"; }
+mk() { "$FF9" "${FFX[@]}" -f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=440 -t 6 "$@" >>"$RUN/logs/media.log" 2>&1; }
 mk -c:v libx265 -x265-params log-level=none:keyint=25 -c:a aac -f flv "$M/hevc-aac.flv" &&
   mk -c:v libsvtav1 -preset 12 -g 25 -svtav1-params verbosity=0 -c:a libopus -f flv "$M/av1-opus.flv" &&
   mk -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -g 25 -c:a flac -f flv "$M/vp9-flac.flv" &&
@@ -35,7 +35,7 @@ mk -c:v libx265 -x265-params log-level=none:keyint=25 -c:a aac -f flv "$M/hevc-a
   "$FF9" "${FFX[@]}" -f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i testsrc2=size=160x120:rate=25 \
     -f lavfi -i sine=frequency=440 -f lavfi -i sine=frequency=880 -t 6 -map 0:v -map 1:v -map 2:a -map 3:a \
     -c:v:0 libx264 -c:v:1 libx265 -x265-params log-level=none:keyint=25 -g 25 -c:a:0 aac -c:a:1 libopus \
-    -f flv "$M/multitrack.flv" >"$RUN/logs/media.log" 2>&1 || { cat "$RUN/logs/media.log"; setup_fail "making the media"; }
+    -f flv "$M/multitrack.flv" >>"$RUN/logs/media.log" 2>&1 || { cat "$RUN/logs/media.log"; setup_fail "making the media"; }
 
 # nms NAME [VAR=VALUE...]: a node-media-server on free ports; sets NMS_PORT
 nms() {

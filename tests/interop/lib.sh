@@ -382,6 +382,7 @@ flvcmp() { "$PY" "$INTEROP_DIR/flvtool.py" cmp "$@"; }
 #   of the original library: with LIB=orig a failure prints XFAIL (and a pass is a FAIL, XPASS),
 #   with LIB=ours the case must PASS. --timeout (default 90 s): the harness kills the case's
 #   process tree after that long and fails it. Daemons the case started are stopped after it.
+#   CASES="NAME..." in the environment runs only those cases.
 # run_case_bg takes the same arguments but returns at once; wait_cases reports those, in order.
 _case_start() {
   local desc="" xfail="" tmo=90
@@ -394,6 +395,8 @@ _case_start() {
     esac
   done
   local name=$1; shift
+  # CASES="a b": run only those (an edit loop's filter; unset, every case runs)
+  [ -z "${CASES:-}" ] || [[ " $CASES " == *" $name "* ]] || return 1
   CASE_DESC[$name]=$desc CASE_XFAIL[$name]=$xfail
   (
     CASE=$name OUT=$RUN/out/$name
@@ -443,8 +446,8 @@ _case_finish() {
           tail -n 25 "$RUN/logs/$name.log" | sed 's/^/         | /' ;;
   esac
 }
-run_case() { _case_start "$@"; _case_finish "$LAST_CASE"; }
-run_case_bg() { _case_start "$@"; PENDING_CASES+=("$LAST_CASE"); }
+run_case() { _case_start "$@" && _case_finish "$LAST_CASE"; return 0; }
+run_case_bg() { _case_start "$@" && PENDING_CASES+=("$LAST_CASE"); return 0; }
 wait_cases() {
   local n
   for n in "${PENDING_CASES[@]}"; do _case_finish "$n"; done
