@@ -1,7 +1,7 @@
 /* rtmp-publish: publishes an FLV file to an RTMP server through librtmp, in real time (as a live
  * encoder would) or, with --fast, as fast as the connection allows.
  *
- *   rtmp-publish [-v] [--fast] [--timeout S] FILE.flv URL
+ *   rtmp-publish [-v] [--fast] [--timeout S] [--opt NAME=VALUE]... FILE.flv URL
  *
  * Exit status: 0 all sent, 1 usage, 2 could not connect or the server refused to publish,
  * 3 sending failed, 4 could not read the file. A progress line is shown on a terminal. */
@@ -25,10 +25,62 @@ static void on_signal(int sig)
   RTMP_UserInterrupt();
 }
 
+/* Options given on the command line, set with RTMP_SetOpt after the URL's (which keeps pointers
+ * to them: argv lives as long as the program). */
+#define MAX_OPTS 64
+static AVal opt_name[MAX_OPTS], opt_value[MAX_OPTS];
+static int n_opts;
+
+static int add_opt(const char *name, const char *value)
+{
+  if (n_opts == MAX_OPTS) return 0;
+  opt_name[n_opts].av_val = (char *)name;
+  opt_name[n_opts].av_len = (int)strlen(name);
+  opt_value[n_opts].av_val = (char *)value;
+  opt_value[n_opts++].av_len = (int)strlen(value);
+  return 1;
+}
+
+/* --opt NAME=VALUE */
+static int add_opt_pair(char *arg)
+{
+  char *eq = strchr(arg, '=');
+  if (!eq || eq == arg) return 0;
+  *eq = 0;
+  return add_opt(arg, eq + 1);
+}
+
+/* The flags that name an option: --opt's, and the Enhanced RTMP fields by name. i is moved past
+ * the value; 0 when argv[i] is none of them, -1 when it is malformed. */
+static int option_flag(int argc, char **argv, int *i)
+{
+  static const char *const named[][2] = { { "--fourcc-list", "fourCcList" }, { "--video-fourcc-map", "videoFourCcInfoMap" },
+                                          { "--audio-fourcc-map", "audioFourCcInfoMap" }, { "--caps-ex", "capsEx" } };
+  if (*i + 1 >= argc) return 0;
+  if (!strcmp(argv[*i], "--opt")) return add_opt_pair(argv[++*i]) ? 1 : -1;
+  for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++)
+    if (!strcmp(argv[*i], named[k][0])) return add_opt(named[k][1], argv[++*i]) ? 1 : -1;
+  return 0;
+}
+
+/* After RTMP_SetupURL: FALSE (and a message) when the library refuses one. */
+static int apply_opts(RTMP *r, const char *prog)
+{
+  for (int k = 0; k < n_opts; k++)
+    if (!RTMP_SetOpt(r, &opt_name[k], &opt_value[k])) {
+      fprintf(stderr, "%s: invalid option %s=%s\n", prog, opt_name[k].av_val, opt_value[k].av_val);
+      return 0;
+    }
+  return 1;
+}
+
 static void usage(void)
 {
-  fprintf(stderr, "usage: rtmp-publish [-v] [--fast] [--timeout SECONDS] FILE.flv URL\n"
-                  "  publishes FILE.flv to URL, paced by its timestamps unless --fast\n");
+  fprintf(stderr, "usage: rtmp-publish [-v] [--fast] [--timeout SECONDS] [--opt NAME=VALUE]... FILE.flv URL\n"
+                  "  publishes FILE.flv to URL, paced by its timestamps unless --fast\n"
+                  "  --opt NAME=VALUE sets any librtmp option (as NAME=VALUE after the URL would);\n"
+                  "  Enhanced RTMP: --fourcc-list LIST, --video-fourcc-map MAP, --audio-fourcc-map MAP, --caps-ex N\n"
+                  "  (fourCcList, videoFourCcInfoMap, audioFourCcInfoMap, capsEx: see the README)\n");
 }
 
 #ifdef _WIN32
@@ -67,7 +119,7 @@ static void sleep_until(double t)
 int main(int argc, char **argv)
 {
   const char *path = NULL, *url = NULL;
-  int verbose = 0, fast = 0, timeout = 0, i, status = 0, progress;
+  int verbose = 0, fast = 0, timeout = 0, i, k, status = 0, progress;
   char *url_buf, *tag = NULL;
   size_t tag_cap = 0;
   unsigned char hdr[11];
@@ -81,6 +133,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[i], "-v")) verbose++;
     else if (!strcmp(argv[i], "--fast")) fast = 1;
     else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) timeout = atoi(argv[++i]);
+    else if ((k = option_flag(argc, argv, &i)) != 0) { if (k < 0) { usage(); return 1; } }
     else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(); return 0; }
     else if (argv[i][0] == '-' && argv[i][1]) { usage(); return 1; }
     else if (!path) path = argv[i];
@@ -108,6 +161,7 @@ int main(int argc, char **argv)
   RTMP_Init(r);
   if (timeout > 0) r->Link.timeout = timeout;
   if (!RTMP_SetupURL(r, url_buf)) { fprintf(stderr, "rtmp-publish: invalid URL: %s\n", url); return 1; }
+  if (!apply_opts(r, "rtmp-publish")) return 1;
   RTMP_EnableWrite(r);
   if (!RTMP_Connect(r, NULL)) { fprintf(stderr, "rtmp-publish: cannot connect to %s\n", url); status = 2; goto done; }
   if (!RTMP_ConnectStream(r, 0)) { fprintf(stderr, "rtmp-publish: the server refused to publish %s\n", url); status = 2; goto done; }

@@ -5,7 +5,7 @@
  * everything from the start.
  *
  *   rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR]
- *              [--auth adobe|llnw:USER:PASSWORD:APP] [--timeout S]
+ *              [--auth adobe|llnw:USER:PASSWORD:APP] [--timeout S] [--drain-to TCURL [--grace MS]]
  *
  * The plain port speaks rtmp, rtmpe and rtmpt (RTMP_Serve answers the handshake the client asks
  * for, and becomes the HTTP tunnel's server end for a client that POSTs);
@@ -19,6 +19,19 @@
  * It listens on 127.0.0.1 unless -b says otherwise; port 0 picks a free
  * port. One line per listening port, "rtmp-relay: listening on rtmp://ADDR:PORT", goes to standard
  * error once it accepts connections. SIGINT or SIGTERM stops it.
+ *
+ * Enhanced RTMP (E-RTMP v2): HEVC, AV1, VP9, Opus, FLAC, AC-3 and multitrack streams are relayed as
+ * they come. A player joining mid-stream gets the metadata and the latest sequence header of every
+ * codec and track, then each video track from its own next keyframe. A player gets only what it
+ * can take: enhanced tracks whose FourCC its connect names (fourCcList, or videoFourCcInfoMap /
+ * audioFourCcInfoMap with CanDecode or CanForward; "*" for any), multitrack messages only with
+ * Multitrack in its capsEx, and legacy H.264/AAC (and older) tags always, so a player that
+ * announced nothing gets what it got before E-RTMP. A client that announced any of these fields
+ * gets the relay's own in the connect answer (capsEx Reconnect|Multitrack|ModEx; it forwards any
+ * codec). With --drain-to TCURL, SIGUSR1 asks every client that announced Reconnect to move there
+ * (an onStatus NetConnection.Connect.ReconnectRequest; "" sends none: the same server again); the
+ * relay serves on until they leave, and the players of a publisher it asked to move wait
+ * --grace MS (default 3000) for it to come back before they are told it stopped.
  *
  * One thread per connection. A player's thread sends what the publisher's thread leaves in the
  * stream's ring; each sender copies a message into its own packet, as RTMP_SendPacket may write
@@ -46,6 +59,9 @@
 #define RING 4096          /* messages a player may fall behind before it is dropped */
 #define STREAM_ID 1        /* the one NetStream each connection gets */
 #define OUT_CHUNK 4096
+#define HDRS 32            /* sequence headers kept per stream (codecs × tracks) */
+#define TRACKS 16          /* tracks one enhanced message may carry */
+#define FOURCCS 32         /* FourCCs a player may announce */
 
 enum { CS_CONTROL = 2, CS_COMMAND = 3, CS_AUDIO = 4, CS_DATA = 5, CS_VIDEO = 6 };
 
@@ -65,9 +81,29 @@ typedef struct stream {
   uint64_t gen_start;   /* ring position where the current publication began */
   uint64_t head;        /* messages appended so far */
   msg ring[RING];
-  msg meta, video_hdr, audio_hdr; /* what a player joining mid-stream needs first */
+  /* What a player joining mid-stream needs first: the metadata and the latest sequence header of
+   * each codec and track (hkey: whose, see tag_key), in the order they first came. */
+  msg meta, hdr[HDRS];
+  char hkey[HDRS][2 + 5 * TRACKS];
+  int hkeylen[HDRS], nhdr;
+  uint64_t grace_until;  /* ms: a publisher asked to move may come back until then */
   pthread_cond_t cond;
 } stream;
+
+static uint32_t be32(const uint8_t *p)
+{
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* What the client's connect said of Enhanced RTMP. */
+typedef struct {
+  int announced;         /* any of the fields */
+  int caps_ex;           /* capsEx bits: 1 Reconnect, 2 Multitrack, 4 ModEx, 8 TimestampNanoOffset */
+  int any_video, any_audio;           /* "*" */
+  uint32_t fourcc[FOURCCS];           /* FourCCs it takes (fourCcList, or a map's CanDecode/CanForward) */
+  uint8_t video[FOURCCS];             /* 1 when from the video map, 2 the audio map, 3 the list */
+  int n;
+} ecaps;
 
 typedef struct client {
   struct client *next_client;
@@ -83,6 +119,10 @@ typedef struct client {
   char vod[1024];       /* the file a vod player asked for */
   int refused;          /* its connect was refused: nothing more is served */
   int authed;           /* it passed publisher authentication */
+  ecaps caps;           /* what it announced of Enhanced RTMP */
+  int answered;         /* its connect was answered */
+  unsigned drained;     /* the drain (g_drain) it last saw */
+  int asked_to_move;    /* it was sent a ReconnectRequest */
 } client;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -94,6 +134,9 @@ static int g_timeout = 30;
 static int g_verbose;
 static char *g_rtmpe_type;                                    /* --rtmpe-type: 6, 8 or 9 */
 static const char *g_vod_dir;
+static volatile sig_atomic_t g_drain;                         /* SIGUSR1s so far */
+static const char *g_drain_to;                                /* --drain-to: the tcUrl ("" none) */
+static int g_grace_ms = 3000;
 
 /* --auth: the method (1 adobe, 2 llnw), the one user, and the app it protects. */
 static int g_auth;
@@ -191,6 +234,38 @@ static int send_status(client *c, const char *level, const char *code, const cha
   return send_msg(c, CS_DATA, RTMP_PACKET_TYPE_INVOKE, 0, STREAM_ID, buf, (uint32_t)(p - buf));
 }
 
+/* Asks the client to move (E-RTMP ReconnectRequest) when a drain is on and it has not been asked
+ * yet: FALSE only when sending failed. Only a client that announced Reconnect is asked. */
+static int drain_check(client *c)
+{
+  static const AVal code = AVC("NetConnection.Connect.ReconnectRequest"), desc = AVC("The relay is being drained"),
+                    tc = AVC("tcUrl");
+  unsigned d = (unsigned)g_drain;
+  if (d == c->drained || !c->answered) return 1;
+  c->drained = d;
+  if (!(c->caps.caps_ex & 1)) {
+    if (g_verbose) say("%s: a client without Reconnect in capsEx cannot be asked to move", c->app);
+    return 1;
+  }
+  char buf[2048], *e = buf + sizeof(buf), *p = buf;
+  AVal to = { (char *)g_drain_to, (int)strlen(g_drain_to) };
+  p = AMF_EncodeString(p, e, &av_onStatus);
+  p = AMF_EncodeNumber(p, e, 0);
+  if (!p) return 1;
+  *p++ = AMF_NULL;
+  *p++ = AMF_OBJECT;
+  p = AMF_EncodeNamedString(p, e, &av_level, &av_status);
+  p = AMF_EncodeNamedString(p, e, &av_code, &code);
+  p = AMF_EncodeNamedString(p, e, &av_description, &desc);
+  if (to.av_len) p = AMF_EncodeNamedString(p, e, &tc, &to);
+  if (!p || e - p < 3) return 1;
+  *p++ = 0; *p++ = 0; *p++ = AMF_OBJECT_END;
+  say("%s: asking a %s to reconnect %s%s", c->app, c->publisher ? "publisher" : "client", to.av_len ? "to " : "here",
+      to.av_len ? g_drain_to : "");
+  c->asked_to_move = 1;
+  return send_msg(c, CS_COMMAND, RTMP_PACKET_TYPE_INVOKE, 0, 0, buf, (uint32_t)(p - buf));
+}
+
 /* _result (or _error) for transaction `txn`: null, then a number (`num` >= 0) or nothing. */
 static int send_result(client *c, double txn, double num)
 {
@@ -200,6 +275,29 @@ static int send_result(client *c, double txn, double num)
   *p++ = AMF_NULL;
   if (num >= 0) p = AMF_EncodeNumber(p, e, num);
   return p && send_msg(c, CS_COMMAND, RTMP_PACKET_TYPE_INVOKE, 0, 0, buf, (uint32_t)(p - buf));
+}
+
+/* A property name (the start of a named value of an object). */
+static char *enc_name(char *p, char *e, const char *name)
+{
+  size_t n = strlen(name);
+  if (!p || e - p < (long)n + 3) return NULL;
+  p = AMF_EncodeInt16(p, e, (short)n);
+  memcpy(p, name, n);
+  return p + n;
+}
+
+/* name: {"*": flags}, an E-RTMP FourCC info map that says the same of every codec. */
+static char *enc_any_map(char *p, char *e, const char *name, double flags)
+{
+  static const AVal star = AVC("*");
+  p = enc_name(p, e, name);
+  if (!p || e - p < 2) return NULL;
+  *p++ = AMF_OBJECT;
+  p = AMF_EncodeNamedNumber(p, e, &star, flags);
+  if (!p || e - p < 3) return NULL;
+  *p++ = 0; *p++ = 0; *p++ = AMF_OBJECT_END;
+  return p;
 }
 
 static int answer_connect(client *c, double txn, double encoding)
@@ -217,6 +315,15 @@ static int answer_connect(client *c, double txn, double encoding)
   p = AMF_EncodeNamedString(p, e, &av_fmsVer, &av_fms);
   p = AMF_EncodeNamedNumber(p, e, &av_capabilities, 31);
   p = AMF_EncodeNamedNumber(p, e, &av_mode, 1);
+  if (c->caps.announced) {
+    /* Ours, to a client that asked: Reconnect (we may ask it to move), Multitrack, ModEx; any
+     * codec forwarded (CanForward). */
+    static const AVal capsEx = AVC("capsEx");
+    p = AMF_EncodeNamedNumber(p, e, &capsEx, 7);
+    p = enc_any_map(p, e, "videoFourCcInfoMap", 4);
+    p = enc_any_map(p, e, "audioFourCcInfoMap", 4);
+  }
+  if (!p || e - p < 4) return 0;
   *p++ = 0; *p++ = 0; *p++ = AMF_OBJECT_END;
   *p++ = AMF_OBJECT;
   p = AMF_EncodeNamedString(p, e, &av_level, &av_status);
@@ -244,6 +351,47 @@ static int send_error(client *c, double txn, const char *code, const char *desc)
   if (!p || e - p < 3) return 0;
   *p++ = 0; *p++ = 0; *p++ = AMF_OBJECT_END;
   return send_msg(c, CS_COMMAND, RTMP_PACKET_TYPE_INVOKE, 0, 0, buf, (uint32_t)(p - buf));
+}
+
+/* The Enhanced RTMP fields of a connect command object: fourCcList (a strict array of FourCCs),
+ * videoFourCcInfoMap and audioFourCcInfoMap (FourCC → flags; CanDecode 1 or CanForward 4 count),
+ * capsEx. */
+static void read_ecaps(AMFObject *cobj, ecaps *e)
+{
+  static const AVal list = AVC("fourCcList"), vmap = AVC("videoFourCcInfoMap"), amap = AVC("audioFourCcInfoMap"),
+                    caps = AVC("capsEx");
+  memset(e, 0, sizeof(*e));
+  AMFObjectProperty *p = AMF_GetProp(cobj, &caps, -1);
+  if (AMFProp_GetType(p) == AMF_NUMBER) {
+    e->caps_ex = (int)AMFProp_GetNumber(p);
+    e->announced = 1;
+  }
+  for (int which = 0; which < 3; which++) {
+    p = AMF_GetProp(cobj, which == 0 ? &list : which == 1 ? &vmap : &amap, -1);
+    AMFDataType ty = AMFProp_GetType(p);
+    if (ty != AMF_STRICT_ARRAY && ty != AMF_OBJECT && ty != AMF_ECMA_ARRAY) continue;
+    e->announced = 1;
+    AMFObject *o = &p->p_vu.p_object;
+    for (int i = 0; i < AMF_CountProp(o); i++) {
+      AMFObjectProperty *q = AMF_GetProp(o, NULL, i);
+      AVal f = { 0, 0 };
+      if (which == 0) {
+        AMFProp_GetString(q, &f);
+      } else {
+        f = q->p_name;
+        int flags = AMFProp_GetType(q) == AMF_NUMBER ? (int)AMFProp_GetNumber(q) : 0;
+        if (!(flags & 5)) continue;
+      }
+      uint8_t kind = which == 0 ? 3 : which == 1 ? 1 : 2;
+      if (f.av_len == 1 && f.av_val[0] == '*') {
+        if (kind & 1) e->any_video = 1;
+        if (kind & 2) e->any_audio = 1;
+      } else if (f.av_len == 4 && e->n < FOURCCS) {
+        e->fourcc[e->n] = be32((const uint8_t *)f.av_val);
+        e->video[e->n++] = kind;
+      }
+    }
+  }
 }
 
 /* ---- publisher authentication ---- */
@@ -396,32 +544,170 @@ static void stream_put(stream *s)
   for (pp = &g_streams; *pp != s; pp = &(*pp)->next) {}
   *pp = s->next;
   for (i = 0; i < RING; i++) msg_clear(&s->ring[i]);
-  msg_clear(&s->meta); msg_clear(&s->video_hdr); msg_clear(&s->audio_hdr);
+  msg_clear(&s->meta);
+  for (i = 0; i < s->nhdr; i++) msg_clear(&s->hdr[i]);
   pthread_cond_destroy(&s->cond);
   free(s);
 }
 
-static int is_video_header(const char *d, uint32_t len)
+/* ---- what an audio or video tag is (legacy, or E-RTMP's ExVideoTagHeader / ExAudioTagHeader) ---- */
+
+typedef struct {
+  int enhanced;         /* an ex header */
+  int keyframe;         /* video coded data a decoder can start at */
+  int header;           /* a sequence header (or colorInfo metadata, MultichannelConfig) */
+  int multitrack;
+  int pt;               /* the packet type (after ModEx and multitrack) */
+  int ntracks;
+  uint32_t fourcc[TRACKS]; /* per track; legacy tags: 0 */
+  uint8_t track[TRACKS];
+  int codec;            /* legacy: the codec id (video) or sound format (audio) */
+} taginfo;
+
+/* Reads tag body d (type 8 audio, 9 video). FALSE for a body that ends inside its header. */
+static int classify(uint8_t type, const char *data, uint32_t len, taginfo *t)
 {
-  if (len < 2) return 0;
-  if ((uint8_t)d[0] & 0x80) return ((uint8_t)d[0] & 0x0f) == 0;  /* Enhanced RTMP: SequenceStart */
-  return ((uint8_t)d[0] & 0x0f) == 7 && d[1] == 0;                /* AVC sequence header */
+  const uint8_t *d = (const uint8_t *)data;
+  memset(t, 0, sizeof(*t));
+  if (len < 1) return 1;
+  int video = type == RTMP_PACKET_TYPE_VIDEO, frame = (d[0] >> 4) & 7;
+  if (video ? !(d[0] & 0x80) : d[0] >> 4 != 9) {
+    /* Legacy. AVC (and the codec 12 HEVC some servers used): packet 0 configures, 1 carries frames. */
+    t->codec = video ? d[0] & 0x0f : d[0] >> 4;
+    t->ntracks = 1;
+    if (video) {
+      int avc_like = t->codec == 7 || t->codec == 12;
+      t->header = avc_like && len >= 2 && d[1] == 0;
+      t->keyframe = d[0] >> 4 == 1 && !t->header && (!avc_like || (len >= 2 && d[1] == 1));
+    } else {
+      t->header = t->codec == 10 && len >= 2 && d[1] == 0;
+    }
+    return 1;
+  }
+  t->enhanced = 1;
+  uint32_t at = 1;
+  int pt = d[0] & 0x0f;
+  while (pt == 7) { /* ModEx: size (+1; 256 → a 16-bit size +1), data, then modifier | packet type */
+    if (at >= len) return 0;
+    uint32_t size = d[at++] + 1u;
+    if (size == 256) {
+      if (at + 2 > len) return 0;
+      size = (uint32_t)(d[at] << 8 | d[at + 1]) + 1u;
+      at += 2;
+    }
+    at += size;
+    if (at >= len) return 0;
+    pt = d[at++] & 0x0f;
+  }
+  if (pt == (video ? 6 : 5)) { /* multitrack: kind (0 one track, 1 many, 2 many codecs) | packet type */
+    if (at >= len) return 0;
+    int kind = d[at] >> 4;
+    uint32_t shared = 0;
+    pt = d[at++] & 0x0f;
+    t->multitrack = 1;
+    if (kind != 2) {
+      if (at + 4 > len) return 0;
+      shared = be32(d + at);
+      at += 4;
+    }
+    while (at < len && t->ntracks < TRACKS) {
+      uint32_t f = shared;
+      if (kind == 2) {
+        if (at + 4 > len) return 0;
+        f = be32(d + at);
+        at += 4;
+      }
+      if (at >= len) return 0;
+      t->fourcc[t->ntracks] = f;
+      t->track[t->ntracks++] = d[at++];
+      if (kind == 0) break;
+      if (at + 3 > len) return 0;
+      at += 3 + ((uint32_t)d[at] << 16 | (uint32_t)d[at + 1] << 8 | d[at + 2]);
+    }
+  } else {
+    if (at + 4 > len) return 0;
+    t->fourcc[0] = be32(d + at);
+    t->ntracks = 1;
+  }
+  t->pt = pt;
+  /* Video: SequenceStart, Metadata (colorInfo, sent as a command frame), MPEG2TSSequenceStart;
+   * audio: SequenceStart, MultichannelConfig. */
+  t->header = video ? (pt == 0 || pt == 5 || pt == 4) && (frame != 5 || pt == 4) : pt == 0 || pt == 4;
+  t->keyframe = video && frame == 1 && (pt == 1 || pt == 3);
+  return 1;
 }
 
-static int is_keyframe(const char *d, uint32_t len)
+/* The decoder state a header sets, as bytes: type, packet type (legacy: the codec), then each
+ * track's FourCC and id. The latest header of each key is what a late joiner needs. */
+static int tag_key(uint8_t type, const taginfo *t, char *key)
 {
-  return len >= 1 && (((uint8_t)d[0] >> 4) & 7) == 1;
+  int n = 0;
+  key[n++] = (char)type;
+  key[n++] = (char)(t->enhanced ? t->pt : t->codec);
+  for (int i = 0; t->enhanced && i < t->ntracks; i++) {
+    for (int b = 3; b >= 0; b--) key[n++] = (char)(t->fourcc[i] >> (8 * b));
+    key[n++] = (char)t->track[i];
+  }
+  return n;
+}
+
+static void keep_header(stream *s, uint8_t type, const taginfo *t, uint32_t ts, const char *data, uint32_t len)
+{
+  char key[sizeof(s->hkey[0])];
+  int n = tag_key(type, t, key), i;
+  for (i = 0; i < s->nhdr; i++)
+    if (s->hkeylen[i] == n && !memcmp(s->hkey[i], key, (size_t)n)) break;
+  if (i == s->nhdr) {
+    if (s->nhdr == HDRS) return;
+    s->nhdr++;
+    memcpy(s->hkey[i], key, (size_t)n);
+    s->hkeylen[i] = n;
+  }
+  msg_set(&s->hdr[i], type, ts, data, len);
 }
 
 static void publish_msg(stream *s, uint8_t type, uint32_t ts, const char *data, uint32_t len)
 {
+  taginfo t;
   if (type == RTMP_PACKET_TYPE_INFO) msg_set(&s->meta, type, ts, data, len);
-  else if (type == RTMP_PACKET_TYPE_VIDEO && is_video_header(data, len)) msg_set(&s->video_hdr, type, ts, data, len);
-  else if (type == RTMP_PACKET_TYPE_AUDIO && len >= 2 && ((uint8_t)data[0] >> 4) == 10 && data[1] == 0)
-    msg_set(&s->audio_hdr, type, ts, data, len);
+  else if (classify(type, data, len, &t) && t.header) keep_header(s, type, &t, ts, data, len);
   msg_set(&s->ring[s->head % RING], type, ts, data, len);
   s->head++;
   pthread_cond_broadcast(&s->cond);
+}
+
+/* Whether a player takes FourCC f of a video (or audio) track. */
+static int takes_fourcc(const ecaps *e, uint32_t f, int video)
+{
+  if (video ? e->any_video : e->any_audio) return 1;
+  for (int i = 0; i < e->n; i++)
+    if (e->fourcc[i] == f && e->video[i] & (video ? 1 : 2)) return 1;
+  return 0;
+}
+
+/* Whether this player gets the tag: legacy tags always; enhanced ones when it named every FourCC
+ * they carry; multitrack ones only with Multitrack in its capsEx. */
+static int player_takes(const client *c, uint8_t type, const taginfo *t)
+{
+  if (type != RTMP_PACKET_TYPE_VIDEO && type != RTMP_PACKET_TYPE_AUDIO) return 1;
+  if (!t->enhanced) return 1;
+  if (t->multitrack && !(c->caps.caps_ex & 2)) return 0;
+  for (int i = 0; i < t->ntracks; i++)
+    if (!takes_fourcc(&c->caps, t->fourcc[i], type == RTMP_PACKET_TYPE_VIDEO)) return 0;
+  return 1;
+}
+
+/* Which video track a message is on: its first track's FourCC and id (0 for a legacy tag). */
+static uint64_t track_of(const taginfo *t)
+{
+  return t->enhanced ? (uint64_t)t->fourcc[0] << 8 | t->track[0] : 0;
+}
+
+static uint64_t now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
 static void unpublish(client *c)
@@ -429,7 +715,11 @@ static void unpublish(client *c)
   if (!c->st || !c->publisher) return;
   pthread_mutex_lock(&g_lock);
   c->st->publishing = 0;
-  msg_clear(&c->st->meta); msg_clear(&c->st->video_hdr); msg_clear(&c->st->audio_hdr);
+  /* A publisher we asked to move may come back (to this relay): its players wait a while. */
+  c->st->grace_until = c->asked_to_move ? now_ms() + (uint64_t)g_grace_ms : 0;
+  msg_clear(&c->st->meta);
+  for (int i = 0; i < c->st->nhdr; i++) msg_clear(&c->st->hdr[i]);
+  c->st->nhdr = 0;
   pthread_cond_broadcast(&c->st->cond);
   if (g_verbose) say("%s: publisher left", c->st->name);
   stream_put(c->st);
@@ -522,8 +812,13 @@ static int handle_invoke(client *c, const char *body, uint32_t len)
       say("%s: %s authenticated", c->app, g_auth_user);
       c->authed = 1;
     }
+    read_ecaps(&cobj, &c->caps);
+    if (g_verbose && c->caps.announced)
+      say("%s: a client announces capsEx %d and %d FourCCs%s", c->app, c->caps.caps_ex, c->caps.n,
+          c->caps.any_video || c->caps.any_audio ? " and *" : "");
     AMFObjectProperty *enc = AMF_GetProp(&cobj, &av_objectEncoding, -1);
     if (!answer_connect(c, txn, enc && AMFProp_GetType(enc) == AMF_NUMBER ? AMFProp_GetNumber(enc) : 0)) ret = STOP;
+    c->answered = 1;
   } else if (AVMATCH(&method, &av_createStream)) {
     if (!send_result(c, txn, STREAM_ID)) ret = STOP;
   } else if (AVMATCH(&method, &av_play) && vod_file(c, &obj)) {
@@ -658,8 +953,12 @@ static int play_loop(client *c)
   uint64_t next;
   unsigned gen;
   int need_key, notified = 0, ret = GO_ON;
-  msg first[3];
+  msg first[1 + HDRS];
   int nfirst = 0;
+  /* A late joiner's video tracks (track_of) that have had their keyframe. */
+  uint64_t started[TRACKS];
+  int nstarted = 0;
+  taginfo t;
 
   pthread_mutex_lock(&g_lock);
   /* Where the player joined is where play was answered, not where this loop starts: a publisher
@@ -669,14 +968,15 @@ static int play_loop(client *c)
   gen = c->play_gen;
   need_key = c->play_midstream && s->gen == gen;
   if (need_key) {
-    /* Mid-stream: metadata and codec headers first, then from the next keyframe on. */
-    msg *h[3] = { &s->meta, &s->video_hdr, &s->audio_hdr };
-    for (int i = 0; i < 3; i++)
-      if (h[i]->data) {
-        first[nfirst] = *h[i];
-        first[nfirst].data = malloc(h[i]->len ? h[i]->len : 1);
-        if (first[nfirst].data) memcpy(first[nfirst++].data, h[i]->data, h[i]->len);
-      }
+    /* Mid-stream: metadata and the headers of the codecs it takes first, then each video track
+     * from its next keyframe on. */
+    for (int i = -1; i < s->nhdr; i++) {
+      msg *h = i < 0 ? &s->meta : &s->hdr[i];
+      if (!h->data || (i >= 0 && (!classify(h->type, h->data, h->len, &t) || !player_takes(c, h->type, &t)))) continue;
+      first[nfirst] = *h;
+      first[nfirst].data = malloc(h->len ? h->len : 1);
+      if (first[nfirst].data) memcpy(first[nfirst++].data, h->data, h->len);
+    }
   }
   pthread_mutex_unlock(&g_lock);
   for (int i = 0; i < nfirst; i++) {
@@ -686,6 +986,7 @@ static int play_loop(client *c)
   }
 
   while (ret == GO_ON && !g_stop && RTMP_IsConnected(c->r)) {
+    if (!drain_check(c)) return STOP;
     if (readable(c)) {
       RTMPPacket in = { 0 };
       int got = read_msg(c, &in);
@@ -708,7 +1009,7 @@ static int play_loop(client *c)
       notified = 0;
     }
     if (next == s->head) {
-      int ended = !s->publishing && gen > 0 && !notified;
+      int ended = !s->publishing && gen > 0 && !notified && now_ms() >= s->grace_until;
       if (!ended) {
         struct timespec t;
         clock_gettime(CLOCK_REALTIME, &t);
@@ -731,9 +1032,20 @@ static int play_loop(client *c)
       return STOP;
     }
     msg *m = &s->ring[next++ % RING];
-    if (need_key && m->type == RTMP_PACKET_TYPE_VIDEO) {
-      if (is_keyframe(m->data, m->len) && !is_video_header(m->data, m->len)) need_key = 0;
-      else { pthread_mutex_unlock(&g_lock); continue; }
+    int media = m->type == RTMP_PACKET_TYPE_VIDEO || m->type == RTMP_PACKET_TYPE_AUDIO;
+    if (media && (!classify(m->type, m->data, m->len, &t) || !player_takes(c, m->type, &t))) {
+      pthread_mutex_unlock(&g_lock);
+      continue;
+    }
+    if (need_key && m->type == RTMP_PACKET_TYPE_VIDEO && !t.header) {
+      /* A late joiner: each video track from its own first keyframe. */
+      uint64_t tr = track_of(&t);
+      int i = 0;
+      while (i < nstarted && started[i] != tr) i++;
+      if (i == nstarted) {
+        if (!t.keyframe) { pthread_mutex_unlock(&g_lock); continue; }
+        if (nstarted < TRACKS) started[nstarted++] = tr;
+      }
     }
     int csid = m->type == RTMP_PACKET_TYPE_VIDEO ? CS_VIDEO : m->type == RTMP_PACKET_TYPE_AUDIO ? CS_AUDIO : CS_DATA;
     /* Copied under the lock (the slot may be reused once it is released), sent outside it. */
@@ -815,6 +1127,7 @@ static void *serve(void *arg)
         ret = vod_loop(c);
         continue;
       }
+      if (!drain_check(c)) break;
       RTMPPacket p = { 0 };
       int got = read_msg(c, &p);
       if (got == 0) ret = STOP;
@@ -889,19 +1202,22 @@ static int listen_on(const char *addr, int *port)
 
 static void on_signal(int sig)
 {
-  (void)sig;
-  g_stop = 1;
+  if (sig == SIGUSR1) g_drain++;
+  else g_stop = 1;
 }
 
 static void usage(void)
 {
   fprintf(stderr, "usage: rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR]\n"
                   "                  [--auth adobe|llnw:USER:PASSWORD:APP] [--rtmpe-type 6|8|9] [--timeout S]\n"
+                  "                  [--drain-to TCURL [--grace MS]]\n"
                   "  a live relay: publishers to rtmp://ADDR:PORT/APP/NAME, players of the same APP/NAME;\n"
                   "  with --vod, the FLV files of DIR at rtmp://ADDR:PORT/vod/FILE;\n"
                   "  with --auth, connections to APP authenticate (authmod=adobe or llnw);\n"
                   "  --rtmpe-type: the RTMPE handshake type to answer with (default: 8 to Flash Player 10\n"
-                  "  clients, as rtmpdump's server; 9 signs with Blowfish)\n");
+                  "  clients, as rtmpdump's server; 9 signs with Blowfish)\n"
+                  "  --drain-to: on SIGUSR1, ask the clients that announced Reconnect (E-RTMP capsEx) to move\n"
+                  "  to TCURL (\"\": here again); their players wait MS (3000) for a publisher to come back\n");
 }
 
 int main(int argc, char **argv)
@@ -920,6 +1236,8 @@ int main(int argc, char **argv)
     else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) g_timeout = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--vod") && i + 1 < argc) g_vod_dir = argv[++i];
     else if (!strcmp(argv[i], "--rtmpe-type") && i + 1 < argc) g_rtmpe_type = argv[++i];
+    else if (!strcmp(argv[i], "--drain-to") && i + 1 < argc) g_drain_to = argv[++i];
+    else if (!strcmp(argv[i], "--grace") && i + 1 < argc) g_grace_ms = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--auth") && i + 1 < argc) {
       const char *a = argv[++i];
       g_auth = !strncmp(a, "adobe:", 6) ? 1 : !strncmp(a, "llnw:", 5) ? 2 : 0;
@@ -941,6 +1259,7 @@ int main(int argc, char **argv)
   signal(SIGPIPE, SIG_IGN);
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
+  if (g_drain_to) signal(SIGUSR1, on_signal);
 
   if (tls_port >= 0) {
     tls = RTMP_TLS_AllocServerContext(cert, key);
@@ -968,6 +1287,7 @@ int main(int argc, char **argv)
       if (!c) { close(fd); continue; }
       c->fd = fd;
       c->tls = i == 1 ? tls : NULL;
+      c->drained = (unsigned)g_drain; /* a drain asks the clients it finds, not those that come after */
       pthread_attr_init(&at);
       pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
       pthread_mutex_lock(&g_lock);

@@ -55,6 +55,45 @@ tap() {
   TAP_PORT=$(cat "$OUT/$1.port")
   : >>"$OUT/$1.tap"
 }
+# relay NAME [ARGS...]: c-examples/rtmp-relay on our library; sets RELAY_PORT and RELAY_PID
+relay() {
+  local name=$1; shift
+  local p; p=$(free_ports 1)
+  daemon_start "relay-$name" "$REPO/build/rtmp-relay" -v -p "$p" --timeout 5 "$@"
+  RELAY_PID=$DAEMON_PID
+  wait_port "$p" 20 "rtmp-relay $name" "$RELAY_PID" || return 1
+  RELAY_PORT=$p
+}
+relay_log() { echo "$RUN/logs/$CASE.relay-$1.log"; }
+daemon_log() { echo "$RUN/logs/$CASE.$1.log"; }
+# wait_log FILE PATTERN [N]: until FILE has N (1) lines matching PATTERN, at most 20 s
+wait_log() {
+  local i; for i in $(seq 400); do [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0; sleep 0.05; done
+  fail "waited 20 s for '$2' in ${1##*/}"; return 1
+}
+# media_past TAPLOG N: until the wiretap has seen N video messages
+media_past() {
+  local i; for i in $(seq 400); do [ "$(grep -c '"type": 9,' "$1" 2>/dev/null)" -ge "$2" ] && return 0; sleep 0.05; done
+  fail "waited 20 s for $2 video messages"; return 1
+}
+# one_flv FILE: one FLV header, whole tags, each type's timestamps never going back
+one_flv() {
+  "$PY" - "$1" <<'PYEOF'
+import sys
+d = open(sys.argv[1], 'rb').read()
+assert d[:3] == b'FLV' and d.count(b'FLV\x01') == 1, 'not one FLV header'
+i, last, n = 13, {8: -1, 9: -1}, 0
+while i + 11 <= len(d):
+    t, size = d[i] & 0x1f, int.from_bytes(d[i + 1:i + 4], 'big')
+    ts = int.from_bytes(d[i + 4:i + 7], 'big') | d[i + 7] << 24
+    if t in last:
+        assert ts >= last[t] - 100, f'tag {n}: type {t} goes back from {last[t]} to {ts}'
+        last[t] = max(last[t], ts)
+    i, n = i + 11 + size + 4, n + 1
+assert i == len(d), 'a cut tag'
+print(f'one FLV, {n} tags, timestamps never going back (last video {last[9]} ms)')
+PYEOF
+}
 # frames FILE: "STREAM FRAMES" per stream, decoded by sid's FFmpeg (its own decoders)
 frames() {
   FFTOOL=ffprobe "$FF9" -v error -count_frames -show_entries stream=index,codec_name,nb_read_frames -of csv=p=0 "$1"
@@ -67,14 +106,18 @@ c_connect_fields() {
   with_lib "$CASE" "$PLAY" --timeout 2 "$u" -o "$OUT/none.flv" >"$OUT/plain.log" 2>&1
   with_lib "$CASE" "$PLAY" -v --timeout 2 "$u fourCcList=hvc1,av01,vp09,Opus,fLaC videoFourCcInfoMap=hvc1:3,*:4 audioFourCcInfoMap=Opus:1 capsEx=3" \
     -o "$OUT/none.flv" >"$OUT/enh.log" 2>&1
+  # The same through rtmp-play's flags (RTMP_SetOpt)
+  with_lib "$CASE" "$PLAY" --timeout 2 --fourcc-list hvc1,av01,vp09,Opus,fLaC --video-fourcc-map 'hvc1:3,*:4' \
+    --opt audioFourCcInfoMap=Opus:1 --caps-ex 3 "$u" -o "$OUT/none.flv" >"$OUT/flags.log" 2>&1
   check_lib "$CASE" || return 1
   local log; log=$(nms_log a)
   grep CONNECT-CMDOBJ "$log" | sed 's/^/    /'
   "$PY" - "$log" <<'PYEOF' || return 1
 import json, sys
 objs = [json.loads(l.split('CONNECT-CMDOBJ ', 1)[1]) for l in open(sys.argv[1]) if 'CONNECT-CMDOBJ' in l]
-assert len(objs) == 2, f'{len(objs)} connects seen'
-plain, enh = objs
+assert len(objs) == 3, f'{len(objs)} connects seen'
+plain, enh, flags = objs
+assert flags == enh, f'rtmp-play flags gave {flags}, the URL {enh}'
 extra = {'fourCcList', 'videoFourCcInfoMap', 'audioFourCcInfoMap', 'capsEx'}
 assert not extra & set(plain), f'the default connect has E-RTMP fields: {plain}'
 want = {'fourCcList': ['hvc1', 'av01', 'vp09', 'Opus', 'fLaC'], 'videoFourCcInfoMap': {'hvc1': 3, '*': 4},
@@ -83,7 +126,7 @@ got = {k: enh.get(k) for k in want}
 assert got == want, f'received {got}'
 assert {k: v for k, v in enh.items() if k not in extra} == plain, 'the other fields changed'
 PYEOF
-  ok "the server received fourCcList (a strict array), both info maps (objects) and capsEx in the connect object; none by default"
+  ok "the server received fourCcList (a strict array), both info maps (objects) and capsEx in the connect object (from the URL and from rtmp-play's flags); none by default"
   grep -q "the server's Enhanced RTMP: it answered none of the fields we announced" "$OUT/enh.log" ||
     { cat "$OUT/enh.log"; fail "the silent answer was not logged"; return 1; }
   ok "a server that answers none of them is said so at INFO"
@@ -168,24 +211,156 @@ c_reconnect_play() {
   check_lib "$CASE" || return 1
   grep -a -i 'reconnect' "$OUT/play.log" | head -5 | sed 's/^/    /'
   grep -q 'reconnected to' "$OUT/play.log" || { tail "$OUT/play.log"; fail "the player did not move"; return 1; }
-  "$PY" - "$OUT/got.flv" <<'PYEOF' || return 1
-import sys
-d = open(sys.argv[1], 'rb').read()
-assert d[:3] == b'FLV' and d.count(b'FLV\x01') == 1, 'not one FLV header'
-i, last, n = 13, {8: -1, 9: -1}, 0
-while i + 11 <= len(d):
-    t, size = d[i] & 0x1f, int.from_bytes(d[i + 1:i + 4], 'big')
-    ts = int.from_bytes(d[i + 4:i + 7], 'big') | d[i + 7] << 24
-    if t in last:
-        assert ts >= last[t] - 100, f'tag {n}: type {t} goes back from {last[t]} to {ts}'
-        last[t] = max(last[t], ts)
-    i, n = i + 11 + size + 4, n + 1
-assert i == len(d), 'a cut tag'
-print(f'one FLV, {n} tags, timestamps never going back (last video {last[9]} ms)')
-PYEOF
+  one_flv "$OUT/got.flv" || return 1
   local got; got=$(frames "$OUT/got.flv"); echo "$got" | sed 's/^/    /'
   echo "$got" | awk -F, '$3 < 100 {exit 1}' || { fail "too few frames decoded"; return 1; }
   ok "the player moved to B and RTMP_Read's FLV went on: one header, time never going back, decodable"
+}
+
+# --- rtmp-relay: a player joining mid-stream gets every track it announced, each from a keyframe
+ALL_CODECS="fourCcList=avc1,hvc1,av01,vp09,mp4a,Opus,fLaC,ac-3,ec-3 capsEx=2"
+relay_late() {
+  local layout=$1 src=$M/$1.flv
+  relay a || return 1
+  tap pub "$RELAY_PORT" || return 1
+  daemon_start pub env LD_LIBRARY_PATH="$REPO/build" "$FF" "${FFX[@]}" -re -i "$src" -map 0 -c copy -f flv "rtmp://$HOST:$TAP_PORT/live/s"
+  local pub=$DAEMON_PID
+  # Past the first keyframe and into the second second: the player joins mid-GOP.
+  media_past "$OUT/pub.tap" 37 || return 1
+  with_lib "$CASE" timeout 30 "$FF" "${FFX[@]}" -i "rtmp://$HOST:$RELAY_PORT/live/s live=1 timeout=3 $ALL_CODECS" \
+    -map 0 -c copy -f flv "$OUT/got.flv" || { fail "the late player failed"; return 1; }
+  check_lib "$CASE" || return 1
+  wait_exit "$pub" 20 || { fail "the publisher did not end"; return 1; }
+  local want got; want=$("$PY" "$REPO/tests/ertmp/tracks.py" "$src") got=$("$PY" "$REPO/tests/ertmp/tracks.py" "$OUT/got.flv")
+  echo "the source's tracks:"; echo "$want" | sed 's/^/    /'
+  echo "what the late player recorded:"; echo "$got" | sed 's/^/    /'
+  echo "decoded by sid's FFmpeg:"; frames "$OUT/got.flv" | sed 's/^/    /'
+  "$PY" - "$want" "$got" <<'PYEOF' || return 1
+import sys
+want = {l.split()[0] + ' ' + l.split()[1]: int(l.split()[2]) for l in sys.argv[1].splitlines()}
+got = {l.split()[0] + ' ' + l.split()[1]: l.split()[2:] for l in sys.argv[2].splitlines()}
+assert set(got) == set(want), f'tracks {sorted(want)} sent, {sorted(got)} received'
+for k, n in want.items():
+    c, start = int(got[k][0]), got[k][1:]
+    assert c < n, f'{k}: {c} of {n}: the player did not join mid-stream'
+    assert c >= n * 0.3, f'{k}: only {c} of {n}'
+    if k.startswith('video'):
+        assert start == ['starts-key'], f'{k}: its first frame is not a keyframe'
+PYEOF
+  # Decodable from its first frame: the sequence headers came first (an HEVC, AV1 or VP9 decoder
+  # without them fails on every frame), each video track began at a keyframe.
+  "$FF9" -v error -i "$OUT/got.flv" -map 0 -f null - >"$OUT/decode.log" 2>&1
+  [ ! -s "$OUT/decode.log" ] || { head -5 "$OUT/decode.log"; fail "decoding what the late player got reported errors"; return 1; }
+  ok "$layout: a player joining mid-stream got every track, each video track from a keyframe, decoded without an error"
+}
+
+# --- rtmp-relay sends each player what it announced: legacy tags to all, enhanced codecs to those
+# that named them (our client's fourCcList, FFmpeg 9's own -rtmp_enhanced_codecs), multitrack
+# messages to those with capsEx Multitrack.
+# gated SOURCE NAME:COMMAND... : each player joins before the publisher; prints its tracks
+gated_players() {
+  local src=$1; shift
+  relay a || return 1
+  local spec name pids=()
+  for spec in "$@"; do
+    name=${spec%%:*}
+    case ${spec#*:} in
+      ours\ *) daemon_start "$name" env LD_LIBRARY_PATH="$REPO/build" "$FF" "${FFX[@]}" \
+                 -i "rtmp://$HOST:$RELAY_PORT/live/s live=1 timeout=3 ${spec#*:ours }" -map 0 -c copy -f flv "$OUT/$name.flv" ;;
+      ff9\ *) eval "local extra=(${spec#*:ff9 })"
+              daemon_start "$name" "$FF9" "${FFX[@]}" -rw_timeout 3000000 "${extra[@]}" \
+                 -i "rtmp://$HOST:$RELAY_PORT/live/s" -map 0 -c copy -f flv "$OUT/$name.flv" ;;
+    esac
+    pids+=("$DAEMON_PID")
+  done
+  wait_log "$(relay_log a)" ': playing' "$#" || return 1
+  with_lib "$CASE" timeout 30 "$FF" "${FFX[@]}" -re -i "$src" -map 0 -c copy -f flv "rtmp://$HOST:$RELAY_PORT/live/s" ||
+    { fail "publishing failed"; return 1; }
+  local p; for p in "${pids[@]}"; do wait_exit "$p" 20 || { fail "a player did not end"; return 1; }; done
+  for spec in "$@"; do
+    name=${spec%%:*}
+    echo "$name (${spec#*:}):"
+    "$PY" "$REPO/tests/ertmp/tracks.py" "$OUT/$name.flv" | tee "$OUT/$name.tracks" | sed 's/^/    /'
+  done
+}
+# has NAME LINE...: the player's tracks are exactly these ("video hvc1/0", "audio legacy10/0")
+has() {
+  local name=$1; shift
+  local want got; want=$(printf '%s\n' "$@" | sort) got=$(cut -d' ' -f1,2 "$OUT/$name.tracks" | sort)
+  [ "$want" = "$got" ] || { fail "$name got [$(echo $got)], expected [$(echo $want)]"; return 1; }
+}
+c_relay_gating() {
+  gated_players "$M/hevc-aac.flv" plain:"ours " named:"ours fourCcList=hvc1" \
+    ff9plain:"ff9 " ff9named:"ff9 -rtmp_enhanced_codecs hvc1" || return 1
+  has plain "audio legacy10/0" && has ff9plain "audio legacy10/0" &&
+    has named "video hvc1/0" "audio legacy10/0" && has ff9named "video hvc1/0" "audio legacy10/0" || return 1
+  ok "HEVC went only to the players that named hvc1 (ours and FFmpeg 9's own client); AAC to all four"
+}
+c_relay_gating_multitrack() {
+  gated_players "$M/multitrack.flv" nocaps:"ours fourCcList=hvc1,Opus" mt:"ours fourCcList=hvc1,Opus capsEx=2" \
+    mtvideo:"ours videoFourCcInfoMap=hvc1:1 capsEx=2" || return 1
+  has nocaps "video legacy7/0" "audio legacy10/0" &&
+    has mt "video legacy7/0" "video hvc1/1" "audio legacy10/0" "audio Opus/1" &&
+    has mtvideo "video legacy7/0" "video hvc1/1" "audio legacy10/0" || return 1
+  ok "multitrack: track 1 only with capsEx Multitrack, and of it only the codecs named (list or info map)"
+}
+
+# --- rtmp-relay asks its clients to move (--drain-to, SIGUSR1): publishers and players follow
+c_relay_drain_publish() {
+  relay b || return 1
+  tap b "$RELAY_PORT" || return 1; local tb=$TAP_PORT
+  relay a --drain-to "rtmp://$HOST:$tb/live" || return 1; local a=$RELAY_PID
+  tap a "$RELAY_PORT" || return 1
+  # This time the publisher is our rtmp-publish (its --caps-ex flag), sending the file's tags as they are.
+  daemon_start pub "$REPO/build/rtmp-publish" -v --caps-ex 1 "$M/hevc-aac.flv" "rtmp://$HOST:$TAP_PORT/live/s"
+  local pub=$DAEMON_PID
+  media_past "$OUT/a.tap" 40 || return 1
+  kill -USR1 "$a"
+  wait_exit "$pub" 30 || { fail "the publisher did not end"; return 1; }
+  grep -a 'asking' "$(relay_log a)" | sed 's/^/    /'
+  grep -a 'reconnect' "$(daemon_log pub)" | sed 's/^/    /'
+  "$PY" "$REPO/tests/ertmp/witness.py" "$M/hevc-aac.flv" 2 "$OUT/a.tap" "$OUT/b.tap" || { fail "the switch lost, doubled or reordered tags"; return 1; }
+  ok "drained, rtmp-publish moved from relay A to B at a keyframe: every tag once, in order"
+}
+c_relay_drain_same() {
+  relay a --drain-to "" || return 1; local a=$RELAY_PID
+  tap a "$RELAY_PORT" || return 1
+  daemon_start player "$FF9" "${FFX[@]}" -rw_timeout 5000000 -rtmp_enhanced_codecs hvc1 -i "rtmp://$HOST:$RELAY_PORT/live/s" -map 0 -c copy -f flv "$OUT/got.flv"
+  local player=$DAEMON_PID
+  wait_log "$(relay_log a)" ': playing' || return 1
+  LD_LIBRARY_PATH=$REPO/build "$FF" "${FFX[@]}" -i "$M/hevc-aac.flv" -c copy -f flv "$OUT/ref.flv" || { fail "no reference"; return 1; }
+  daemon_start pub env LD_LIBRARY_PATH="$REPO/build" "$FF" "${FFX[@]}" -loglevel info -re -i "$M/hevc-aac.flv" -c copy -f flv \
+    "rtmp://$HOST:$TAP_PORT/live/s capsEx=1"
+  local pub=$DAEMON_PID
+  media_past "$OUT/a.tap" 40 || return 1
+  kill -USR1 "$a"
+  wait_exit "$pub" 30 || { fail "the publisher did not end"; return 1; }
+  wait_exit "$player" 20 || { fail "the player did not end"; return 1; }
+  "$PY" "$REPO/tests/ertmp/witness.py" "$OUT/ref.flv" 2 "$OUT/a.tap" || { fail "the switch lost, doubled or reordered tags"; return 1; }
+  local want got; want=$(frames "$OUT/ref.flv") got=$(frames "$OUT/got.flv")
+  echo "the player (FFmpeg 9's own client) decoded:"; echo "$got" | sed 's/^/    /'
+  [ "$got" = "$want" ] || { echo "the source: $want"; fail "the player missed frames across the publisher's return"; return 1; }
+  ok "drained to itself, the publisher came back; a player that stayed decoded every frame of both tracks"
+}
+c_relay_drain_play() {
+  relay b || return 1; local b=$RELAY_PORT
+  relay a --drain-to "rtmp://$HOST:$b/live" || return 1; local a=$RELAY_PID ap=$RELAY_PORT
+  daemon_start pub-a "$FF9" "${FFX[@]}" -re -stream_loop 1 -i "$M/hevc-aac.flv" -c copy -f flv "rtmp://$HOST:$ap/live/s"
+  daemon_start pub-b "$FF9" "${FFX[@]}" -re -stream_loop 1 -i "$M/hevc-aac.flv" -c copy -f flv "rtmp://$HOST:$b/live/s"
+  wait_log "$(relay_log a)" ': publishing' && wait_log "$(relay_log b)" ': publishing' || return 1
+  daemon_start player env LD_LIBRARY_PATH="$REPO/build" "$PLAY" -v --live --timeout 3 \
+    "rtmp://$HOST:$ap/live/s live=1 capsEx=1 fourCcList=hvc1" -o "$OUT/got.flv"
+  local player=$DAEMON_PID
+  wait_log "$(relay_log a)" ': playing' && wait_file "$OUT/got.flv" 10 "the player's first bytes" || return 1
+  kill -USR1 "$a"
+  wait_exit "$player" 30 || { fail "the player did not end"; return 1; }
+  grep -a -i 'reconnect' "$(daemon_log player)" | head -3 | sed 's/^/    /'
+  grep -q 'reconnected to' "$(daemon_log player)" || { fail "the player did not move"; return 1; }
+  grep -q ': playing' "$(relay_log b)" || { fail "relay B saw no player"; return 1; }
+  one_flv "$OUT/got.flv" || return 1
+  local got; got=$(frames "$OUT/got.flv"); echo "$got" | sed 's/^/    /'
+  echo "$got" | awk -F, '$3 < 100 {exit 1}' || { fail "too few frames decoded"; return 1; }
+  ok "drained, the player moved from relay A to B; RTMP_Read's FLV went on as one stream"
 }
 
 c_codecs_hevc_aac() { codecs hevc-aac; }
@@ -217,5 +392,23 @@ wait_cases
 run_case_bg --desc "publisher without capsEx Reconnect: the request is logged and ignored" reconnect-ignored c_reconnect_ignored
 run_case_bg --desc "publisher: the new server refuses; publishing goes on where it was" reconnect-refused c_reconnect_refused
 wait_cases
-run_case --desc "player: ReconnectRequest to B; RTMP_Read's FLV goes on as one stream" reconnect-play c_reconnect_play
+run_case_bg --desc "player: ReconnectRequest to B; RTMP_Read's FLV goes on as one stream" reconnect-play c_reconnect_play
+run_case_bg --desc "rtmp-relay: HEVC to the players that named hvc1 (ours, FFmpeg 9's), AAC to all" relay-gating c_relay_gating
+wait_cases
+run_case_bg --desc "rtmp-relay: multitrack by capsEx Multitrack and FourCCs named" relay-gating-multitrack c_relay_gating_multitrack
+for l in hevc-aac av1-opus vp9-flac hevc-ac3 multitrack; do
+  eval "c_relay_late_$l() { relay_late $l; }"
+done
+run_case_bg --desc "rtmp-relay: a late player of HEVC + AAC" relay-late-hevc-aac c_relay_late_hevc-aac
+wait_cases
+run_case_bg --desc "rtmp-relay: a late player of AV1 + Opus" relay-late-av1-opus c_relay_late_av1-opus
+run_case_bg --desc "rtmp-relay: a late player of VP9 + FLAC" relay-late-vp9-flac c_relay_late_vp9-flac
+wait_cases
+run_case_bg --desc "rtmp-relay: a late player of HEVC + AC-3" relay-late-hevc-ac3 c_relay_late_hevc-ac3
+run_case_bg --desc "rtmp-relay: a late player of every track of a multitrack stream" relay-late-multitrack c_relay_late_multitrack
+wait_cases
+run_case_bg --desc "rtmp-relay drained (SIGUSR1): rtmp-publish moves to relay B" relay-drain-publish c_relay_drain_publish
+run_case_bg --desc "rtmp-relay drained to itself: the publisher comes back, its player sees no gap" relay-drain-same c_relay_drain_same
+wait_cases
+run_case --desc "rtmp-relay drained: our player moves to relay B" relay-drain-play c_relay_drain_play
 summary
