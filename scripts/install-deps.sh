@@ -35,6 +35,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# node-media-server (make check-ertmp) runs on Node.js 20 or later with npm: the machine's, or Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+
 command -v cargo >/dev/null || { echo "install-deps: cargo not found (install Rust with rustup first)" >&2; exit 1; }
 
 # The fuzz targets (make check-fuzz, make fuzz): a nightly toolchain (libFuzzer's sanitizer flags

@@ -279,9 +279,8 @@ impl Session {
             return;
         }
         let Some(t) = self.reconnect.take() else { return };
-        let same_stream = t.host.eq_ignore_ascii_case(&self.link.hostname)
-            && t.port == self.link.port
-            && t.app == self.link.app;
+        let same_stream =
+            t.host.eq_ignore_ascii_case(&self.link.hostname) && t.port == self.link.port && t.app == self.link.app;
         match self.open_elsewhere(&t, same_stream) {
             Ok(mut new) => {
                 let chunk_size = self.st.out_chunk_size;

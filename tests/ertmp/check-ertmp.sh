@@ -16,13 +16,15 @@ FF=$W/build-shared/ffmpeg
 [ -x "$FF" ] || setup_fail "no FFmpeg built on us in $W/build-shared (make check-ffmpeg builds it)"
 bash "$REPO/tests/ertmp/sid-ffmpeg.sh" "$E/sid" >"$RUN/logs/sid-ffmpeg.log" 2>&1 || { cat "$RUN/logs/sid-ffmpeg.log"; setup_fail "Debian sid's FFmpeg"; }
 FF9=$E/sid/ff9
+node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' ||
+  setup_fail "node-media-server 4.4.3 needs Node.js 20 or later; this is $(node --version 2>&1)"
 if ! [ -e "$E/nms/node_modules/node-media-server/package.json" ]; then
   mkdir -p "$E/nms"
   (cd "$E/nms" && npm install --no-package-lock --no-save --no-audit --no-fund node-media-server@4.4.3) \
     >"$RUN/logs/npm.log" 2>&1 || { cat "$RUN/logs/npm.log"; setup_fail "npm install node-media-server"; }
 fi
 FFX=(-hide_banner -nostdin -y -loglevel error)
-PLAY=$REPO/build/rtmp-play
+PLAY=$OURS_DIR/rtmp-play
 
 # The media, made by sid's FFmpeg: 6 s at 25 fps, a keyframe each second.
 M=$RUN/media
@@ -59,7 +61,7 @@ tap() {
 relay() {
   local name=$1; shift
   local p; p=$(free_ports 1)
-  daemon_start "relay-$name" "$REPO/build/rtmp-relay" -v -p "$p" --timeout 5 "$@"
+  daemon_start "relay-$name" "$OURS_DIR/rtmp-relay" -v -p "$p" --timeout 5 "$@"
   RELAY_PID=$DAEMON_PID
   wait_port "$p" 20 "rtmp-relay $name" "$RELAY_PID" || return 1
   RELAY_PORT=$p
@@ -138,7 +140,7 @@ codecs() {
   local layout=$1 src=$M/$1.flv
   nms a || return 1
   tap pub "$NMS_PORT" || return 1
-  daemon_start player env LD_LIBRARY_PATH="$REPO/build" "$FF" "${FFX[@]}" -i "rtmp://$HOST:$NMS_PORT/live/s live=1 timeout=3" \
+  daemon_start player env LD_LIBRARY_PATH="$OURS_DIR" "$FF" "${FFX[@]}" -i "rtmp://$HOST:$NMS_PORT/live/s live=1 timeout=3" \
     -map 0 -c copy -f flv "$OUT/got.flv"
   local player=$DAEMON_PID
   sleep_until_connected() { local i; for i in $(seq 200); do grep -q CONNECT-CMDOBJ "$(nms_log a)" && return 0; sleep 0.05; done; return 1; }
@@ -147,7 +149,7 @@ codecs() {
     { fail "publishing $layout through RTMP_Write failed"; return 1; }
   check_lib "$CASE" || return 1
   # The reference: what this FFmpeg's FLV muxer makes of the file (it rewrites colorInfo and such).
-  LD_LIBRARY_PATH=$REPO/build "$FF" "${FFX[@]}" -i "$src" -map 0 -c copy -f flv "$OUT/ref.flv" || { fail "no reference"; return 1; }
+  LD_LIBRARY_PATH=$OURS_DIR "$FF" "${FFX[@]}" -i "$src" -map 0 -c copy -f flv "$OUT/ref.flv" || { fail "no reference"; return 1; }
   "$PY" "$REPO/tests/ertmp/witness.py" "$OUT/ref.flv" 1 "$OUT/pub.tap" || { fail "what the publisher sent is not the file's tags"; return 1; }
   wait_exit "$player" 20 || { fail "the player did not end after the publisher"; return 1; }
   [ -s "$OUT/got.flv" ] || { fail "the player recorded nothing"; return 1; }
@@ -184,7 +186,7 @@ reconnect_publish() {
   tap a "$NMS_PORT" || return 1
   local url="rtmp://$HOST:$TAP_PORT/live/s capsEx=1"
   [ "$form" = ignored ] && url="rtmp://$HOST:$TAP_PORT/live/s"
-  LD_LIBRARY_PATH=$REPO/build "$FF" "${FFX[@]}" -i "$M/hevc-aac.flv" -c copy -f flv "$OUT/ref.flv" || { fail "no reference"; return 1; }
+  LD_LIBRARY_PATH=$OURS_DIR "$FF" "${FFX[@]}" -i "$M/hevc-aac.flv" -c copy -f flv "$OUT/ref.flv" || { fail "no reference"; return 1; }
   with_lib "$CASE" timeout 40 "$FF" "${FFX[@]}" -loglevel info -re -i "$M/hevc-aac.flv" -c copy -f flv "$url" >"$OUT/pub.log" 2>&1 || { tail "$OUT/pub.log"; fail "publishing failed"; return 1; }
   check_lib "$CASE" || return 1
   grep -a 'SENDING-RECONNECT' "$(nms_log a)" | head -2 | sed 's/^/    /'
@@ -223,7 +225,7 @@ relay_late() {
   local layout=$1 src=$M/$1.flv
   relay a || return 1
   tap pub "$RELAY_PORT" || return 1
-  daemon_start pub env LD_LIBRARY_PATH="$REPO/build" "$FF" "${FFX[@]}" -re -i "$src" -map 0 -c copy -f flv "rtmp://$HOST:$TAP_PORT/live/s"
+  daemon_start pub env LD_LIBRARY_PATH="$OURS_DIR" "$FF" "${FFX[@]}" -re -i "$src" -map 0 -c copy -f flv "rtmp://$HOST:$TAP_PORT/live/s"
   local pub=$DAEMON_PID
   # Past the first keyframe and into the second second: the player joins mid-GOP.
   media_past "$OUT/pub.tap" 37 || return 1
@@ -265,7 +267,7 @@ gated_players() {
   for spec in "$@"; do
     name=${spec%%:*}
     case ${spec#*:} in
-      ours\ *) daemon_start "$name" env LD_LIBRARY_PATH="$REPO/build" "$FF" "${FFX[@]}" \
+      ours\ *) daemon_start "$name" env LD_LIBRARY_PATH="$OURS_DIR" "$FF" "${FFX[@]}" \
                  -i "rtmp://$HOST:$RELAY_PORT/live/s live=1 timeout=3 ${spec#*:ours }" -map 0 -c copy -f flv "$OUT/$name.flv" ;;
       ff9\ *) eval "local extra=(${spec#*:ff9 })"
               daemon_start "$name" "$FF9" "${FFX[@]}" -rw_timeout 3000000 "${extra[@]}" \
@@ -312,7 +314,7 @@ c_relay_drain_publish() {
   relay a --drain-to "rtmp://$HOST:$tb/live" || return 1; local a=$RELAY_PID
   tap a "$RELAY_PORT" || return 1
   # This time the publisher is our rtmp-publish (its --caps-ex flag), sending the file's tags as they are.
-  daemon_start pub "$REPO/build/rtmp-publish" -v --caps-ex 1 "$M/hevc-aac.flv" "rtmp://$HOST:$TAP_PORT/live/s"
+  daemon_start pub "$OURS_DIR/rtmp-publish" -v --caps-ex 1 "$M/hevc-aac.flv" "rtmp://$HOST:$TAP_PORT/live/s"
   local pub=$DAEMON_PID
   media_past "$OUT/a.tap" 40 || return 1
   kill -USR1 "$a"
@@ -328,8 +330,8 @@ c_relay_drain_same() {
   daemon_start player "$FF9" "${FFX[@]}" -rw_timeout 5000000 -rtmp_enhanced_codecs hvc1 -i "rtmp://$HOST:$RELAY_PORT/live/s" -map 0 -c copy -f flv "$OUT/got.flv"
   local player=$DAEMON_PID
   wait_log "$(relay_log a)" ': playing' || return 1
-  LD_LIBRARY_PATH=$REPO/build "$FF" "${FFX[@]}" -i "$M/hevc-aac.flv" -c copy -f flv "$OUT/ref.flv" || { fail "no reference"; return 1; }
-  daemon_start pub env LD_LIBRARY_PATH="$REPO/build" "$FF" "${FFX[@]}" -loglevel info -re -i "$M/hevc-aac.flv" -c copy -f flv \
+  LD_LIBRARY_PATH=$OURS_DIR "$FF" "${FFX[@]}" -i "$M/hevc-aac.flv" -c copy -f flv "$OUT/ref.flv" || { fail "no reference"; return 1; }
+  daemon_start pub env LD_LIBRARY_PATH="$OURS_DIR" "$FF" "${FFX[@]}" -loglevel info -re -i "$M/hevc-aac.flv" -c copy -f flv \
     "rtmp://$HOST:$TAP_PORT/live/s capsEx=1"
   local pub=$DAEMON_PID
   media_past "$OUT/a.tap" 40 || return 1
@@ -348,7 +350,7 @@ c_relay_drain_play() {
   daemon_start pub-a "$FF9" "${FFX[@]}" -re -stream_loop 1 -i "$M/hevc-aac.flv" -c copy -f flv "rtmp://$HOST:$ap/live/s"
   daemon_start pub-b "$FF9" "${FFX[@]}" -re -stream_loop 1 -i "$M/hevc-aac.flv" -c copy -f flv "rtmp://$HOST:$b/live/s"
   wait_log "$(relay_log a)" ': publishing' && wait_log "$(relay_log b)" ': publishing' || return 1
-  daemon_start player env LD_LIBRARY_PATH="$REPO/build" "$PLAY" -v --live --timeout 3 \
+  daemon_start player env LD_LIBRARY_PATH="$OURS_DIR" "$PLAY" -v --live --timeout 3 \
     "rtmp://$HOST:$ap/live/s live=1 capsEx=1 fourCcList=hvc1" -o "$OUT/got.flv"
   local player=$DAEMON_PID
   wait_log "$(relay_log a)" ': playing' && wait_file "$OUT/got.flv" 10 "the player's first bytes" || return 1
@@ -375,40 +377,56 @@ c_reconnect_absent() { reconnect_publish absent 2; }
 c_reconnect_ignored() { reconnect_publish ignored 1; }
 c_reconnect_refused() { reconnect_publish refused 1; }
 
-run_case --desc "connect object as node-media-server received it: fourCcList, info maps, capsEx; none by default" connect-fields c_connect_fields
-run_case_bg --desc "HEVC + AAC: FFmpeg 9 on us publishes and plays via nms; sid's FFmpeg decodes" codecs-hevc-aac c_codecs_hevc_aac
-run_case_bg --desc "AV1 + Opus" codecs-av1-opus c_codecs_av1_opus
-wait_cases
-run_case_bg --desc "VP9 + FLAC" codecs-vp9-flac c_codecs_vp9_flac
-run_case_bg --desc "HEVC + AC-3" codecs-hevc-ac3 c_codecs_hevc_ac3
-wait_cases
-run_case --desc "multitrack: H.264 + HEVC (track 1), AAC + Opus (track 1)" codecs-multitrack c_codecs_multitrack
-run_case_bg --desc "publisher: ReconnectRequest with an absolute tcUrl (to B)" reconnect-absolute c_reconnect_absolute
-run_case_bg --desc "publisher: tcUrl //host:port/app (to B)" reconnect-scheme-relative c_reconnect_scheme_relative
-wait_cases
-run_case_bg --desc "publisher: tcUrl /app (the same server, another app)" reconnect-host-relative c_reconnect_host_relative
-run_case_bg --desc "publisher: no tcUrl (the same server again)" reconnect-absent c_reconnect_absent
-wait_cases
-run_case_bg --desc "publisher without capsEx Reconnect: the request is logged and ignored" reconnect-ignored c_reconnect_ignored
-run_case_bg --desc "publisher: the new server refuses; publishing goes on where it was" reconnect-refused c_reconnect_refused
-wait_cases
-run_case_bg --desc "player: ReconnectRequest to B; RTMP_Read's FLV goes on as one stream" reconnect-play c_reconnect_play
-run_case_bg --desc "rtmp-relay: HEVC to the players that named hvc1 (ours, FFmpeg 9's), AAC to all" relay-gating c_relay_gating
-wait_cases
-run_case_bg --desc "rtmp-relay: multitrack by capsEx Multitrack and FourCCs named" relay-gating-multitrack c_relay_gating_multitrack
+# The negative control (make check-negative's, for this suite): on a librtmp.so.1 that does
+# nothing, a case of every kind must fail; one that passed there would prove nothing here.
+NEGATIVE_CASES="connect-fields codecs-multitrack reconnect-absent reconnect-play relay-gating relay-late-hevc-aac relay-drain-publish relay-drain-play"
+c_negative() {
+  local u=$REPO/build/useless
+  bash "$REPO/tests/negative/build.sh" "$u" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; fail "cannot build the useless library"; return 1; }
+  local e; for e in rtmp-play rtmp-publish rtmp-relay; do cp -f "$OURS_DIR/$e" "$u/"; done
+  env -u INTEROP_RUN -u CHECK_RESULTS ERTMP_NEGATIVE=1 OURS_DIR="$u" CASES="$NEGATIVE_CASES" \
+    bash "$REPO/tests/ertmp/check-ertmp.sh" >"$OUT/run.log" 2>&1
+  grep -E '^(PASS|FAIL) ' "$OUT/run.log" | cut -c1-40 | sed 's/^/    /'
+  local n=0 c; for c in $NEGATIVE_CASES; do grep -qE "^FAIL +$c " "$OUT/run.log" && n=$((n + 1)); done
+  [ "$n" = "$(echo $NEGATIVE_CASES | wc -w)" ] || { fail "the useless library did not fail all of them (see $OUT/run.log)"; return 1; }
+  ok "on a library that does nothing, all $n fail"
+}
 for l in hevc-aac av1-opus vp9-flac hevc-ac3 multitrack; do
   eval "c_relay_late_$l() { relay_late $l; }"
 done
+# Four at a time: the cases wait on media sent in real time (-re), not on the CPU. (The negative
+# control's run, failing fast or waiting out bounded waits, runs its few at once.)
+batch_end() { [ -n "${ERTMP_NEGATIVE:-}" ] || wait_cases; }
+run_case_bg --desc "connect object as node-media-server received it: fourCcList, info maps, capsEx; none by default" connect-fields c_connect_fields
+run_case_bg --desc "HEVC + AAC: FFmpeg 9 on us publishes and plays via nms; sid's FFmpeg decodes" codecs-hevc-aac c_codecs_hevc_aac
+run_case_bg --desc "AV1 + Opus" codecs-av1-opus c_codecs_av1_opus
+run_case_bg --desc "VP9 + FLAC" codecs-vp9-flac c_codecs_vp9_flac
+batch_end
+run_case_bg --desc "HEVC + AC-3" codecs-hevc-ac3 c_codecs_hevc_ac3
+run_case_bg --desc "multitrack: H.264 + HEVC (track 1), AAC + Opus (track 1)" codecs-multitrack c_codecs_multitrack
+run_case_bg --desc "publisher: ReconnectRequest with an absolute tcUrl (to B)" reconnect-absolute c_reconnect_absolute
+run_case_bg --desc "publisher: tcUrl //host:port/app (to B)" reconnect-scheme-relative c_reconnect_scheme_relative
+batch_end
+run_case_bg --desc "publisher: tcUrl /app (the same server, another app)" reconnect-host-relative c_reconnect_host_relative
+run_case_bg --desc "publisher: no tcUrl (the same server again)" reconnect-absent c_reconnect_absent
+run_case_bg --desc "publisher without capsEx Reconnect: the request is logged and ignored" reconnect-ignored c_reconnect_ignored
+run_case_bg --desc "publisher: the new server refuses; publishing goes on where it was" reconnect-refused c_reconnect_refused
+batch_end
+run_case_bg --desc "player: ReconnectRequest to B; RTMP_Read's FLV goes on as one stream" reconnect-play c_reconnect_play
+run_case_bg --desc "rtmp-relay: HEVC to the players that named hvc1 (ours, FFmpeg 9's), AAC to all" relay-gating c_relay_gating
+run_case_bg --desc "rtmp-relay: multitrack by capsEx Multitrack and FourCCs named" relay-gating-multitrack c_relay_gating_multitrack
 run_case_bg --desc "rtmp-relay: a late player of HEVC + AAC" relay-late-hevc-aac c_relay_late_hevc-aac
-wait_cases
+batch_end
 run_case_bg --desc "rtmp-relay: a late player of AV1 + Opus" relay-late-av1-opus c_relay_late_av1-opus
 run_case_bg --desc "rtmp-relay: a late player of VP9 + FLAC" relay-late-vp9-flac c_relay_late_vp9-flac
-wait_cases
 run_case_bg --desc "rtmp-relay: a late player of HEVC + AC-3" relay-late-hevc-ac3 c_relay_late_hevc-ac3
 run_case_bg --desc "rtmp-relay: a late player of every track of a multitrack stream" relay-late-multitrack c_relay_late_multitrack
-wait_cases
+batch_end
 run_case_bg --desc "rtmp-relay drained (SIGUSR1): rtmp-publish moves to relay B" relay-drain-publish c_relay_drain_publish
 run_case_bg --desc "rtmp-relay drained to itself: the publisher comes back, its player sees no gap" relay-drain-same c_relay_drain_same
+run_case_bg --desc "rtmp-relay drained: our player moves to relay B" relay-drain-play c_relay_drain_play
+
+[ -n "${ERTMP_NEGATIVE:-}" ] ||
+  run_case_bg --timeout 120 --desc "negative control: on a useless librtmp.so.1, a case of each kind fails" negative-control c_negative
 wait_cases
-run_case --desc "rtmp-relay drained: our player moves to relay B" relay-drain-play c_relay_drain_play
 summary
