@@ -395,6 +395,24 @@ c_valgrind() {
   timeout 60 "${PUBLISH[@]}" "$SMALL" "$U/live/vg" || { fail "rtmp-publish rc=$?"; return 1; }
   ended rtmp-play "$player" "$(now_us)" 0 || return 1
   flvcmp "$SMALL" "$OUT/live.flv" || return 1
+  # Malformed Enhanced RTMP tags (tests/ertmp/hostile_tags.py) through the relay's tag parser: to a
+  # player that takes every codec from the start, one that joins midway and one that announced none.
+  "$PY" "$REPO/tests/ertmp/hostile_tags.py" "$OUT/hostile.flv" || { fail "hostile_tags.py"; return 1; }
+  daemon_start hx-early "${PLAY[@]}" --live --timeout "$PLAYER_TMO" --fourcc-list '*' --caps-ex 7 "$U/live/hx" -o "$OUT/hx.flv"
+  local early=$DAEMON_PID
+  daemon_start hx-plain "${PLAY[@]}" --live --timeout "$PLAYER_TMO" "$U/live/hx" -o "$OUT/hx-plain.flv"
+  local plain=$DAEMON_PID
+  relay_says "live/hx: playing" 2 60 || return 1
+  daemon_start hx-pub "${PUBLISH[@]}" "$OUT/hostile.flv" "$U/live/hx"
+  local hpub=$DAEMON_PID
+  relay_says "live/hx: publishing" 1 60 || return 1
+  daemon_start hx-late "${PLAY[@]}" --live --timeout "$PLAYER_TMO" --fourcc-list '*' --caps-ex 7 "$U/live/hx" -o "$OUT/hx-late.flv"
+  local late=$DAEMON_PID p
+  for p in "$hpub" "$early" "$plain" "$late"; do wait_exit "$p" 60 || { fail "a client of the malformed stream did not end"; return 1; }; done
+  "$PY" - "$OUT/hx.flv" <<'PYEOF' || { fail "the player of every codec did not get the stream's last keyframe"; return 1; }
+import sys
+sys.exit(0 if b'\x91hvc1\0\0\0' + b'\x26\x01' * 16 in open(sys.argv[1], 'rb').read() else 1)
+PYEOF
   timeout 60 "${PLAY[@]}" --timeout 20 "rtmps://localhost:$TLS_PORT/vod/small.flv cafile=$RUN/tls/ca.pem" -o "$OUT/vod.flv" || { fail "rtmps vod rc=$?"; return 1; }
   same_file "$OUT/vod.flv" "$SMALL" "rtmps vod from the relay under valgrind" || return 1
   printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 "$PY" -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",'"$PORT"')); s.sendall(sys.stdin.buffer.read()); s.recv(10)' || true
@@ -556,6 +574,6 @@ if [ -n "${FFMPEG_NATIVE:-}" ]; then
   selected ffmpeg-native-6 && run_case --desc "the same with --rtmpe-type 6" ffmpeg-native-6 c_ffmpeg_native_6
   selected ffmpeg-native-9 && run_case --desc "the same with --rtmpe-type 9 (Blowfish: FFmpeg's libavutil against ours)" ffmpeg-native-9 c_ffmpeg_native_9
 fi
-selected valgrind && run_case --timeout 240 --desc "the relay under valgrind: live, rtmps vod, a broken client, SIGTERM" valgrind c_valgrind
+selected valgrind && run_case --timeout 240 --desc "the relay under valgrind: live, malformed E-RTMP tags, rtmps vod, a broken client, SIGTERM" valgrind c_valgrind
 run_case --desc "every process run on ours (the relays, rtmp-play, rtmp-publish) loaded $OURS_LIBRTMP" ours-proven c_ours_proven
 summary
