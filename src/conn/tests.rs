@@ -319,3 +319,37 @@ fn a_reset_is_told_from_an_orderly_close() {
     assert!(!ConnError::Closed.is_reset());
     assert!(!ConnError::Timeout.is_reset());
 }
+
+/// close_and_wait: true once the peer has read our end of stream and closed; false when it keeps
+/// the connection open past the wait (and the wait is kept).
+#[test]
+fn close_and_wait_sees_the_peer_close_or_gives_up() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        // First peer: reads to our end of stream, says something late, then closes.
+        let (mut s, _) = l.accept().unwrap();
+        let mut sink = Vec::new();
+        s.read_to_end(&mut sink).unwrap();
+        s.write_all(b"late words").unwrap();
+        drop(s);
+        // Second peer: reads to our end of stream and keeps its side open.
+        let (mut s, _) = l.accept().unwrap();
+        s.read_to_end(&mut sink).unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        sink
+    });
+    let connect = || {
+        let t = Tcp::connect("127.0.0.1", port, Duration::from_secs(5), &|| false).unwrap();
+        Connection::new(Box::new(t), || false)
+    };
+    let mut c = connect();
+    c.send_raw(&[b"goodbye"]).unwrap();
+    assert!(c.close_and_wait(Duration::from_secs(5)));
+    let mut c = connect();
+    let t0 = std::time::Instant::now();
+    assert!(!c.close_and_wait(Duration::from_millis(300)));
+    let waited = t0.elapsed();
+    assert!(waited >= Duration::from_millis(300) && waited < Duration::from_millis(1400), "waited {waited:?}");
+    assert_eq!(server.join().unwrap(), b"goodbye");
+}
