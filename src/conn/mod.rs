@@ -331,6 +331,7 @@ impl Connection {
 
     /// Sends raw bytes (handshake, or a chunk replayed verbatim).
     pub fn send_raw(&mut self, parts: &[&[u8]]) -> Result<(), ConnError> {
+        self.transport.begin_send();
         self.transport.write_all(parts).map_err(|e| if is_timeout(&e) { ConnError::Timeout } else { ConnError::Io(e) })
     }
 
@@ -338,6 +339,7 @@ impl Connection {
     /// in as few vectored sends as IOV_MAX allows (one for most messages), never a copy of the
     /// payload; `force_large` asks for a full header.
     pub fn send_message(&mut self, m: &OutMessage<'_>, force_large: bool) -> Result<(), ConnError> {
+        self.transport.begin_send();
         let fmt = self.writer.choose_format(m, force_large);
         if m.type_id == crate::chunk::SET_CHUNK_SIZE {
             self.chunk_size_announced = true;

@@ -215,6 +215,10 @@ impl Transport for HttpTunnel {
         self.inner.set_interrupt(interrupted)
     }
 
+    fn begin_send(&mut self) {
+        self.inner.begin_send()
+    }
+
     fn buffered(&self) -> usize {
         self.data.len() - self.data_pos
     }

@@ -294,6 +294,10 @@ impl Transport for HttpServerTunnel {
         self.inner.set_interrupt(interrupted)
     }
 
+    fn begin_send(&mut self) {
+        self.inner.begin_send()
+    }
+
     fn handshake_done(&mut self) {
         self.idle_ends_read = true;
     }

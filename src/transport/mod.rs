@@ -60,6 +60,8 @@ pub trait Transport: Send {
     /// Writes all of `bufs` (`len` bytes together) in order with as few sends as the system
     /// allows; `bufs` is used up.
     fn write_vectored_all(&mut self, bufs: &mut [io::IoSlice<'_>], len: usize) -> io::Result<()>;
+    /// The sends that follow carry one message: the send timeout counts for all of them together.
+    fn begin_send(&mut self) {}
     /// What a send that a signal interrupted asks before it goes on: when `interrupted` says so
     /// (RTMP_UserInterrupt), the send gives up instead (reads are the connection's to check).
     fn set_interrupt(&mut self, _interrupted: fn() -> bool) {}

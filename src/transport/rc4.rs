@@ -60,6 +60,10 @@ impl Transport for Rc4Transport {
         self.inner.set_interrupt(interrupted)
     }
 
+    fn begin_send(&mut self) {
+        self.inner.begin_send()
+    }
+
     fn handshake_done(&mut self) {
         self.inner.handshake_done()
     }

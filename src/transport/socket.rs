@@ -4,9 +4,14 @@
 //! it: a signal handler installed with SA_RESTART, a handler on another thread (Windows' console
 //! handler) or a flag set by a watchdog thread all end the wait. The caller still sees its own
 //! timeout: slices that time out are taken again until the whole timeout has passed.
+//!
+//! A message goes out in several sends when the socket takes it in parts: the send timeout is
+//! one clock for all of them (`begin_send` starts it again), so that a peer that takes a few
+//! bytes now and then cannot stretch a write to many times its timeout.
 
 use crate::sys;
 use socket2::Socket;
+use std::cell::Cell;
 use std::io::{self, IoSlice, IoSliceMut, Read};
 use std::time::{Duration, Instant};
 
@@ -23,11 +28,13 @@ pub(crate) struct Sock {
     /// The timeout the caller asked for (`None`: wait forever).
     timeout: Option<Duration>,
     interrupted: fn() -> bool,
+    /// When the sends of the current message began to wait (see `wait`).
+    send_since: Cell<Option<Instant>>,
 }
 
 impl Sock {
     pub(crate) fn new(sock: Socket) -> Sock {
-        Sock { sock, timeout: None, interrupted: || false }
+        Sock { sock, timeout: None, interrupted: || false, send_since: Cell::new(None) }
     }
 
     pub(crate) fn socket(&self) -> &Socket {
@@ -59,12 +66,16 @@ impl Sock {
         Ok(())
     }
 
+    /// The next send begins a message: its wait is counted from nothing again.
+    pub(crate) fn begin_send(&self) {
+        self.send_since.set(None);
+    }
+
     /// Runs a blocking call again after each slice that timed out or a signal that woke it,
     /// until it succeeds, fails otherwise, the whole timeout has passed (its timeout error is
-    /// returned) or the user interrupts (an error of kind `Interrupted`).
-    fn wait<T>(&self, mut call: impl FnMut(&Socket) -> io::Result<T>) -> io::Result<T> {
-        // When the first slice ran out; read only then, so that calls that do not wait pay nothing.
-        let mut since: Option<Instant> = None;
+    /// returned) or the user interrupts (an error of kind `Interrupted`). `since` is when the
+    /// wait began (the first slice that ran out), kept across calls that share one timeout.
+    fn wait<T>(&self, since: &Cell<Option<Instant>>, mut call: impl FnMut(&Socket) -> io::Result<T>) -> io::Result<T> {
         loop {
             let e = match call(&self.sock) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted || super::is_timeout(&e) => e,
@@ -78,7 +89,9 @@ impl Sock {
                 if timeout <= SLICE {
                     return Err(e);
                 }
-                let start = *since.get_or_insert_with(|| Instant::now() - SLICE);
+                // Read the clock only once a slice ran out: calls that do not wait pay nothing.
+                let start = since.get().unwrap_or_else(|| Instant::now() - SLICE);
+                since.set(Some(start));
                 let left = timeout.saturating_sub(start.elapsed());
                 if left < Duration::from_millis(1) {
                     return Err(e);
@@ -106,22 +119,22 @@ impl Sock {
     }
 
     pub(crate) fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.wait(|mut s| s.read(buf))
+        self.wait(&Cell::new(None), |mut s| s.read(buf))
     }
 
     pub(crate) fn read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.wait(|mut s| s.read_vectored(bufs))
+        self.wait(&Cell::new(None), |mut s| s.read_vectored(bufs))
     }
 
     /// One send (as much as the socket takes); a peer that went away is an error, never SIGPIPE.
     #[cfg(feature = "crypto")]
     pub(crate) fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.wait(|s| sys::send(sys::raw(s), buf))
+        self.wait(&self.send_since, |s| sys::send(sys::raw(s), buf))
     }
 
     /// One vectored send of `bufs` in order, as `send`.
     pub(crate) fn send_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.wait(|s| sys::send_vectored(s, bufs))
+        self.wait(&self.send_since, |s| sys::send_vectored(s, bufs))
     }
 
     pub(crate) fn shutdown(&self) {
@@ -168,6 +181,41 @@ mod tests {
         assert!(slice.abs_diff(SLICE) < Duration::from_millis(10), "{slice:?}");
         let whole = s.into_socket().read_timeout().unwrap().unwrap();
         assert!(whole.abs_diff(Duration::from_secs(7)) < Duration::from_millis(10), "{whole:?}");
+    }
+
+    /// A message that goes out in parts, each part after a wait shorter than the timeout (a peer
+    /// that takes a little now and then): the timeout bounds the sends of the message together,
+    /// where each send counting its own would go on as long as the peer trickles.
+    #[test]
+    fn one_timeout_for_all_the_sends_of_a_message() {
+        let (mut s, _peer) = pair();
+        s.set_timeout(Some(Duration::from_millis(1000))).unwrap();
+        // Each send: two slices that time out (as the kernel's SO_SNDTIMEO would), then a part.
+        let send = |n: &mut u32| {
+            *n += 1;
+            if *n % 3 == 0 {
+                Ok(100)
+            } else {
+                std::thread::sleep(SLICE);
+                Err(io::Error::from(io::ErrorKind::WouldBlock))
+            }
+        };
+        let mut n = 0;
+        s.begin_send();
+        let start = Instant::now();
+        let mut parts = 0;
+        let e = loop {
+            match s.wait(&s.send_since, |_| send(&mut n)) {
+                Ok(_) => parts += 1,
+                Err(e) => break e,
+            }
+            assert!(parts < 8, "{parts} parts in {:?}: the timeout was counted per send", start.elapsed());
+        };
+        assert!(super::super::is_timeout(&e), "{e:?}");
+        assert!(start.elapsed() < Duration::from_millis(1400), "{:?}", start.elapsed());
+        // The next message has its whole timeout again.
+        s.begin_send();
+        assert!(s.wait(&s.send_since, |_| send(&mut n)).is_ok());
     }
 
     #[test]

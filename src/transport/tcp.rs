@@ -226,6 +226,10 @@ impl Transport for Tcp {
         self.sock.set_interrupt(interrupted);
     }
 
+    fn begin_send(&mut self) {
+        self.sock.begin_send();
+    }
+
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.sock.set_timeout(timeout)
     }

@@ -222,6 +222,10 @@ impl Transport for Tls {
         self.stream.get_mut().0.set_interrupt(interrupted);
     }
 
+    fn begin_send(&mut self) {
+        self.stream.get_ref().0.begin_send();
+    }
+
     fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.stream.get_mut().0.set_timeout(timeout)
     }

@@ -11,6 +11,7 @@ at 128 bytes, AMF0) to get a client to the point where the case does its damage.
 import os
 import random
 import re
+import select
 import socket
 import struct
 import sys
@@ -690,6 +691,30 @@ def _(p):
     for sid in (0, 2, 0xffffffff):
         p.video(b'\x27\x01' + bytes(30), sid=sid)
     p.proof()
+
+
+@case('pub-stops-reading', 'takes a publish (Publish.Start), then reads nothing more: RTMP_Write fails at the timeout '
+      'and closes the connection (a half-sent message leaves nothing sendable). The original sets no send timeout: it '
+      'blocks until the server gives up, then dies of SIGPIPE sending FCUnpublish', then='close', orig='crash',
+      expect='connect=1 stream=1 write<=0 connected=0 bytes>=65551', log=r'send error|RTMP_SendPacket: .*closing')
+def _(p):
+    p.handshake()
+    p.connect_ok()
+    txn = p.wait_invoke('createStream')
+    p.invoke(string('_result'), num(txn), null(), num(1))
+    p.wait_invoke('publish')
+    p.invoke(string('onStatus'), num(0), null(), status('NetStream.Publish.Start'), sid=1, csid=5)
+    p.mark()
+    # Reads nothing more; holds the connection until the client hangs up (or 8 s pass), which a
+    # poll for POLLRDHUP sees without reading what the client sent.
+    t0 = time.monotonic()
+    poller = select.poll()
+    poller.register(p.s, select.POLLRDHUP)
+    while time.monotonic() - t0 < 8:
+        if poller.poll(200):
+            p.note(f'the other end hung up {time.monotonic() - t0:.2f} s after Publish.Start')
+            return
+    p.note('the other end was still connected 8 s after Publish.Start')
 
 
 def serve_one(cases, name, portfile):
