@@ -40,6 +40,9 @@ pub unsafe extern "C" fn HTTP_get(
         }
         // SAFETY: NUL-terminated per the contract.
         let url = String::from_utf8_lossy(unsafe { std::ffi::CStr::from_ptr(url) }.to_bytes()).into_owned();
+        if url.starts_with("https:") {
+            super::tls::init_global_context();
+        }
         // SAFETY: `date` is NULL or a NUL-terminated, writable buffer of DATELEN (64) bytes, as
         // RTMP_HashSWF and rtmpdump's callers give it.
         let since = (!http.date.is_null())

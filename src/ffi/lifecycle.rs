@@ -55,8 +55,8 @@ pub unsafe extern "C" fn RTMP_Init(r: *mut RTMP) {
             log::error!("RTMP_Init: NULL handle");
             return;
         }
-        #[cfg(feature = "crypto")]
-        super::tls::init_global_context();
+        // (The original creates RTMP_TLS_ctx here. Ours waits for the first TLS connection or
+        // RTMP_TLS_Init: OpenSSL's setup costs several times what a whole plain session does.)
         // A session still registered for this memory (re-initialised without RTMP_Close) ends
         // here; so does a socket RTMP_Connect0 left for a RTMP_Connect1 that never came.
         super::registry::forget(r as usize);

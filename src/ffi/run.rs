@@ -110,6 +110,9 @@ pub(crate) fn connect_with(
     }
     let mut s = Session::new(interrupted);
     mirror::pull_link(r, &mut s);
+    if s.link.protocol & crate::session::feature::SSL != 0 {
+        super::tls::init_global_context();
+    }
     mirror::pull(r, &mut s);
     // SAFETY: `cp` is NULL or the caller's connect packet with a valid body.
     let own = unsafe { cp.as_ref() }.map(|p| unsafe { message_of(p) });

@@ -93,7 +93,9 @@ pub unsafe extern "C" fn RTMP_TLS_FreeServerContext(ctx: *mut c_void) {
     })
 }
 /// The original's process-wide TLS client context. Connections here build their own per-handle
-/// context; this one exists for programs that look at it, and is set by `RTMP_TLS_Init`.
+/// context; this one exists for programs that look at it. It is set by `RTMP_TLS_Init`, the first
+/// TLS connection (rtmps, rtmpts, an https SWF), or `RTMP_TLS_AllocServerContext` — not by
+/// `RTMP_Init` as in the original, so that a process that never uses TLS never pays for it.
 #[no_mangle]
 pub static mut RTMP_TLS_ctx: *mut c_void = core::ptr::null_mut();
 
