@@ -201,22 +201,35 @@ reconnect_publish() {
   ok "ReconnectRequest ($form): every tag once, in order; the new connection began with the headers and a keyframe"
 }
 
-# --- ReconnectRequest, playing: A asks the player to move to B, where the same stream is published
-c_reconnect_play() {
+# --- ReconnectRequest, playing: A asks the player to move (to B, or to another app of A, or to A
+# again), where the same stream is published
+reconnect_play() {
+  local form=$1
   nms b || return 1; local b=$NMS_PORT
-  nms a RECONNECT_AFTER_MS=2500 RECONNECT_ON=play RECONNECT_TCURL="rtmp://$HOST:$b/live" || return 1; local a=$NMS_PORT
+  local tcurl
+  case $form in
+    absolute) tcurl="rtmp://$HOST:$b/live" ;;
+    scheme-relative) tcurl="//$HOST:$b/live" ;;
+    host-relative) tcurl="/live2" ;;
+    absent) tcurl="" ;;
+  esac
+  # (once: a player sent back to A would otherwise be asked again at each play, for ever)
+  nms a RECONNECT_AFTER_MS=2500 RECONNECT_ON=play RECONNECT_TIMES=1 ${tcurl:+RECONNECT_TCURL=$tcurl} || return 1; local a=$NMS_PORT
+  local other="rtmp://$HOST:$b/live/s"
+  [ "$form" = host-relative ] && other="rtmp://$HOST:$a/live2/s"
   daemon_start pub-a "$FF9" "${FFX[@]}" -re -stream_loop 1 -i "$M/hevc-aac.flv" -c copy -f flv "rtmp://$HOST:$a/live/s"
-  daemon_start pub-b "$FF9" "${FFX[@]}" -re -stream_loop 1 -i "$M/hevc-aac.flv" -c copy -f flv "rtmp://$HOST:$b/live/s"
+  daemon_start pub-b "$FF9" "${FFX[@]}" -re -stream_loop 1 -i "$M/hevc-aac.flv" -c copy -f flv "$other"
   # Both publishers connected (a player that comes before the first keyframe waits for it).
   local i; for i in $(seq 400); do [ "$(cat "$(nms_log a)" "$(nms_log b)" | grep -c CONNECT-CMDOBJ)" -ge 2 ] && break; sleep 0.05; done
   with_lib "$CASE" "$PLAY" -v --live --timeout 3 "rtmp://$HOST:$a/live/s live=1 capsEx=1" -o "$OUT/got.flv" >"$OUT/play.log" 2>&1
   check_lib "$CASE" || return 1
-  grep -a -i 'reconnect' "$OUT/play.log" | head -5 | sed 's/^/    /'
+  grep -a -i 'reconnect' "$OUT/play.log" | head -4 | sed 's/^/    /'
   grep -q 'reconnected to' "$OUT/play.log" || { tail "$OUT/play.log"; fail "the player did not move"; return 1; }
+  echo "    node-media-server A asked $(grep -c 'SENDING-RECONNECT' "$(nms_log a)") time(s)"
   one_flv "$OUT/got.flv" || return 1
   local got; got=$(frames "$OUT/got.flv"); echo "$got" | sed 's/^/    /'
   echo "$got" | awk -F, '$3 < 100 {exit 1}' || { fail "too few frames decoded"; return 1; }
-  ok "the player moved to B and RTMP_Read's FLV went on: one header, time never going back, decodable"
+  ok "the player moved ($form) and RTMP_Read's FLV went on: one header, time never going back, decodable"
 }
 
 # --- rtmp-relay: a player joining mid-stream gets every track it announced, each from a keyframe
@@ -376,10 +389,13 @@ c_reconnect_host_relative() { reconnect_publish host-relative 2; }
 c_reconnect_absent() { reconnect_publish absent 2; }
 c_reconnect_ignored() { reconnect_publish ignored 1; }
 c_reconnect_refused() { reconnect_publish refused 1; }
+for f in absolute scheme-relative host-relative absent; do
+  eval "c_reconnect_play_$f() { reconnect_play $f; }"
+done
 
 # The negative control (make check-negative's, for this suite): on a librtmp.so.1 that does
 # nothing, a case of every kind must fail; one that passed there would prove nothing here.
-NEGATIVE_CASES="connect-fields codecs-multitrack reconnect-absent reconnect-play relay-gating relay-late-hevc-aac relay-drain-publish relay-drain-play"
+NEGATIVE_CASES="connect-fields codecs-multitrack reconnect-absent reconnect-play-absolute relay-gating relay-late-hevc-aac relay-drain-publish relay-drain-play"
 c_negative() {
   local u=$REPO/build/useless
   bash "$REPO/tests/negative/build.sh" "$u" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; fail "cannot build the useless library"; return 1; }
@@ -412,20 +428,23 @@ run_case_bg --desc "publisher: no tcUrl (the same server again)" reconnect-absen
 run_case_bg --desc "publisher without capsEx Reconnect: the request is logged and ignored" reconnect-ignored c_reconnect_ignored
 run_case_bg --desc "publisher: the new server refuses; publishing goes on where it was" reconnect-refused c_reconnect_refused
 batch_end
-run_case_bg --desc "player: ReconnectRequest to B; RTMP_Read's FLV goes on as one stream" reconnect-play c_reconnect_play
+run_case_bg --desc "player: ReconnectRequest to B; RTMP_Read's FLV goes on as one stream" reconnect-play-absolute c_reconnect_play_absolute
+run_case_bg --desc "player: tcUrl //host:port/app (to B)" reconnect-play-scheme-relative c_reconnect_play_scheme-relative
+run_case_bg --desc "player: tcUrl /app (the same server, another app)" reconnect-play-host-relative c_reconnect_play_host-relative
+run_case_bg --desc "player: no tcUrl (the same server again)" reconnect-play-absent c_reconnect_play_absent
+batch_end
 run_case_bg --desc "rtmp-relay: HEVC to the players that named hvc1 (ours, FFmpeg 9's), AAC to all" relay-gating c_relay_gating
 run_case_bg --desc "rtmp-relay: multitrack by capsEx Multitrack and FourCCs named" relay-gating-multitrack c_relay_gating_multitrack
 run_case_bg --desc "rtmp-relay: a late player of HEVC + AAC" relay-late-hevc-aac c_relay_late_hevc-aac
-batch_end
 run_case_bg --desc "rtmp-relay: a late player of AV1 + Opus" relay-late-av1-opus c_relay_late_av1-opus
+batch_end
 run_case_bg --desc "rtmp-relay: a late player of VP9 + FLAC" relay-late-vp9-flac c_relay_late_vp9-flac
 run_case_bg --desc "rtmp-relay: a late player of HEVC + AC-3" relay-late-hevc-ac3 c_relay_late_hevc-ac3
 run_case_bg --desc "rtmp-relay: a late player of every track of a multitrack stream" relay-late-multitrack c_relay_late_multitrack
-batch_end
 run_case_bg --desc "rtmp-relay drained (SIGUSR1): rtmp-publish moves to relay B" relay-drain-publish c_relay_drain_publish
+batch_end
 run_case_bg --desc "rtmp-relay drained to itself: the publisher comes back, its player sees no gap" relay-drain-same c_relay_drain_same
 run_case_bg --desc "rtmp-relay drained: our player moves to relay B" relay-drain-play c_relay_drain_play
-
 [ -n "${ERTMP_NEGATIVE:-}" ] ||
   run_case_bg --timeout 120 --desc "negative control: on a useless librtmp.so.1, a case of each kind fails" negative-control c_negative
 wait_cases

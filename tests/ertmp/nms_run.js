@@ -3,7 +3,7 @@
 //  - every connect command object it receives is printed: CONNECT-CMDOBJ {json};
 //  - RECONNECT_AFTER_MS, RECONNECT_ON=publish|play and RECONNECT_TCURL (absent: no tcUrl) make it
 //    send E-RTMP's onStatus NetConnection.Connect.ReconnectRequest that long after each publish or
-//    play: SENDING-RECONNECT {info}.
+//    play: SENDING-RECONNECT {info}; RECONNECT_TIMES=N: only for the first N of them.
 // Usage: NMS_MODULES=DIR RTMP_PORT=N HTTP_PORT=M node nms_run.js
 const path = require("path");
 const mods = process.env.NMS_MODULES;
@@ -31,9 +31,12 @@ Rtmp.prototype.onConnect = function (m) {
   console.log(`${tag} CONNECT-CMDOBJ ` + JSON.stringify(m.cmdObj));
   return connect.call(this, m);
 };
+let armed = 0;
 function arm(session, what) {
   const ms = +(process.env.RECONNECT_AFTER_MS || 0);
   if (!ms || (process.env.RECONNECT_ON || "publish") !== what) return;
+  if (process.env.RECONNECT_TIMES && armed >= +process.env.RECONNECT_TIMES) return;
+  armed++;
   setTimeout(() => {
     const info = { level: "status", code: "NetConnection.Connect.ReconnectRequest", description: "drained for a test" };
     if (process.env.RECONNECT_TCURL) info.tcUrl = process.env.RECONNECT_TCURL;
