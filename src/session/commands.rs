@@ -54,11 +54,15 @@ impl Session {
         };
         let r = self.conn()?.send_message(&out, force_large);
         if let Err(e) = &r {
-            log::error!("RTMP_SendPacket: {e}; closing the connection");
-            // As the original: a failed send ends the connection. Part of the message may be on
-            // the wire, so nothing more can follow it there, not even deleteStream.
-            self.st.stream_id = 0;
-            self.close(false);
+            if self.leaving {
+                log::warn!("RTMP_SendPacket: {e} (saying goodbye on a connection being left)");
+            } else {
+                log::error!("RTMP_SendPacket: {e}; closing the connection");
+                // As the original: a failed send ends the connection. Part of the message may be
+                // on the wire, so nothing more can follow it there, not even deleteStream.
+                self.st.stream_id = 0;
+                self.close(false);
+            }
         }
         r
     }

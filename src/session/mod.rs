@@ -257,6 +257,9 @@ pub struct Session {
     switching: bool,
     /// A publisher's new connection waits for the old stream to end before it publishes.
     hold_publish: bool,
+    /// The goodbye of a connection being left (a close, a switch) is being sent: a send that
+    /// fails then does not close the session again.
+    leaving: bool,
     /// A live player reconnected: the last FLV timestamp it delivered, to go on from.
     rebase_at: Option<u32>,
     /// What a publisher sends again after a reconnect.
@@ -288,6 +291,7 @@ impl Session {
             reconnect: None,
             switching: false,
             hold_publish: false,
+            leaving: false,
             rebase_at: None,
             republish: Default::default(),
             flv_in: crate::flv::FlvParser::new(),
@@ -495,10 +499,12 @@ impl Session {
             if self.st.stream_id > 0 && !(self.interrupted)() {
                 let id = self.st.stream_id;
                 self.st.stream_id = 0;
+                self.leaving = true;
                 if self.link.publishing() {
                     let _ = self.send_fc_unpublish();
                 }
                 let _ = self.send_delete_stream(id);
+                self.leaving = false;
             }
             if let Some(mut c) = self.conn.take() {
                 if !(self.interrupted)() {

@@ -128,10 +128,12 @@ impl Session {
     fn leave_connection(&mut self, wait: bool) {
         let id = self.st.stream_id;
         if id > 0 {
+            self.leaving = true;
             if self.link.publishing() {
                 let _ = self.send_fc_unpublish();
             }
             let _ = self.send_delete_stream(id);
+            self.leaving = false;
         }
         if let Some(mut old) = self.conn.take() {
             let limit = std::time::Duration::from_secs(5);
