@@ -68,15 +68,16 @@ relay() {
 }
 relay_log() { echo "$RUN/logs/$CASE.relay-$1.log"; }
 daemon_log() { echo "$RUN/logs/$CASE.$1.log"; }
-# wait_log FILE PATTERN [N]: until FILE has N (1) lines matching PATTERN, at most 20 s
+# wait_log FILE PATTERN [N]: until FILE has N (1) lines matching PATTERN, at most 10 s (a second
+# or two is what it takes here)
 wait_log() {
-  local i; for i in $(seq 400); do [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0; sleep 0.05; done
-  fail "waited 20 s for '$2' in ${1##*/}"; return 1
+  local i; for i in $(seq 200); do [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0; sleep 0.05; done
+  fail "waited 10 s for '$2' in ${1##*/}"; return 1
 }
-# media_past TAPLOG N: until the wiretap has seen N video messages
+# media_past TAPLOG N: until the wiretap has seen N video messages (at most 10 s)
 media_past() {
-  local i; for i in $(seq 400); do [ "$(grep -c '"type": 9,' "$1" 2>/dev/null)" -ge "$2" ] && return 0; sleep 0.05; done
-  fail "waited 20 s for $2 video messages"; return 1
+  local i; for i in $(seq 200); do [ "$(grep -c '"type": 9,' "$1" 2>/dev/null)" -ge "$2" ] && return 0; sleep 0.05; done
+  fail "waited 10 s for $2 video messages"; return 1
 }
 # one_flv FILE: one FLV header, whole tags, each type's timestamps never going back
 one_flv() {
