@@ -262,6 +262,9 @@ pub struct Session {
     leaving: bool,
     /// A live player reconnected: the last FLV timestamp it delivered, to go on from.
     rebase_at: Option<u32>,
+    /// A live player reconnected to the same timeline from earlier on (a server's GOP cache):
+    /// media up to this FLV timestamp was delivered already and is dropped.
+    drop_until: Option<u32>,
     /// What a publisher sends again after a reconnect.
     republish: reconnect::Republish,
     flv_in: crate::flv::FlvParser,
@@ -293,6 +296,7 @@ impl Session {
             hold_publish: false,
             leaving: false,
             rebase_at: None,
+            drop_until: None,
             republish: Default::default(),
             flv_in: crate::flv::FlvParser::new(),
             scratch: Vec::new(),

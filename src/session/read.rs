@@ -336,13 +336,24 @@ impl Session {
     }
 
     /// After the pause/unpause trick the server resends what was already delivered: drop media
-    /// up to the last timestamp seen (GetNextMediaPacket with m_pausing == 3).
+    /// up to the last timestamp seen (GetNextMediaPacket with m_pausing == 3). Likewise after a
+    /// live player's switch to a server that starts from earlier on the same timeline.
     fn skip_while_unpausing(&mut self, ts: u32) -> bool {
         if self.st.pausing == 3 {
             if ts <= self.st.media_stamp {
                 return true;
             }
             self.st.pausing = 0;
+        }
+        if let Some(until) = self.drop_until {
+            let out = ts.wrapping_add(self.read.resume_ts);
+            if out <= until {
+                return true;
+            }
+            // (audio and video interleave a little out of order: a second past, all is new)
+            if out > until.saturating_add(1000) {
+                self.drop_until = None;
+            }
         }
         false
     }

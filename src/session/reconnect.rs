@@ -202,14 +202,21 @@ impl Session {
         }
     }
 
-    /// The first media message on a live stream's new connection: its timestamps are shifted so
-    /// that the FLV goes on from where the old connection's stopped.
+    /// The first media message on a live stream's new connection, against the last FLV timestamp
+    /// delivered: a little earlier (up to SAME_TIMELINE_MS) is the same stream from a server's GOP
+    /// cache, whose repeat is dropped, so that a decoder goes on without a seam; much earlier is
+    /// another timeline (the stream started again there), shifted to go on from here; later is a
+    /// gap, passed as it is.
     pub(super) fn rebase_after_switch(&mut self, ts: u32) {
+        const SAME_TIMELINE_MS: u32 = 10_000;
         if let Some(last) = self.rebase_at.take() {
             let out = ts.wrapping_add(self.read.resume_ts);
-            if out < last {
+            if out < last.saturating_sub(SAME_TIMELINE_MS) {
                 self.read.resume_ts = last.wrapping_sub(ts);
                 log::debug!("reconnected: live timestamps shifted by {} ms", self.read.resume_ts);
+            } else if out <= last {
+                log::debug!("reconnected: the new connection repeats {} ms already delivered: dropped", last - out);
+                self.drop_until = Some(last);
             }
         }
     }
