@@ -1,8 +1,8 @@
 /* rtmp-relay: a small live RTMP server on librtmp's public API, for testing players and
  * publishers without an external server. Publishers send to rtmp://HOST:PORT/APP/NAME; any number
- * of players of the same APP/NAME receive what they send, from the next keyframe on (with the
- * stream's metadata and codec headers first); a player that comes before the publisher gets
- * everything from the start.
+ * of players of the same APP/NAME receive what they send, from the last keyframe on (with the
+ * stream's metadata and codec headers first), as servers with a GOP cache do; a player that comes
+ * before the publisher gets everything from the start.
  *
  *   rtmp-relay [-v] [-b ADDR] [-p PORT] [--tls-port PORT --cert FILE --key FILE] [--vod DIR]
  *              [--auth adobe|llnw:USER:PASSWORD:APP] [--timeout S] [--drain-to TCURL [--grace MS]]
@@ -22,7 +22,8 @@
  *
  * Enhanced RTMP (E-RTMP v2): HEVC, AV1, VP9, Opus, FLAC, AC-3 and multitrack streams are relayed as
  * they come. A player joining mid-stream gets the metadata and the latest sequence header of every
- * codec and track, then each video track from its own next keyframe. A player gets only what it
+ * codec and track, then the stream from its video tracks' last keyframes, each video track from
+ * its own. A player gets only what it
  * can take: enhanced tracks whose FourCC its connect names (fourCcList, or videoFourCcInfoMap /
  * audioFourCcInfoMap with CanDecode or CanForward; "*" for any), multitrack messages only with
  * Multitrack in its capsEx, and legacy H.264/AAC (and older) tags always, so a player that
@@ -87,6 +88,10 @@ typedef struct stream {
   char hkey[HDRS][2 + 5 * TRACKS];
   int hkeylen[HDRS], nhdr;
   uint64_t grace_until;  /* ms: a publisher asked to move may come back until then */
+  /* The last keyframe of each video track (track_of) in this publication: where a late joiner
+   * starts (the earliest of them, while the ring still holds it). */
+  uint64_t key_track[TRACKS], key_pos[TRACKS];
+  int nkeys;
   pthread_cond_t cond;
 } stream;
 
@@ -666,11 +671,23 @@ static void keep_header(stream *s, uint8_t type, const taginfo *t, uint32_t ts, 
   msg_set(&s->hdr[i], type, ts, data, len);
 }
 
+static uint64_t track_of(const taginfo *t);
+
 static void publish_msg(stream *s, uint8_t type, uint32_t ts, const char *data, uint32_t len)
 {
   taginfo t;
   if (type == RTMP_PACKET_TYPE_INFO) msg_set(&s->meta, type, ts, data, len);
   else if (classify(type, data, len, &t) && t.header) keep_header(s, type, &t, ts, data, len);
+  else if (type == RTMP_PACKET_TYPE_VIDEO && t.keyframe) {
+    uint64_t tr = track_of(&t);
+    int i = 0;
+    while (i < s->nkeys && s->key_track[i] != tr) i++;
+    if (i < TRACKS) {
+      if (i == s->nkeys) s->nkeys++;
+      s->key_track[i] = tr;
+      s->key_pos[i] = s->head;
+    }
+  }
   msg_set(&s->ring[s->head % RING], type, ts, data, len);
   s->head++;
   pthread_cond_broadcast(&s->cond);
@@ -715,6 +732,7 @@ static void unpublish(client *c)
   if (!c->st || !c->publisher) return;
   pthread_mutex_lock(&g_lock);
   c->st->publishing = 0;
+  c->st->nkeys = 0;
   /* A publisher we asked to move may come back (to this relay): its players wait a while. */
   c->st->grace_until = c->asked_to_move ? now_ms() + (uint64_t)g_grace_ms : 0;
   msg_clear(&c->st->meta);
@@ -968,8 +986,10 @@ static int play_loop(client *c)
   gen = c->play_gen;
   need_key = c->play_midstream && s->gen == gen;
   if (need_key) {
-    /* Mid-stream: metadata and the headers of the codecs it takes first, then each video track
-     * from its next keyframe on. */
+    /* Mid-stream: metadata and the headers of the codecs it takes first, then the stream from the
+     * earliest of its video tracks' last keyframes (each track from its own: see started). */
+    for (int i = 0; i < s->nkeys; i++)
+      if (s->key_pos[i] >= s->gen_start && s->head - s->key_pos[i] < RING && s->key_pos[i] < next) next = s->key_pos[i];
     for (int i = -1; i < s->nhdr; i++) {
       msg *h = i < 0 ? &s->meta : &s->hdr[i];
       if (!h->data || (i >= 0 && (!classify(h->type, h->data, h->len, &t) || !player_takes(c, h->type, &t)))) continue;
