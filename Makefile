@@ -263,10 +263,10 @@ endif
 
 examples: $(EXAMPLES)
 
-$(BUILD)/rtmp-%.exe: c-examples/rtmp-%.c $(BUILD)/librtmp.dll.a include/librtmp/rtmp.h
+$(BUILD)/rtmp-%.exe: c-examples/rtmp-%.c c-examples/cli-options.h $(BUILD)/librtmp.dll.a include/librtmp/rtmp.h
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< -L$(BUILD) -lrtmp -lws2_32
 
-$(BUILD)/rtmp-%: c-examples/rtmp-%.c $(BUILD)/librtmp.so include/librtmp/rtmp.h
+$(BUILD)/rtmp-%: c-examples/rtmp-%.c c-examples/cli-options.h $(BUILD)/librtmp.so include/librtmp/rtmp.h
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< -L$(BUILD) -lrtmp -Wl,-rpath,'$$ORIGIN'
 
 # The relay runs a thread per connection, and takes MD5 and base64 for publisher authentication

@@ -97,6 +97,11 @@ assert i == len(d), 'a cut tag'
 print(f'one FLV, {n} tags, timestamps never going back (last video {last[9]} ms)')
 PYEOF
 }
+# decodes_clean FILE WHAT: sid's FFmpeg decodes every stream of FILE without one error line
+decodes_clean() {
+  "$FF9" -v error -i "$1" -map 0 -f null - >"$OUT/decode.log" 2>&1
+  [ ! -s "$OUT/decode.log" ] || { head -5 "$OUT/decode.log"; fail "$2 reported errors"; return 1; }
+}
 # frames FILE: "STREAM FRAMES" per stream, decoded by sid's FFmpeg (its own decoders)
 frames() {
   FFTOOL=ffprobe "$FF9" -v error -count_frames -show_entries stream=index,codec_name,nb_read_frames -of csv=p=0 "$1"
@@ -233,8 +238,7 @@ reconnect_play() {
   # Seamless: node-media-server starts the new connection at its cached keyframe, on the same
   # timeline (both servers carry the same file from the same moment); what repeats is dropped, and
   # the decoder goes on across the switch without one error.
-  "$FF9" -v error -i "$OUT/got.flv" -map 0 -f null - >"$OUT/decode.log" 2>&1
-  [ ! -s "$OUT/decode.log" ] || { head -5 "$OUT/decode.log"; fail "decoding across the switch reported errors"; return 1; }
+  decodes_clean "$OUT/got.flv" "decoding across the switch" || return 1
   ok "the player moved ($form) and RTMP_Read's FLV went on: one header, time never going back, decoded without an error"
 }
 
@@ -272,8 +276,7 @@ for k, n in want.items():
 PYEOF
   # Decodable from its first frame: the sequence headers came first (an HEVC, AV1 or VP9 decoder
   # without them fails on every frame), each video track began at a keyframe.
-  "$FF9" -v error -i "$OUT/got.flv" -map 0 -f null - >"$OUT/decode.log" 2>&1
-  [ ! -s "$OUT/decode.log" ] || { head -5 "$OUT/decode.log"; fail "decoding what the late player got reported errors"; return 1; }
+  decodes_clean "$OUT/got.flv" "decoding what the late player got" || return 1
   ok "$layout: a player joining mid-stream got every track, each video track from a keyframe, decoded without an error"
 }
 
@@ -385,8 +388,7 @@ c_relay_drain_play() {
   echo "$got" | awk -F, '$3 < 100 {exit 1}' || { fail "too few frames decoded"; return 1; }
   # Relay B starts a player at its last keyframe, on the same timeline: the repeat is dropped and
   # the decoder goes on across the switch without one error.
-  "$FF9" -v error -i "$OUT/got.flv" -map 0 -f null - >"$OUT/decode.log" 2>&1
-  [ ! -s "$OUT/decode.log" ] || { head -5 "$OUT/decode.log"; fail "decoding across the switch reported errors"; return 1; }
+  decodes_clean "$OUT/got.flv" "decoding across the switch" || return 1
   ok "drained, the player moved from relay A to B; RTMP_Read's FLV went on as one stream, decoded without an error"
 }
 
